@@ -1,0 +1,591 @@
+/**
+ * The routing core, shared by every transport: sessions, selectors, route tables, control
+ * tools and change notifications. A transport hands it requests with the session they came
+ * from; it answers with relayed upstream results. It never touches bytes or files.
+ */
+import { UriTemplate } from "@modelcontextprotocol/server";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
+import type { AccountConfig, JanusConfig, Selector } from "../config/types.ts";
+import { JanusError } from "../errors.ts";
+import type { CatalogItems, CatalogKind } from "../upstream/catalog.ts";
+import type { UpstreamResult } from "../upstream/connection.ts";
+import type { ReferenceSources, ResolvedSecret } from "../upstream/launch.ts";
+import { UpstreamPool } from "../upstream/pool.ts";
+import {
+  CONTROL_TOOL_NAMES,
+  CONTROL_TOOLS,
+  type ControlAction,
+  parseControlCall,
+  type SwitchScope,
+} from "./control_tools.ts";
+import {
+  type AccountItems,
+  parsePrefixedUri,
+  prefixedUri,
+  type Route,
+  routeByName,
+  routeByTemplate,
+  routeByUri,
+  type RouteTable,
+} from "./routes.ts";
+import {
+  accountsOf,
+  describeSelector,
+  type ResolvedSelector,
+  resolveSelector,
+  sameSelector,
+} from "./selector.ts";
+import { type ListKind, Session, type SessionNotifier } from "./session.ts";
+import { jsonResult, toolError } from "./tool_results.ts";
+
+/** What the broker needs from the outside world. */
+export interface BrokerOptions {
+  config: JanusConfig;
+  /** Shown in messages that tell the user where to change things. */
+  configPath?: string;
+  /** Where `${ENV}` and vault references are looked up when an upstream starts. */
+  sources: ReferenceSources;
+  /** The persisted global selector, if any (already loaded). */
+  initialGlobal?: Selector;
+  /** Persists a global switch. */
+  persistGlobal(selector: Selector): Promise<void>;
+  /** Human log lines (stderr). */
+  log(line: string): void;
+  /** Called with every secret value resolved for an upstream (for redaction). */
+  secretsResolved?(accountId: string, secrets: readonly ResolvedSecret[]): void;
+}
+
+/** Per-request information from the transport. */
+export interface RequestContext {
+  /** Aborted when the client cancels the request. */
+  signal?: AbortSignal;
+  /** Reports progress to the client (only when the client asked for it). */
+  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+}
+
+/** Which notification a catalog kind's change is announced with. */
+const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
+  tools: "tools",
+  resources: "resources",
+  resourceTemplates: "resources",
+  prompts: "prompts",
+};
+
+/** Long tool calls are the client's to time out, not the broker's. */
+const RELAY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** The routing core. One per process. */
+export class Broker {
+  readonly #config: JanusConfig;
+  readonly #options: BrokerOptions;
+  readonly #pool: UpstreamPool;
+  readonly #sessions = new Set<Session>();
+  #global?: Selector;
+
+  constructor(options: BrokerOptions) {
+    this.#options = options;
+    this.#config = options.config;
+    if (options.initialGlobal && !accountsOf(this.#config, options.initialGlobal)) {
+      options.log(
+        `saved selection ${
+          describeSelector(options.initialGlobal)
+        } is no longer in the config; using the default`,
+      );
+    } else {
+      this.#global = options.initialGlobal;
+    }
+    this.#pool = new UpstreamPool(options.config.accounts, options.sources, {
+      log: (accountId, line) => options.log(`[${accountId}] ${line}`),
+      listChanged: (accountId, kinds) => void this.#upstreamListChanged(accountId, kinds),
+      secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
+    });
+  }
+
+  /** The configuration the broker runs with. */
+  get config(): JanusConfig {
+    return this.#config;
+  }
+
+  /** Registers a downstream session. */
+  openSession(id: string, notifier: SessionNotifier): Session {
+    const session = new Session(id, notifier);
+    this.#sessions.add(session);
+    return session;
+  }
+
+  /** Forgets a session (its client went away). */
+  closeSession(session: Session): void {
+    this.#sessions.delete(session);
+  }
+
+  /** Closes every upstream (ends every child process). */
+  async close(): Promise<void> {
+    this.#sessions.clear();
+    await this.#pool.closeAll();
+  }
+
+  /** The selector a session's next call runs against. */
+  resolve(session: Session, override?: Selector): ResolvedSelector {
+    return resolveSelector(this.#config, { override, session: session.choice, global: this.#global });
+  }
+
+  // ---- lists -------------------------------------------------------------------------------
+
+  /** `tools/list`: the control tools, then the selector's tools. */
+  async listTools(session: Session): Promise<Tool[]> {
+    const table = await this.#table(this.resolve(session), "tools");
+    this.#remember(session, "tools", table.items);
+    return [...CONTROL_TOOLS, ...table.items];
+  }
+
+  /** `resources/list` for the session's selector. */
+  async listResources(session: Session): Promise<CatalogItems["resources"][]> {
+    const table = await this.#table(this.resolve(session), "resources");
+    this.#remember(session, "resources", table.items);
+    return table.items;
+  }
+
+  /** `resources/templates/list` for the session's selector. */
+  async listResourceTemplates(session: Session): Promise<CatalogItems["resourceTemplates"][]> {
+    const table = await this.#table(this.resolve(session), "resourceTemplates");
+    this.#remember(session, "resourceTemplates", table.items);
+    return table.items;
+  }
+
+  /** `prompts/list` for the session's selector. */
+  async listPrompts(session: Session): Promise<CatalogItems["prompts"][]> {
+    const table = await this.#table(this.resolve(session), "prompts");
+    this.#remember(session, "prompts", table.items);
+    return table.items;
+  }
+
+  // ---- routed requests ---------------------------------------------------------------------
+
+  /**
+   * `tools/call`. The selector is resolved once, at the start: a switch made while the call
+   * runs does not reroute it. Upstream failures come back as tool errors the model can read.
+   */
+  async callTool(
+    session: Session,
+    params: { name: string; arguments?: Record<string, unknown> } & Record<string, unknown>,
+    context: RequestContext = {},
+  ): Promise<CallToolResult | UpstreamResult> {
+    if (CONTROL_TOOL_NAMES.has(params.name)) {
+      const parsed = parseControlCall(params.name, params.arguments);
+      return parsed.ok ? await this.#control(session, parsed.action, context) : toolError(parsed.problem);
+    }
+    const resolved = this.resolve(session);
+    const { routes } = await this.#table(resolved, "tools");
+    const route = routes.get(params.name);
+    if (!route) {
+      throw new JanusError(
+        "selector",
+        `unknown tool "${params.name}" for ${
+          describeSelector(resolved.selector)
+        }; the tool list may be out of date — list tools again, or call janus_whoami`,
+      );
+    }
+    return await this.#relayToolCall(route, params, context);
+  }
+
+  /** `resources/read`, routed by URI to the account that owns it. */
+  async readResource(
+    session: Session,
+    params: { uri: string } & Record<string, unknown>,
+    context: RequestContext = {},
+  ): Promise<UpstreamResult> {
+    const resolved = this.resolve(session);
+    const route = await this.#routeUri(resolved, params.uri);
+    const result = await this.#relay(
+      route.accountId,
+      "resources/read",
+      { ...params, uri: route.upstream },
+      context,
+    );
+    if (route.upstream === params.uri || !Array.isArray(result.contents)) return result;
+    // The resource was exposed under a janus:// prefix: give its contents the same URI back.
+    const contents = result.contents.map((item: unknown) =>
+      isRecord(item) && typeof item.uri === "string"
+        ? { ...item, uri: prefixedUri(route.accountId, item.uri) }
+        : item
+    );
+    return { ...result, contents };
+  }
+
+  /** `prompts/get`, routed by prompt name. */
+  async getPrompt(
+    session: Session,
+    params: { name: string } & Record<string, unknown>,
+    context: RequestContext = {},
+  ): Promise<UpstreamResult> {
+    const resolved = this.resolve(session);
+    const route = (await this.#table(resolved, "prompts")).routes.get(params.name);
+    if (!route) {
+      throw new JanusError(
+        "selector",
+        `unknown prompt "${params.name}" for ${describeSelector(resolved.selector)}`,
+      );
+    }
+    return await this.#relay(route.accountId, "prompts/get", { ...params, name: route.upstream }, context);
+  }
+
+  /** `completion/complete`, routed by the prompt name or resource template it refers to. */
+  async complete(
+    session: Session,
+    params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>,
+    context: RequestContext = {},
+  ): Promise<UpstreamResult> {
+    const resolved = this.resolve(session);
+    const { ref } = params;
+    let route: Route | undefined;
+    if (ref.type === "ref/prompt" && ref.name) {
+      route = (await this.#table(resolved, "prompts")).routes.get(ref.name);
+      if (route) {
+        return await this.#relay(
+          route.accountId,
+          "completion/complete",
+          withRef(params, { name: route.upstream }),
+          context,
+        );
+      }
+    } else if (ref.type === "ref/resource" && ref.uri) {
+      route = (await this.#table(resolved, "resourceTemplates")).routes.get(ref.uri) ??
+        (await this.#table(resolved, "resources")).routes.get(ref.uri);
+      if (route) {
+        return await this.#relay(
+          route.accountId,
+          "completion/complete",
+          withRef(params, { uri: route.upstream }),
+          context,
+        );
+      }
+    }
+    throw new JanusError(
+      "selector",
+      `nothing to complete: ${ref.type} "${ref.name ?? ref.uri ?? ""}" is not offered by ${
+        describeSelector(resolved.selector)
+      }`,
+    );
+  }
+
+  // ---- control tools -----------------------------------------------------------------------
+
+  async #control(
+    session: Session,
+    action: ControlAction,
+    context: RequestContext,
+  ): Promise<CallToolResult | UpstreamResult> {
+    switch (action.kind) {
+      case "list_accounts":
+        return jsonResult(this.#describeAccounts(session));
+      case "whoami":
+        return jsonResult(this.#whoami(session));
+      case "use_account":
+        return await this.#switch(session, { kind: "account", id: action.accountId }, action.scope);
+      case "use_profile":
+        return await this.#switch(session, { kind: "profile", name: action.profile }, action.scope);
+      case "with_account":
+        return await this.#withAccount(action.accountId, action.tool, action.arguments, context);
+    }
+  }
+
+  #describeAccounts(session: Session): Record<string, unknown> {
+    const resolved = this.resolve(session);
+    const activeIds = new Set(resolved.accounts.map((a) => a.id));
+    return {
+      bindingMode: this.#config.bindingMode,
+      active: resolved.selector ?? null,
+      accounts: this.#config.accounts.map((account) => ({
+        ...describeAccount(account),
+        active: activeIds.has(account.id),
+        upstream: this.#pool.state(account.id),
+      })),
+      profiles: Object.entries(this.#config.profiles).map(([name, accounts]) => ({
+        name,
+        accounts,
+        active: sameSelector(resolved.selector, { kind: "profile", name }),
+      })),
+      ...(this.#config.accounts.length === 0
+        ? { hint: `No accounts are configured. Add some to ${this.#options.configPath ?? "config.json"}.` }
+        : {}),
+    };
+  }
+
+  #whoami(session: Session): Record<string, unknown> {
+    const resolved = this.resolve(session);
+    const because: Record<string, string> = {
+      override: "a one-shot override",
+      session: "this conversation switched to it",
+      global: "it is the current global choice",
+      default: "it is the configured defaultAccount",
+      first: "it is the first configured account (no defaultAccount is set)",
+      none: "no accounts are configured",
+    };
+    return {
+      selector: resolved.selector ?? null,
+      because: because[resolved.source],
+      bindingMode: this.#config.bindingMode,
+      accounts: resolved.accounts.map((account) => ({
+        ...describeAccount(account),
+        upstream: this.#pool.state(account.id),
+      })),
+    };
+  }
+
+  async #switch(session: Session, target: Selector, requested?: SwitchScope): Promise<CallToolResult> {
+    const mode = this.#config.bindingMode;
+    const current = this.resolve(session);
+    if (mode === "locked") return toolError(this.#lockedMessage(current));
+    const accounts = accountsOf(this.#config, target);
+    if (!accounts) return toolError(this.#unknownMessage(target));
+    if (mode === "global" && requested === "session") {
+      return toolError(
+        `bindingMode is "global", so a switch applies to every conversation; call again without scope (or with scope "global"), or set "bindingMode": "session" in ${this.#configName()} to switch per conversation`,
+      );
+    }
+    const scope: SwitchScope = requested ?? (mode === "session" ? "session" : "global");
+
+    // Start the target's upstreams first: a switch to an account that cannot start is refused,
+    // so the session never ends up pointed at something that will fail every call.
+    const started = await Promise.allSettled(
+      accounts.map((a) => this.#pool.get(a.id).then((c) => c.list("tools"))),
+    );
+    const failures = started.flatMap((outcome) =>
+      outcome.status === "rejected" ? [messageOf(outcome.reason)] : []
+    );
+    if (failures.length === accounts.length) {
+      return toolError(
+        `could not switch to ${describeSelector(target)}: ${failures.join("; ")}. Still using ${
+          describeSelector(current.selector)
+        }.`,
+      );
+    }
+
+    let affected: Session[];
+    let persistWarning: string | undefined;
+    if (scope === "session") {
+      session.choice = target;
+      affected = [session];
+    } else {
+      this.#global = target;
+      session.choice = undefined;
+      affected = [...this.#sessions].filter((s) =>
+        s === session || mode !== "session" || s.choice === undefined
+      );
+      try {
+        await this.#options.persistGlobal(target);
+      } catch (error) {
+        persistWarning = `the choice could not be saved and will not survive a restart: ${messageOf(error)}`;
+        this.#options.log(`warning: ${persistWarning}`);
+      }
+    }
+    await this.#announceChanges(affected, ["tools", "resources", "resourceTemplates", "prompts"]);
+
+    const now = this.resolve(session);
+    const tools = await this.#table(now, "tools");
+    return jsonResult({
+      ok: true,
+      message: `Now using ${describeSelector(target)} (${
+        scope === "session" ? "this conversation" : "every conversation"
+      }); ${tools.items.length} tools.`,
+      selector: target,
+      scope,
+      previous: current.selector ?? null,
+      accounts: accounts.map(describeAccount),
+      ...(failures.length ? { failedAccounts: failures } : {}),
+      ...(persistWarning ? { warning: persistWarning } : {}),
+    });
+  }
+
+  async #withAccount(
+    accountId: string,
+    tool: string | undefined,
+    args: Record<string, unknown>,
+    context: RequestContext,
+  ): Promise<CallToolResult | UpstreamResult> {
+    if (this.#config.bindingMode === "locked") {
+      return toolError(
+        `bindingMode is "locked": calls as another account are refused; ask the user to change "bindingMode" in ${this.#configName()} if another account is needed`,
+      );
+    }
+    const target: Selector = { kind: "account", id: accountId };
+    const accounts = accountsOf(this.#config, target);
+    if (!accounts) return toolError(this.#unknownMessage(target));
+    let tools: Tool[];
+    try {
+      tools = await (await this.#pool.get(accountId)).list("tools");
+    } catch (error) {
+      return toolError(messageOf(error));
+    }
+    if (!tool) {
+      return jsonResult({
+        account: describeAccount(accounts[0]),
+        tools: tools.map(({ name, title, description, inputSchema }) => ({
+          name,
+          title,
+          description,
+          inputSchema,
+        })),
+      });
+    }
+    if (!tools.some((t) => t.name === tool)) {
+      return toolError(
+        `account "${accountId}" has no tool "${tool}"; call janus_with_account with only account_id to list its tools`,
+      );
+    }
+    return await this.#relayToolCall({ accountId, upstream: tool }, { name: tool, arguments: args }, context);
+  }
+
+  #lockedMessage(current: ResolvedSelector): string {
+    return `bindingMode is "locked": switching is refused and this conversation stays on ${
+      describeSelector(current.selector)
+    }; ask the user to change "bindingMode" in ${this.#configName()} if another account is needed`;
+  }
+
+  #unknownMessage(target: Selector): string {
+    if (target.kind === "account") {
+      const known = this.#config.accounts.map((a) => a.id).join(", ") || "none configured";
+      return `unknown account "${target.id}" (known: ${known}); call janus_list_accounts to see them`;
+    }
+    const known = Object.keys(this.#config.profiles).join(", ") || "none configured";
+    return `unknown profile "${target.name}" (known: ${known}); call janus_list_accounts to see them`;
+  }
+
+  #configName(): string {
+    return this.#options.configPath ?? "the config file";
+  }
+
+  // ---- routing internals -------------------------------------------------------------------
+
+  async #relayToolCall(
+    route: Route,
+    params: { name: string } & Record<string, unknown>,
+    context: RequestContext,
+  ): Promise<CallToolResult | UpstreamResult> {
+    try {
+      return await this.#relay(route.accountId, "tools/call", { ...params, name: route.upstream }, context);
+    } catch (error) {
+      // A dead or unstartable upstream is a tool failure the model can read and act on.
+      if (error instanceof JanusError) return toolError(error.message);
+      throw error;
+    }
+  }
+
+  async #relay(
+    accountId: string,
+    method: string,
+    params: Record<string, unknown>,
+    context: RequestContext,
+  ): Promise<UpstreamResult> {
+    const connection = await this.#pool.get(accountId);
+    const result = await connection.request(method, params, {
+      signal: context.signal,
+      timeout: RELAY_TIMEOUT_MS,
+      resetTimeoutOnProgress: true,
+      ...(context.onProgress ? { onprogress: context.onProgress } : {}),
+    });
+    return withoutUpstreamServerInfo(result);
+  }
+
+  async #routeUri(resolved: ResolvedSelector, uri: string): Promise<Route> {
+    const exact = (await this.#table(resolved, "resources")).routes.get(uri);
+    if (exact) return exact;
+    const prefixed = parsePrefixedUri(uri);
+    if (prefixed && resolved.accounts.some((a) => a.id === prefixed.accountId)) return prefixed;
+    for (const [template, route] of (await this.#table(resolved, "resourceTemplates")).routes) {
+      if (template === route.upstream && new UriTemplate(template).match(uri)) {
+        return { accountId: route.accountId, upstream: uri };
+      }
+    }
+    if (resolved.accounts.length === 1) return { accountId: resolved.accounts[0].id, upstream: uri };
+    throw new JanusError(
+      "selector",
+      `no account of ${describeSelector(resolved.selector)} offers resource "${uri}"`,
+    );
+  }
+
+  /** The merged, routed list of one kind for a selector. Accounts that fail are left out and logged. */
+  async #table<K extends CatalogKind>(
+    resolved: ResolvedSelector,
+    kind: K,
+  ): Promise<RouteTable<CatalogItems[K]>> {
+    const catalogs = await Promise.all(
+      resolved.accounts.map(async (account): Promise<AccountItems<CatalogItems[K]>> => {
+        try {
+          return { accountId: account.id, items: await (await this.#pool.get(account.id)).list(kind) };
+        } catch (error) {
+          this.#options.log(`[${account.id}] ${kind} unavailable: ${messageOf(error)}`);
+          return { accountId: account.id, items: [] };
+        }
+      }),
+    );
+    // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
+    if (kind === "tools") {
+      return routeByName(catalogs as AccountItems<Tool>[], CONTROL_TOOL_NAMES) as RouteTable<CatalogItems[K]>;
+    }
+    if (kind === "prompts") {
+      return routeByName(catalogs as AccountItems<CatalogItems["prompts"]>[]) as RouteTable<CatalogItems[K]>;
+    }
+    if (kind === "resources") {
+      return routeByUri(catalogs as AccountItems<CatalogItems["resources"]>[]) as RouteTable<CatalogItems[K]>;
+    }
+    return routeByTemplate(catalogs as AccountItems<CatalogItems["resourceTemplates"]>[]) as RouteTable<
+      CatalogItems[K]
+    >;
+  }
+
+  #remember(session: Session, kind: CatalogKind, items: readonly unknown[]): void {
+    session.lastListed.set(kind, JSON.stringify(items));
+  }
+
+  /** Tells each session whose lists now differ from what it was last given. */
+  async #announceChanges(sessions: readonly Session[], kinds: readonly CatalogKind[]): Promise<void> {
+    await Promise.all(sessions.map(async (session) => {
+      const changed = new Set<ListKind>();
+      const resolved = this.resolve(session);
+      for (const kind of kinds) {
+        const before = session.lastListed.get(kind);
+        if (before === undefined) continue; // never listed: nothing stale to replace
+        const now = JSON.stringify((await this.#table(resolved, kind)).items);
+        if (now !== before) changed.add(LIST_KIND_OF[kind]);
+      }
+      for (const kind of changed) session.notifier.listChanged(kind);
+    }));
+  }
+
+  async #upstreamListChanged(accountId: string, kinds: CatalogKind[]): Promise<void> {
+    const affected = [...this.#sessions].filter((s) =>
+      this.resolve(s).accounts.some((a) => a.id === accountId)
+    );
+    await this.#announceChanges(affected, kinds);
+  }
+}
+
+function describeAccount(account: AccountConfig): Record<string, unknown> {
+  return { id: account.id, service: account.service, label: account.label, transport: account.transport };
+}
+
+function withRef(
+  params: Record<string, unknown> & { ref: Record<string, unknown> },
+  ref: Record<string, unknown>,
+) {
+  return { ...params, ref: { ...params.ref, ...ref } };
+}
+
+const SERVER_INFO_META_KEY = "io.modelcontextprotocol/serverInfo";
+
+/** Drops the upstream's own server identity; the broker's is stamped on the way out. */
+function withoutUpstreamServerInfo(result: UpstreamResult): UpstreamResult {
+  if (!isRecord(result._meta) || !(SERVER_INFO_META_KEY in result._meta)) return result;
+  const { [SERVER_INFO_META_KEY]: _dropped, ...meta } = result._meta;
+  const { _meta: _old, ...rest } = result;
+  return Object.keys(meta).length ? { ...rest, _meta: meta } : rest;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,153 @@
+/**
+ * The broker's MCP face: one SDK `Server` per downstream session, whose handlers hand every
+ * request to the routing core with that session. Transports (stdio, HTTP) only connect it.
+ * Everything leaving toward the client passes through `outbound` (redaction) here, and only here.
+ */
+import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from "@modelcontextprotocol/server";
+import type {
+  CallToolResult,
+  CompleteResult,
+  GetPromptResult,
+  ReadResourceResult,
+} from "@modelcontextprotocol/server";
+import { JanusError } from "../errors.ts";
+import { PRODUCT } from "../version.ts";
+import type { Broker, RequestContext } from "./broker.ts";
+import type { ListKind } from "./session.ts";
+
+/** Options for one session's server. */
+export interface SessionServerOptions {
+  /** A stable id for logs and session bookkeeping. */
+  sessionId: string;
+  /** Applied to every result, error message and notification sent to the client. */
+  outbound?: <T>(value: T) => T;
+  /** Called once when the session's connection closes. */
+  onClose?: () => void;
+}
+
+const INSTRUCTIONS = [
+  "JanusMCP serves the tools of one account (or one profile of accounts) at a time.",
+  "janus_whoami tells which identity the tools act as; janus_list_accounts lists the others;",
+  "janus_use_account / janus_use_profile switch (the tool list then changes);",
+  "janus_with_account runs one call as another account without switching.",
+].join(" ");
+
+/** Builds the MCP server for one downstream session, bound to the broker. */
+export function createSessionServer(broker: Broker, options: SessionServerOptions): Server {
+  const outbound = options.outbound ?? (<T>(value: T) => value);
+  const server = new Server(
+    { name: PRODUCT.name, title: PRODUCT.title, version: PRODUCT.version },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { listChanged: true },
+        prompts: { listChanged: true },
+        completions: {},
+      },
+      instructions: INSTRUCTIONS,
+    },
+  );
+  const session = broker.openSession(options.sessionId, {
+    listChanged: (kind) => void sendListChanged(server, kind).catch(() => {}),
+  });
+  server.onclose = () => {
+    broker.closeSession(session);
+    options.onClose?.();
+  };
+
+  /** Runs a handler, sending its result through `outbound` and its failure as a JSON-RPC error. */
+  const answer = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return outbound(await work());
+    } catch (error) {
+      throw outbound(toProtocolError(error));
+    }
+  };
+
+  server.setRequestHandler(
+    "tools/list",
+    () => answer(async () => ({ tools: await broker.listTools(session) })),
+  );
+  server.setRequestHandler(
+    "tools/call",
+    (request, ctx) =>
+      answer(async () =>
+        await broker.callTool(session, request.params, contextOf(request.params, ctx)) as CallToolResult
+      ),
+  );
+  server.setRequestHandler(
+    "resources/list",
+    () => answer(async () => ({ resources: await broker.listResources(session) })),
+  );
+  server.setRequestHandler(
+    "resources/templates/list",
+    () => answer(async () => ({ resourceTemplates: await broker.listResourceTemplates(session) })),
+  );
+  server.setRequestHandler(
+    "resources/read",
+    (request, ctx) =>
+      answer(async () =>
+        await broker.readResource(
+          session,
+          request.params,
+          contextOf(request.params, ctx),
+        ) as ReadResourceResult
+      ),
+  );
+  server.setRequestHandler(
+    "prompts/list",
+    () => answer(async () => ({ prompts: await broker.listPrompts(session) })),
+  );
+  server.setRequestHandler(
+    "prompts/get",
+    (request, ctx) =>
+      answer(async () =>
+        await broker.getPrompt(session, request.params, contextOf(request.params, ctx)) as GetPromptResult
+      ),
+  );
+  server.setRequestHandler(
+    "completion/complete",
+    (request, ctx) =>
+      answer(async () =>
+        await broker.complete(session, request.params, contextOf(request.params, ctx)) as CompleteResult
+      ),
+  );
+  return server;
+}
+
+function sendListChanged(server: Server, kind: ListKind): Promise<void> {
+  if (kind === "tools") return server.sendToolListChanged();
+  if (kind === "resources") return server.sendResourceListChanged();
+  return server.sendPromptListChanged();
+}
+
+/** Cancellation and progress for one request, bridged to the upstream call. */
+function contextOf(
+  params: { _meta?: { progressToken?: string | number } },
+  ctx: ServerContext,
+): RequestContext {
+  const progressToken = params._meta?.progressToken;
+  return {
+    signal: ctx.mcpReq.signal,
+    ...(progressToken === undefined ? {} : {
+      onProgress: (progress) =>
+        void ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken, ...progress } })
+          .catch(() => {}),
+    }),
+  };
+}
+
+/** Maps anything thrown by the core to the JSON-RPC error the client receives. */
+export function toProtocolError(error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error; // relayed from the upstream as it was
+  if (error instanceof JanusError) {
+    const code = error.code === "selector" || error.code === "config"
+      ? ProtocolErrorCode.InvalidParams
+      : ProtocolErrorCode.InternalError;
+    return new ProtocolError(code, error.message);
+  }
+  return new ProtocolError(
+    ProtocolErrorCode.InternalError,
+    error instanceof Error ? error.message : String(error),
+  );
+}

@@ -1,0 +1,102 @@
+/** `janusmcp serve`: run the broker over stdio. */
+import { parseArgs } from "node:util";
+import { Broker } from "../broker/broker.ts";
+import { loadConfig } from "../config/load.ts";
+import { locateConfigFromEnvironment } from "../config/locate.ts";
+import { StateStore } from "../config/state.ts";
+import type { JanusConfig, Selector } from "../config/types.ts";
+import { demoConfig } from "../demo/config.ts";
+import { JanusError } from "../errors.ts";
+import { serveBrokerOverStdio } from "../transport/stdio.ts";
+import { PRODUCT } from "../version.ts";
+import type { CliContext, Command } from "./context.ts";
+
+/** Where the broker's configuration and persisted choice come from. */
+interface Setup {
+  config: JanusConfig;
+  configPath?: string;
+  initialGlobal?: Selector;
+  persistGlobal(selector: Selector): Promise<void>;
+  banner: string;
+}
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Serve the broker over stdio (the default command)",
+  usage: `Usage: janusmcp [serve] [--demo] [--config PATH]
+
+Serves JanusMCP to one MCP client over stdio (either protocol revision). stdout carries MCP
+frames only; logs go to stderr. Ends when the client closes stdin, or on SIGINT/SIGTERM,
+after closing every upstream.
+
+Options:
+  --demo          serve the built-in demo configuration (two accounts of a demo server)
+  --config PATH   use this config file (else JANUS_CONFIG, ./config.json, the user config dir)`,
+  async run(args, ctx) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: { demo: { type: "boolean" } }, strict: true }));
+    } catch (error) {
+      throw new JanusError("usage", `serve: ${(error as Error).message}`);
+    }
+    const setup = values.demo ? demoSetup() : await fileSetup(ctx);
+    const log = (line: string) => ctx.err(`janusmcp: ${line}\n`);
+    log(setup.banner);
+
+    const broker = new Broker({
+      config: setup.config,
+      configPath: setup.configPath,
+      initialGlobal: setup.initialGlobal,
+      persistGlobal: setup.persistGlobal,
+      sources: { env: (name) => Deno.env.get(name) },
+      log,
+    });
+    const stopped = waitForStopSignal();
+    await Promise.race([serveBrokerOverStdio(broker, { log }), stopped.promise]);
+    stopped.dispose();
+    await broker.close();
+    return 0;
+  },
+};
+
+function demoSetup(): Setup {
+  const config = demoConfig();
+  return {
+    config,
+    persistGlobal: () => Promise.resolve(), // the demo keeps its choice in memory only
+    banner: `${PRODUCT.title} ${PRODUCT.version}: serving the built-in demo over stdio (accounts: ${
+      config.accounts.map((a) => a.id).join(", ")
+    }). Connect an MCP client to this command, then call janus_use_account.`,
+  };
+}
+
+async function fileSetup(ctx: CliContext): Promise<Setup> {
+  const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
+  const loaded = await loadConfig(configPath);
+  const state = new StateStore(configPath, { warn: (message) => ctx.err(`janusmcp: ${message}\n`) });
+  const initialGlobal = loaded.exists ? (await state.load()).globalSelector : undefined;
+  const { accounts, bindingMode } = loaded.config;
+  const banner = loaded.exists
+    ? `${PRODUCT.title} ${PRODUCT.version}: serving over stdio; config ${configPath} (${accounts.length} account${
+      accounts.length === 1 ? "" : "s"
+    }, bindingMode ${bindingMode})`
+    : `${PRODUCT.title} ${PRODUCT.version}: no config file at ${configPath}; serving the control tools only. Create it (see README) or run with --demo.`;
+  return {
+    config: loaded.config,
+    configPath,
+    initialGlobal,
+    persistGlobal: (selector) => state.save({ globalSelector: selector }),
+    banner,
+  };
+}
+
+/** Resolves on SIGINT or SIGTERM (SIGINT only on Windows). */
+function waitForStopSignal(): { promise: Promise<void>; dispose(): void } {
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let listener = () => {};
+  const promise = new Promise<void>((resolve) => {
+    listener = () => resolve();
+  });
+  for (const signal of signals) Deno.addSignalListener(signal, listener);
+  return { promise, dispose: () => signals.forEach((signal) => Deno.removeSignalListener(signal, listener)) };
+}

@@ -1,0 +1,24 @@
+/** The configuration layer: schema, validation, locating and loading the file, persisted state. */
+export type {
+  AccountConfig,
+  BindingMode,
+  JanusConfig,
+  PersistedState,
+  Selector,
+  UpstreamTransport,
+  VaultConfig,
+} from "./types.ts";
+export { EMPTY_CONFIG } from "./types.ts";
+export type { ParsedValue, ReferencePart } from "./references.ts";
+export { parseReferences, VAULT_NAME_PATTERN, vaultNamesIn } from "./references.ts";
+export type { RawAccount, RawConfig } from "./schema.ts";
+export { RawAccountSchema, RawConfigSchema } from "./schema.ts";
+export type { ConfigProblem, PathSegment, ValidationResult } from "./validate.ts";
+export { formatPath, formatProblem, validateConfig } from "./validate.ts";
+export type { ConfigSource, LocatedConfig, LocateOptions, UserConfigDirOptions } from "./locate.ts";
+export { locateConfig, locateConfigFromEnvironment, userConfigDir } from "./locate.ts";
+export type { LoadedConfig } from "./load.ts";
+export { loadConfig, parseConfigText } from "./load.ts";
+export { writeFileAtomic } from "./atomic_write.ts";
+export type { StateStoreOptions } from "./state.ts";
+export { stateFilePath, StateStore } from "./state.ts";

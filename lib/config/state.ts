@@ -1,0 +1,89 @@
+/**
+ * The broker's persisted state (`state.json`, next to the config file). State is a convenience:
+ * a damaged file must never stop the broker, so loading falls back to empty state with a warning.
+ */
+import { dirname, join } from "node:path";
+import { writeFileAtomic } from "./atomic_write.ts";
+import type { PersistedState, Selector } from "./types.ts";
+
+/** Options for a StateStore. */
+export interface StateStoreOptions {
+  /** Receives one line when the state file is ignored; defaults to stderr. */
+  warn?: (message: string) => void;
+}
+
+/** The state file that belongs to a config file. */
+export function stateFilePath(configPath: string): string {
+  return join(dirname(configPath), "state.json");
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/** A selector in a known shape, or undefined (shapes from a newer version are dropped). */
+function readSelector(value: unknown): Selector | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.kind === "account" && isNonEmptyString(value.id)) return { kind: "account", id: value.id };
+  if (value.kind === "profile" && isNonEmptyString(value.name)) return { kind: "profile", name: value.name };
+  return undefined;
+}
+
+/** Keeps only the fields this version understands. */
+function normalize(state: PersistedState): PersistedState {
+  const globalSelector = readSelector(state.globalSelector);
+  return globalSelector === undefined ? {} : { globalSelector };
+}
+
+/** Reads and writes `state.json` beside a config file; saves are applied one at a time, in call order. */
+export class StateStore {
+  /** The state file's path. */
+  readonly path: string;
+  readonly #warn: (message: string) => void;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(configPath: string, options: StateStoreOptions = {}) {
+    this.path = stateFilePath(configPath);
+    this.#warn = options.warn ?? ((message) => console.error(message));
+  }
+
+  /** The saved state; `{}` if there is none, or (with one warning) if the file cannot be used. */
+  async load(): Promise<PersistedState> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(this.path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return {};
+      const reason = error instanceof Error ? error.message : String(error);
+      return this.#ignore(`cannot read it (${reason})`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return this.#ignore("it is not valid JSON");
+    }
+    if (!isObject(raw)) return this.#ignore("expected a JSON object");
+    const globalSelector = readSelector(raw.globalSelector);
+    return globalSelector === undefined ? {} : { globalSelector };
+  }
+
+  /** Writes the state atomically; when saves overlap, the last call is what ends up on disk. */
+  save(state: PersistedState): Promise<void> {
+    // Serialize now, so a caller mutating its object afterwards cannot change what is written.
+    const text = `${JSON.stringify(normalize(state), null, 2)}\n`;
+    const write = () => writeFileAtomic(this.path, text);
+    const done = this.#queue.then(write);
+    this.#queue = done.catch(() => {});
+    return done;
+  }
+
+  #ignore(reason: string): PersistedState {
+    this.#warn(`warning: ignoring state file ${this.path}: ${reason}; starting with empty state`);
+    return {};
+  }
+}

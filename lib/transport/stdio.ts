@@ -1,0 +1,33 @@
+/**
+ * The stdio transport: one MCP session over this process's stdin/stdout, either protocol
+ * revision (the first message decides). stdout carries MCP frames only.
+ */
+import process from "node:process";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { Broker } from "../broker/broker.ts";
+import { createSessionServer } from "../broker/session_server.ts";
+
+/** Options for serving over stdio. */
+export interface StdioOptions {
+  outbound?: <T>(value: T) => T;
+  log(line: string): void;
+}
+
+/** Serves the broker over stdio; resolves when the client closes stdin. */
+export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Promise<void> {
+  return new Promise((resolve) => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      resolve();
+    };
+    const handle = serveStdio(
+      () => createSessionServer(broker, { sessionId: "stdio", outbound: options.outbound, onClose: end }),
+      { onerror: (error) => options.log(`stdio: ${error.message}`) },
+    );
+    // A client may close stdin before sending anything, when no server instance exists yet.
+    process.stdin.once("end", () => void handle.close().finally(end));
+    process.stdin.once("close", () => void handle.close().finally(end));
+  });
+}

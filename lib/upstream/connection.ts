@@ -1,0 +1,176 @@
+/** One live MCP client connection to one account's upstream, with its lists cached. */
+import {
+  Client,
+  type PriorDiscovery,
+  type RequestOptions,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { z } from "zod";
+import { JanusError } from "../errors.ts";
+import { PRODUCT } from "../version.ts";
+import {
+  CATALOG_METHODS,
+  type CatalogItems,
+  type CatalogKind,
+  LIST_CHANGED_NOTIFICATIONS,
+} from "./catalog.ts";
+import type { LaunchSpec, ResolvedLaunch } from "./launch.ts";
+import { StderrLines } from "./stderr_lines.ts";
+
+/** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
+const ANY_RESULT = z.looseObject({});
+/** A defence against an upstream whose `nextCursor` never ends. */
+const MAX_LIST_PAGES = 100;
+/** How long an upstream may take to start and answer the handshake. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/** A relayed JSON-RPC result. */
+export type UpstreamResult = Record<string, unknown>;
+
+/** What a connection reports to its owner. */
+export interface UpstreamHooks {
+  /** One line the upstream wrote to stderr. */
+  stderr(line: string): void;
+  /** The upstream said these lists changed (their caches are already dropped). */
+  listChanged(kinds: CatalogKind[]): void;
+  /** The connection ended (the child exited, or the remote went away). */
+  closed(): void;
+}
+
+/** A connected upstream. Create with `UpstreamConnection.open`. */
+export class UpstreamConnection {
+  readonly #lists = new Map<CatalogKind, Promise<unknown[]>>();
+  #closing = false;
+
+  private constructor(
+    readonly accountId: string,
+    readonly launch: ResolvedLaunch,
+    private readonly client: Client,
+  ) {}
+
+  /** Starts (stdio) or dials (http/sse) the upstream and completes the MCP handshake. */
+  static async open(
+    accountId: string,
+    launch: ResolvedLaunch,
+    hooks: UpstreamHooks,
+    prior?: PriorDiscovery,
+  ): Promise<UpstreamConnection> {
+    const stderr = new StderrLines(hooks.stderr);
+    const transport = createTransport(launch.spec, stderr);
+    const client = new Client(
+      { name: PRODUCT.name, version: PRODUCT.version },
+      { versionNegotiation: { mode: "auto" } },
+    );
+    const connection = new UpstreamConnection(accountId, launch, client);
+    for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
+      client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
+        for (const kind of kinds) connection.#lists.delete(kind);
+        hooks.listChanged(kinds);
+      });
+    }
+    client.onclose = () => {
+      stderr.end();
+      if (!connection.#closing) hooks.closed();
+    };
+    try {
+      await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS, ...(prior ? { prior } : {}) });
+    } catch (error) {
+      connection.#closing = true;
+      await client.close().catch(() => {});
+      stderr.end();
+      throw new JanusError("upstream", connectFailure(accountId, launch.spec, error, stderr.recent), {
+        cause: error,
+      });
+    }
+    return connection;
+  }
+
+  /** The era verdict to reuse on the next connect (skips the version probe). */
+  get prior(): PriorDiscovery {
+    const discover = this.client.getDiscoverResult();
+    return this.client.getProtocolEra() === "modern" && discover
+      ? { kind: "modern", discover }
+      : { kind: "legacy" };
+  }
+
+  /** The protocol revision negotiated with the upstream. */
+  get protocolVersion(): string | undefined {
+    return this.client.getNegotiatedProtocolVersion();
+  }
+
+  /** One whole list (all pages), cached until the upstream says it changed. */
+  list<K extends CatalogKind>(kind: K): Promise<CatalogItems[K][]> {
+    let pending = this.#lists.get(kind);
+    if (!pending) {
+      pending = this.#fetchList(kind);
+      this.#lists.set(kind, pending);
+      pending.catch(() => this.#lists.delete(kind));
+    }
+    return pending as Promise<CatalogItems[K][]>;
+  }
+
+  /** Relays one request and returns the upstream's result as is. */
+  async request(method: string, params: Record<string, unknown> | undefined, options?: RequestOptions) {
+    return await this.client.request({ method, params }, ANY_RESULT, options) as UpstreamResult;
+  }
+
+  /** Closes the connection (and so ends a stdio child). */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await this.client.close();
+  }
+
+  async #fetchList(kind: CatalogKind): Promise<unknown[]> {
+    const { method, field, capability } = CATALOG_METHODS[kind];
+    if (!this.client.getServerCapabilities()?.[capability]) return [];
+    const items: unknown[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const result = await this.request(method, cursor ? { cursor } : undefined);
+      const pageItems = result[field];
+      if (Array.isArray(pageItems)) items.push(...pageItems);
+      cursor = typeof result.nextCursor === "string" && result.nextCursor ? result.nextCursor : undefined;
+      if (!cursor) return items;
+    }
+    throw new JanusError(
+      "upstream",
+      `account "${this.accountId}": ${method} returned more than ${MAX_LIST_PAGES} pages; giving up`,
+    );
+  }
+}
+
+function createTransport(spec: LaunchSpec, stderr: StderrLines): Transport {
+  if (spec.transport === "stdio") {
+    const transport = new StdioClientTransport({
+      command: spec.command,
+      args: spec.args,
+      // Only a minimal inherited environment plus the account's own: the broker's environment
+      // (other accounts' tokens among it) never reaches an upstream.
+      env: { ...getDefaultEnvironment(), ...spec.env },
+      cwd: spec.cwd,
+      stderr: "pipe",
+    });
+    transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
+    return transport;
+  }
+  const url = new URL(spec.url);
+  const requestInit = { headers: spec.headers };
+  return spec.transport === "http"
+    ? new StreamableHTTPClientTransport(url, { requestInit })
+    : new SSEClientTransport(url, { requestInit });
+}
+
+function connectFailure(
+  accountId: string,
+  spec: LaunchSpec,
+  error: unknown,
+  recent: readonly string[],
+): string {
+  const target = spec.transport === "stdio" ? `command "${spec.command}"` : `${spec.transport} ${spec.url}`;
+  const reason = error instanceof Error ? error.message : String(error);
+  const tail = recent.length ? `; its last output: ${recent.join(" | ")}` : "";
+  return `account "${accountId}": could not connect to its upstream (${target}): ${reason}${tail}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Plays a short client conversation against `janusmcp --demo` so switching can be watched in a
+ * terminal: who am I, call a tool, switch, call again. Run: deno task demo [--modern]
+ */
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+
+const modern = Deno.args.includes("--modern");
+const main = new URL("../main.ts", import.meta.url).pathname;
+const transport = new StdioClientTransport({
+  command: Deno.execPath(),
+  args: ["run", "--quiet", "-P=janusmcp", main, "serve", "--demo"],
+  stderr: "inherit",
+});
+const client = new Client(
+  { name: "janusmcp-demo-session", version: "1.0.0" },
+  { versionNegotiation: { mode: modern ? { pin: "2026-07-28" } : "legacy" } },
+);
+client.setNotificationHandler("notifications/tools/list_changed", () => {
+  console.log("  ← notifications/tools/list_changed");
+});
+await client.connect(transport);
+console.log(`connected at protocol ${client.getNegotiatedProtocolVersion()}`);
+
+const text = (result: { content?: unknown }) =>
+  (result.content as { type: string; text?: string }[]).map((c) => c.text ?? "").join("\n");
+const call = async (name: string, args: Record<string, unknown> = {}) => {
+  console.log(`\n→ ${name} ${JSON.stringify(args)}`);
+  console.log(text(await client.callTool({ name, arguments: args })));
+};
+
+console.log(`tools: ${(await client.listTools()).tools.map((t) => t.name).join(", ")}`);
+await call("whoami");
+await call("janus_use_account", { account_id: "demo-personal" });
+await call("whoami");
+await call("janus_with_account", { account_id: "demo-work", tool: "whoami" });
+await client.close();
