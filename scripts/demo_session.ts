@@ -20,6 +20,8 @@ client.setNotificationHandler("notifications/tools/list_changed", () => {
   console.log("  ← notifications/tools/list_changed");
 });
 await client.connect(transport);
+// On 2026-07-28 change notifications arrive only on an open subscriptions/listen stream.
+if (modern) await client.listen({ toolsListChanged: true });
 console.log(`connected at protocol ${client.getNegotiatedProtocolVersion()}`);
 
 const text = (result: { content?: unknown }) =>

@@ -1,0 +1,137 @@
+/**
+ * Starts the real broker (`deno run -P=janusmcp main.ts`, the shipped permission set) with a
+ * config in a temp dir and connects a real SDK client to it over stdio at a chosen revision.
+ */
+import { Client } from "@modelcontextprotocol/client";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+
+/** The repository root, with a trailing slash. */
+export const REPO = new URL("../../", import.meta.url).pathname;
+
+/** The two protocol revisions every e2e test runs at. */
+export const REVISIONS = ["2025-11-25", "2026-07-28"] as const;
+export type Revision = typeof REVISIONS[number];
+
+/** A raw config account that runs the fixture upstream as `id`. */
+export function fixtureAccount(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    service: "fixture",
+    label: `Fixture ${id}`,
+    command: "deno",
+    args: [
+      "run",
+      "--quiet",
+      `--config=${REPO}deno.json`,
+      "--allow-env",
+      `${REPO}tests/fixtures/account_upstream.ts`,
+    ],
+    env: { FIXTURE_ACCOUNT: id },
+    ...extra,
+  };
+}
+
+/** Writes a config file into a fresh temp dir and returns its path. */
+export async function writeConfig(config: Record<string, unknown>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "janus-e2e-" });
+  const path = `${dir}/config.json`;
+  await Deno.writeTextFile(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** A client connected to a running broker, with what it has received. */
+export interface BrokerSession {
+  client: Client;
+  /** Method names of every notification received, in order. */
+  notifications: string[];
+  /** The broker's stderr lines. */
+  stderr: string[];
+  /** The broker's process id. */
+  pid: number;
+  /** Closes the client (the broker then exits). */
+  close(): Promise<void>;
+}
+
+/** Starts the broker on a config file and connects a client at the given revision. */
+export async function connectBroker(
+  configPath: string,
+  revision: Revision,
+  options: { env?: Record<string, string>; args?: string[] } = {},
+): Promise<BrokerSession> {
+  const transport = new StdioClientTransport({
+    command: "deno",
+    args: [
+      "run",
+      "--quiet",
+      `--config=${REPO}deno.json`,
+      "-P=janusmcp",
+      `${REPO}main.ts`,
+      "serve",
+      "--config",
+      configPath,
+      ...(options.args ?? []),
+    ],
+    env: { ...getDefaultEnvironment(), ...options.env },
+    cwd: REPO,
+    stderr: "pipe",
+  });
+  const stderr: string[] = [];
+  let partial = "";
+  transport.stderr?.on("data", (chunk: Uint8Array) => {
+    const lines = (partial + new TextDecoder().decode(chunk)).split("\n");
+    partial = lines.pop() ?? "";
+    stderr.push(...lines);
+  });
+  const client = new Client(
+    { name: "janus-e2e", version: "1.0.0" },
+    { versionNegotiation: { mode: revision === "2026-07-28" ? { pin: revision } : "legacy" } },
+  );
+  const notifications: string[] = [];
+  client.fallbackNotificationHandler = (notification) => {
+    notifications.push(notification.method);
+    return Promise.resolve();
+  };
+  await client.connect(transport);
+  if (revision === "2026-07-28") {
+    // The 2026 revision delivers list changes only on an open subscriptions/listen stream.
+    await client.listen({ toolsListChanged: true, resourcesListChanged: true, promptsListChanged: true });
+  }
+  return {
+    client,
+    notifications,
+    stderr,
+    pid: transport.pid ?? -1,
+    close: () => client.close(),
+  };
+}
+
+/** Calls a tool and returns its text content joined, and whether it was a tool error. */
+export async function callText(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{ text: string; isError: boolean }> {
+  const result = await client.callTool({ name, arguments: args });
+  const content = (result.content ?? []) as { type: string; text?: string }[];
+  return { text: content.map((c) => c.text ?? "").join("\n"), isError: result.isError === true };
+}
+
+/** Waits until `check` passes or the deadline is reached (then returns false). */
+export async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
+
+/** Whether a process id is alive (a zombie waiting to be reaped counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}

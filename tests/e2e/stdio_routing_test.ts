@@ -1,0 +1,205 @@
+/**
+ * End to end over stdio, at both protocol revisions: the real broker process with the shipped
+ * permission set, real fixture upstream processes, a real SDK client.
+ */
+import assert from "node:assert/strict";
+import { callText, connectBroker, eventually, fixtureAccount, REVISIONS, writeConfig } from "./harness.ts";
+
+const twoAccounts = (extra: Record<string, unknown> = {}) => ({
+  accounts: [fixtureAccount("alpha"), fixtureAccount("beta")],
+  profiles: { both: ["alpha", "beta"] },
+  ...extra,
+});
+
+const toolNames = async (session: { client: { listTools(): Promise<{ tools: { name: string }[] }> } }) =>
+  (await session.client.listTools()).tools.map((t) => t.name);
+
+for (const revision of REVISIONS) {
+  Deno.test(`[${revision}] lists control tools plus the default account's tools and routes calls to it`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts()), revision);
+    try {
+      const names = await toolNames(session);
+      assert.deepEqual(names.slice(0, 5), [
+        "janus_list_accounts",
+        "janus_whoami",
+        "janus_use_account",
+        "janus_use_profile",
+        "janus_with_account",
+      ]);
+      assert.ok(names.includes("only_alpha"));
+      assert.ok(!names.includes("only_beta"));
+      assert.equal((await callText(session.client, "whoami")).text, "account:alpha");
+      const whoami = JSON.parse((await callText(session.client, "janus_whoami")).text);
+      assert.deepEqual(whoami.selector, { kind: "account", id: "alpha" });
+      assert.match(whoami.because, /first configured account/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] use_account switches the tools and announces tools/list_changed`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts({ bindingMode: "session" })), revision);
+    try {
+      await toolNames(session);
+      const switched = await callText(session.client, "janus_use_account", { account_id: "beta" });
+      assert.equal(switched.isError, false, switched.text);
+      assert.ok(
+        await eventually(() => session.notifications.includes("notifications/tools/list_changed")),
+        `no list_changed; got ${session.notifications.join(", ")}`,
+      );
+      const names = await toolNames(session);
+      assert.ok(names.includes("only_beta") && !names.includes("only_alpha"));
+      assert.equal((await callText(session.client, "whoami")).text, "account:beta");
+      const whoami = JSON.parse((await callText(session.client, "janus_whoami")).text);
+      assert.deepEqual(whoami.selector, { kind: "account", id: "beta" });
+      assert.match(whoami.because, /this conversation switched/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] with_account lists or calls another account's tools without switching`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts()), revision);
+    try {
+      const listing = JSON.parse(
+        (await callText(session.client, "janus_with_account", { account_id: "beta" })).text,
+      );
+      assert.equal(listing.account.id, "beta");
+      assert.ok(listing.tools.some((t: { name: string }) => t.name === "only_beta"));
+      const echoed = await callText(session.client, "janus_with_account", {
+        account_id: "beta",
+        tool: "echo",
+        arguments: { text: "hi" },
+      });
+      assert.equal(echoed.text, "beta:hi");
+      assert.equal((await callText(session.client, "whoami")).text, "account:alpha");
+      const missing = await callText(session.client, "janus_with_account", {
+        account_id: "beta",
+        tool: "nope",
+      });
+      assert.equal(missing.isError, true);
+      assert.match(missing.text, /account "beta" has no tool "nope"/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] a profile namespaces clashing names and routes tools, resources and prompts`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts()), revision);
+    try {
+      const used = await callText(session.client, "janus_use_profile", { profile: "both" });
+      assert.equal(used.isError, false, used.text);
+      const names = await toolNames(session);
+      for (const name of ["whoami", "beta_whoami", "only_alpha", "only_beta", "echo", "beta_echo"]) {
+        assert.ok(names.includes(name), `${name} missing from ${names.join(", ")}`);
+      }
+      assert.equal((await callText(session.client, "whoami")).text, "account:alpha");
+      assert.equal((await callText(session.client, "beta_whoami")).text, "account:beta");
+      assert.equal((await callText(session.client, "only_beta")).text, "only on beta");
+
+      const resources = (await session.client.listResources()).resources.map((r) => r.uri);
+      assert.deepEqual(resources, ["fixture://profile", "janus://beta/fixture://profile"]);
+      const read = async (uri: string) => {
+        const result = await session.client.readResource({ uri });
+        const first = result.contents[0] as { uri: string; text?: string };
+        return { uri: first.uri, text: first.text };
+      };
+      assert.deepEqual(await read("fixture://profile"), {
+        uri: "fixture://profile",
+        text: "profile of alpha",
+      });
+      assert.deepEqual(await read("janus://beta/fixture://profile"), {
+        uri: "janus://beta/fixture://profile",
+        text: "profile of beta",
+      });
+      const templates = (await session.client.listResourceTemplates()).resourceTemplates.map((t) =>
+        t.uriTemplate
+      );
+      assert.deepEqual(templates, ["fixture://notes/{id}", "janus://beta/fixture://notes/{id}"]);
+      assert.equal((await read("fixture://notes/7")).text, "note 7 of alpha");
+      assert.equal((await read("janus://beta/fixture://notes/7")).text, "note 7 of beta");
+
+      const prompts = (await session.client.listPrompts()).prompts.map((p) => p.name);
+      assert.deepEqual(prompts, ["greet", "beta_greet"]);
+      const prompt = await session.client.getPrompt({ name: "beta_greet", arguments: { name: "Ann" } });
+      assert.deepEqual(prompt.messages[0].content, { type: "text", text: "Hello Ann, from beta" });
+      const completion = await session.client.complete({
+        ref: { type: "ref/prompt", name: "beta_greet" },
+        argument: { name: "name", value: "beta" },
+      });
+      assert.deepEqual(completion.completion.values, ["beta-friend"]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] locked mode refuses switching and one-shot calls with a reason`, async () => {
+    const session = await connectBroker(
+      await writeConfig(twoAccounts({ bindingMode: "locked", defaultAccount: "beta" })),
+      revision,
+    );
+    try {
+      const refused = await callText(session.client, "janus_use_account", { account_id: "alpha" });
+      assert.equal(refused.isError, true);
+      assert.match(refused.text, /bindingMode is "locked".*stays on account "beta"/);
+      const oneShot = await callText(session.client, "janus_with_account", {
+        account_id: "alpha",
+        tool: "whoami",
+      });
+      assert.equal(oneShot.isError, true);
+      assert.match(oneShot.text, /locked/);
+      assert.equal((await callText(session.client, "whoami")).text, "account:beta");
+      assert.ok(!session.notifications.includes("notifications/tools/list_changed"));
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] unknown accounts, profiles and tools get errors that say what to do`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts()), revision);
+    try {
+      const account = await callText(session.client, "janus_use_account", { account_id: "gamma" });
+      assert.equal(account.isError, true);
+      assert.match(account.text, /unknown account "gamma" \(known: alpha, beta\)/);
+      const profile = await callText(session.client, "janus_use_profile", { profile: "nope" });
+      assert.match(profile.text, /unknown profile "nope" \(known: both\)/);
+      const badArgs = await callText(session.client, "janus_use_account", {});
+      assert.equal(badArgs.isError, true);
+      assert.match(badArgs.text, /janus_use_account: invalid arguments — account_id/);
+      await assert.rejects(
+        () => session.client.callTool({ name: "only_beta", arguments: {} }),
+        /unknown tool "only_beta" for account "alpha"/,
+      );
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] a switch made while a call runs does not reroute that call`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts()), revision);
+    try {
+      await toolNames(session);
+      const inFlight = callText(session.client, "slow", { ms: 600 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const switched = await callText(session.client, "janus_use_account", { account_id: "beta" });
+      assert.equal(switched.isError, false, switched.text);
+      assert.equal((await inFlight).text, "slow done:alpha");
+      assert.equal((await callText(session.client, "whoami")).text, "account:beta");
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] progress from the upstream reaches the client`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts()), revision);
+    try {
+      const seen: number[] = [];
+      await session.client.callTool({ name: "slow", arguments: { ms: 200 } }, {
+        onprogress: (progress) => seen.push(progress.progress),
+      });
+      assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+    } finally {
+      await session.close();
+    }
+  });
+}
