@@ -3,6 +3,8 @@ import {
   Client,
   type PriorDiscovery,
   type RequestOptions,
+  SdkError,
+  SdkErrorCode,
   SSEClientTransport,
   StreamableHTTPClientTransport,
   type Transport,
@@ -112,9 +114,27 @@ export class UpstreamConnection {
     return pending as Promise<CatalogItems[K][]>;
   }
 
-  /** Relays one request and returns the upstream's result as is. */
+  /**
+   * Relays one request and returns the upstream's result as is. A JSON-RPC error the upstream
+   * answered with is rethrown untouched; a local failure (the upstream went away, a timeout)
+   * becomes a JanusError naming the account.
+   */
   async request(method: string, params: Record<string, unknown> | undefined, options?: RequestOptions) {
-    return await this.client.request({ method, params }, ANY_RESULT, options) as UpstreamResult;
+    try {
+      return await this.client.request({ method, params }, ANY_RESULT, options) as UpstreamResult;
+    } catch (error) {
+      if (!(error instanceof SdkError)) throw error;
+      if (error.code === SdkErrorCode.RequestTimeout) {
+        throw new JanusError("timeout", `account "${this.accountId}": ${method} timed out`, { cause: error });
+      }
+      const gone = error.code === SdkErrorCode.ConnectionClosed || error.code === SdkErrorCode.NotConnected;
+      const detail = gone
+        ? "its upstream went away during the call; it will be restarted on the next call"
+        : error.message;
+      throw new JanusError("upstream", `account "${this.accountId}": ${method} failed: ${detail}`, {
+        cause: error,
+      });
+    }
   }
 
   /** Closes the connection (and so ends a stdio child). */
