@@ -42,6 +42,11 @@ Options:
     const setup = values.demo ? demoSetup() : await fileSetup(ctx);
     const log = (line: string) => ctx.err(`janusmcp: ${line}\n`);
     log(setup.banner);
+    if (Deno.stdin.isTerminal()) {
+      log(
+        "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
+      );
+    }
 
     const broker = new Broker({
       config: setup.config,
