@@ -8,7 +8,7 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
 import type { AccountConfig, JanusConfig, Selector } from "../config/types.ts";
 import { JanusError } from "../errors.ts";
 import type { CatalogItems, CatalogKind } from "../upstream/catalog.ts";
-import type { UpstreamResult } from "../upstream/connection.ts";
+import type { Progress, UpstreamResult } from "../upstream/connection.ts";
 import type { ReferenceSources, ResolvedSecret } from "../upstream/launch.ts";
 import { UpstreamPool } from "../upstream/pool.ts";
 import {
@@ -60,7 +60,7 @@ export interface RequestContext {
   /** Aborted when the client cancels the request. */
   signal?: AbortSignal;
   /** Reports progress to the client (only when the client asked for it). */
-  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  onProgress?: (progress: Progress) => void;
 }
 
 /** Which notification a catalog kind's change is announced with. */
@@ -481,8 +481,7 @@ export class Broker {
     const result = await connection.request(method, params, {
       signal: context.signal,
       timeout: RELAY_TIMEOUT_MS,
-      resetTimeoutOnProgress: true,
-      ...(context.onProgress ? { onprogress: context.onProgress } : {}),
+      onProgress: context.onProgress,
     });
     return withoutUpstreamServerInfo(result);
   }

@@ -30,7 +30,8 @@ export interface SelectorInputs {
  */
 export function resolveSelector(config: JanusConfig, inputs: SelectorInputs): ResolvedSelector {
   const candidates: [SelectorSource, Selector | undefined][] = [
-    ["override", inputs.override],
+    // Locked means no switching of any kind, one-shot overrides included (the broker refuses them too).
+    ["override", config.bindingMode === "locked" ? undefined : inputs.override],
     ["session", config.bindingMode === "session" ? inputs.session : undefined],
     ["global", config.bindingMode === "locked" ? undefined : inputs.global],
     ["default", config.defaultAccount ? { kind: "account", id: config.defaultAccount } : undefined],

@@ -63,6 +63,20 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
       throw outbound(toProtocolError(error));
     }
   };
+  /** Like `answer`, for a request relayed upstream with cancellation and progress. */
+  const relay = <T>(
+    params: { _meta?: { progressToken?: string | number } },
+    ctx: ServerContext,
+    work: (context: RequestContext) => Promise<unknown>,
+  ): Promise<T> =>
+    answer(async () => {
+      const context = contextOf(params, ctx);
+      try {
+        return await work(context) as T;
+      } finally {
+        await context.settled();
+      }
+    });
 
   server.setRequestHandler(
     "tools/list",
@@ -71,8 +85,10 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
   server.setRequestHandler(
     "tools/call",
     (request, ctx) =>
-      answer(async () =>
-        await broker.callTool(session, request.params, contextOf(request.params, ctx)) as CallToolResult
+      relay<CallToolResult>(
+        request.params,
+        ctx,
+        (context) => broker.callTool(session, request.params, context),
       ),
   );
   server.setRequestHandler(
@@ -86,12 +102,10 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
   server.setRequestHandler(
     "resources/read",
     (request, ctx) =>
-      answer(async () =>
-        await broker.readResource(
-          session,
-          request.params,
-          contextOf(request.params, ctx),
-        ) as ReadResourceResult
+      relay<ReadResourceResult>(
+        request.params,
+        ctx,
+        (context) => broker.readResource(session, request.params, context),
       ),
   );
   server.setRequestHandler(
@@ -101,15 +115,19 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
   server.setRequestHandler(
     "prompts/get",
     (request, ctx) =>
-      answer(async () =>
-        await broker.getPrompt(session, request.params, contextOf(request.params, ctx)) as GetPromptResult
+      relay<GetPromptResult>(
+        request.params,
+        ctx,
+        (context) => broker.getPrompt(session, request.params, context),
       ),
   );
   server.setRequestHandler(
     "completion/complete",
     (request, ctx) =>
-      answer(async () =>
-        await broker.complete(session, request.params, contextOf(request.params, ctx)) as CompleteResult
+      relay<CompleteResult>(
+        request.params,
+        ctx,
+        (context) => broker.complete(session, request.params, context),
       ),
   );
   return server;
@@ -121,18 +139,26 @@ function sendListChanged(server: Server, kind: ListKind): Promise<void> {
   return server.sendPromptListChanged();
 }
 
-/** Cancellation and progress for one request, bridged to the upstream call. */
+/**
+ * Cancellation and progress for one request, bridged to the upstream call. `settled` resolves
+ * once every progress notification is written: the result must not overtake them, or the client
+ * (which forgets a request's progress handler when its result arrives) would drop the last ones.
+ */
 function contextOf(
   params: { _meta?: { progressToken?: string | number } },
   ctx: ServerContext,
-): RequestContext {
+): RequestContext & { settled(): Promise<unknown> } {
   const progressToken = params._meta?.progressToken;
+  const sent: Promise<void>[] = [];
   return {
     signal: ctx.mcpReq.signal,
+    settled: () => Promise.allSettled(sent),
     ...(progressToken === undefined ? {} : {
-      onProgress: (progress) =>
-        void ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken, ...progress } })
-          .catch(() => {}),
+      onProgress: (progress) => {
+        sent.push(
+          ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken, ...progress } }),
+        );
+      },
     }),
   };
 }

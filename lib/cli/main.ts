@@ -35,8 +35,10 @@ export function parseGlobalFlags(args: readonly string[]): GlobalFlags {
     if (arg === "--json") flags.json = true;
     else if (arg === "--help" || arg === "-h") flags.help = true;
     else if (arg === "--version" || arg === "-V") flags.version = true;
-    else if (arg.startsWith("--config=")) flags.configPath = arg.slice("--config=".length);
-    else if (arg === "--config") {
+    else if (arg.startsWith("--config=")) {
+      flags.configPath = arg.slice("--config=".length);
+      if (flags.configPath === "") throw new JanusError("usage", "--config needs a file path");
+    } else if (arg === "--config") {
       const value = args[i + 1];
       if (value === undefined || value.startsWith("-")) {
         throw new JanusError("usage", "--config needs a file path");
@@ -57,11 +59,17 @@ export async function main(args: readonly string[], makeContext = processContext
     if (flags.version) return await versionCommand.run([], ctx);
     // No command, or a leading option, means `serve` (so `janusmcp --demo` serves the demo).
     const [first, ...rest] = flags.rest;
+    // A bare `janusmcp --help` wants the command list, not the default command's usage.
+    if (flags.help && first === undefined) {
+      ctx.out(overview(COMMANDS));
+      return 0;
+    }
     const name = first === undefined || first.startsWith("-") ? "serve" : first;
     const commandArgs = name === first ? rest : flags.rest;
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) {
-      ctx.err(overview(COMMANDS));
+      // With --json, stderr carries the error envelope alone.
+      if (!ctx.json) ctx.err(overview(COMMANDS));
       throw new JanusError("usage", `unknown command "${name}"`);
     }
     if (flags.help) {

@@ -2,7 +2,6 @@
 import {
   Client,
   type PriorDiscovery,
-  type RequestOptions,
   SdkError,
   SdkErrorCode,
   SSEClientTransport,
@@ -32,6 +31,20 @@ const CONNECT_TIMEOUT_MS = 30_000;
 /** A relayed JSON-RPC result. */
 export type UpstreamResult = Record<string, unknown>;
 
+/** One progress report, as relayed to the client that asked. */
+export interface Progress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+/** How one relayed request is cancelled, timed out and reports progress. */
+export interface RelayOptions {
+  signal?: AbortSignal;
+  timeout?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
 /** What a connection reports to its owner. */
 export interface UpstreamHooks {
   /** One line the upstream wrote to stderr. */
@@ -45,6 +58,9 @@ export interface UpstreamHooks {
 /** A connected upstream. Create with `UpstreamConnection.open`. */
 export class UpstreamConnection {
   readonly #lists = new Map<CatalogKind, Promise<unknown[]>>();
+  /** Progress callbacks of in-flight relayed requests, by the progress token the broker chose. */
+  readonly #progress = new Map<string, (progress: Progress) => void>();
+  #progressSeq = 0;
   #closing = false;
 
   private constructor(
@@ -73,6 +89,12 @@ export class UpstreamConnection {
         hooks.listChanged(kinds);
       });
     }
+    // Progress is routed by the broker's own tokens (see `request`), not by the SDK's handler,
+    // which forgets a request's progress as soon as its result is read.
+    client.setNotificationHandler("notifications/progress", (notification) => {
+      const { progressToken, progress, total, message } = notification.params;
+      connection.#progress.get(String(progressToken))?.({ progress, total, message });
+    });
     client.onclose = () => {
       stderr.end();
       if (!connection.#closing) hooks.closed();
@@ -87,7 +109,25 @@ export class UpstreamConnection {
         cause: error,
       });
     }
+    if (client.getProtocolEra() === "modern") {
+      // Without the stream the lists still work; they just are not refreshed on the upstream's word.
+      await connection.#listenForChanges().catch((error: Error) =>
+        hooks.stderr(`(janusmcp) cannot follow list changes: ${error.message}`)
+      );
+    }
     return connection;
+  }
+
+  /** On 2026-07-28 an upstream announces list changes only on an open `subscriptions/listen` stream. */
+  async #listenForChanges(): Promise<void> {
+    const capabilities = this.client.getServerCapabilities() ?? {};
+    const filter = {
+      toolsListChanged: capabilities.tools?.listChanged === true,
+      promptsListChanged: capabilities.prompts?.listChanged === true,
+      resourcesListChanged: capabilities.resources?.listChanged === true,
+    };
+    if (!Object.values(filter).some(Boolean)) return;
+    await this.client.listen(filter);
   }
 
   /** The era verdict to reuse on the next connect (skips the version probe). */
@@ -119,9 +159,17 @@ export class UpstreamConnection {
    * answered with is rethrown untouched; a local failure (the upstream went away, a timeout)
    * becomes a JanusError naming the account.
    */
-  async request(method: string, params: Record<string, unknown> | undefined, options?: RequestOptions) {
+  async request(method: string, params: Record<string, unknown> | undefined, options: RelayOptions = {}) {
+    const { onProgress, ...requestOptions } = options;
+    let token: string | undefined;
+    if (onProgress) {
+      token = `janus-${++this.#progressSeq}`;
+      this.#progress.set(token, onProgress);
+      const meta = isRecord(params?._meta) ? params._meta : {};
+      params = { ...params, _meta: { ...meta, progressToken: token } };
+    }
     try {
-      return await this.client.request({ method, params }, ANY_RESULT, options) as UpstreamResult;
+      return await this.client.request({ method, params }, ANY_RESULT, requestOptions) as UpstreamResult;
     } catch (error) {
       if (!(error instanceof SdkError)) throw error;
       if (error.code === SdkErrorCode.RequestTimeout) {
@@ -134,6 +182,13 @@ export class UpstreamConnection {
       throw new JanusError("upstream", `account "${this.accountId}": ${method} failed: ${detail}`, {
         cause: error,
       });
+    } finally {
+      if (token) {
+        // The SDK dispatches notifications a microtask after reading them, so progress sent just
+        // before the result may still be on its way to onProgress: let it arrive, then let go.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        this.#progress.delete(token);
+      }
     }
   }
 
@@ -193,4 +248,8 @@ function connectFailure(
   const reason = error instanceof Error ? error.message : String(error);
   const tail = recent.length ? `; its last output: ${recent.join(" | ")}` : "";
   return `account "${accountId}": could not connect to its upstream (${target}): ${reason}${tail}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

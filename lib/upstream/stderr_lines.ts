@@ -1,7 +1,7 @@
 /** Splits a child's stderr into lines, prefixes each with its account, and keeps the last few. */
 
 // deno-lint-ignore no-control-regex
-const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)/g;
+const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g;
 // deno-lint-ignore no-control-regex
 const CONTROL_CHARS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 

@@ -3,6 +3,7 @@
  * permission set, real fixture upstream processes, a real SDK client.
  */
 import assert from "node:assert/strict";
+import { z } from "zod";
 import { callText, connectBroker, eventually, fixtureAccount, REVISIONS, writeConfig } from "./harness.ts";
 
 const twoAccounts = (extra: Record<string, unknown> = {}) => ({
@@ -87,8 +88,18 @@ for (const revision of REVISIONS) {
   Deno.test(`[${revision}] a profile namespaces clashing names and routes tools, resources and prompts`, async () => {
     const session = await connectBroker(await writeConfig(twoAccounts()), revision);
     try {
+      await session.client.listPrompts();
+      await session.client.listResources();
       const used = await callText(session.client, "janus_use_profile", { profile: "both" });
       assert.equal(used.isError, false, used.text);
+      assert.ok(
+        await eventually(() =>
+          ["prompts", "resources"].every((kind) =>
+            session.notifications.includes(`notifications/${kind}/list_changed`)
+          )
+        ),
+        `prompts/resources list_changed missing; got ${session.notifications.join(", ")}`,
+      );
       const names = await toolNames(session);
       for (const name of ["whoami", "beta_whoami", "only_alpha", "only_beta", "echo", "beta_echo"]) {
         assert.ok(names.includes(name), `${name} missing from ${names.join(", ")}`);
@@ -198,6 +209,44 @@ for (const revision of REVISIONS) {
         onprogress: (progress) => seen.push(progress.progress),
       });
       assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] relayed results carry the broker's server info, not the upstream's`, async () => {
+    const session = await connectBroker(await writeConfig(twoAccounts()), revision);
+    try {
+      const result = await session.client.request(
+        { method: "tools/call", params: { name: "whoami", arguments: {} } },
+        z.looseObject({}),
+      );
+      const serverInfo = (result._meta as Record<string, { name?: string }> | undefined)?.[
+        "io.modelcontextprotocol/serverInfo"
+      ];
+      if (revision === "2026-07-28") assert.equal(serverInfo?.name, "janusmcp");
+      else assert.equal(serverInfo, undefined);
+      assert.equal(session.client.getServerVersion()?.name, "janusmcp");
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] an account that failed to start is tried again on the next call`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "janus-e2e-" });
+    const launcher = `${dir}/launch-upstream.sh`;
+    const fixture = fixtureAccount("late");
+    const session = await connectBroker(
+      await writeConfig({ accounts: [{ ...fixture, command: launcher, args: fixture.args }] }),
+      revision,
+    );
+    try {
+      const first = await callText(session.client, "janus_with_account", { account_id: "late" });
+      assert.equal(first.isError, true);
+      assert.match(first.text, /could not connect/);
+      // The program appears; nothing is restarted by hand.
+      await Deno.writeTextFile(launcher, `#!/bin/sh\nexec deno "$@"\n`, { mode: 0o755 });
+      assert.equal((await callText(session.client, "whoami")).text, "account:late");
     } finally {
       await session.close();
     }

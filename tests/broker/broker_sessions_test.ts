@@ -1,0 +1,156 @@
+/**
+ * The routing core in-process with several sessions at once (something stdio cannot show: it
+ * has one session per process), against real fixture upstream processes.
+ */
+import assert from "node:assert/strict";
+import { Broker } from "../../lib/broker/broker.ts";
+import type { ListKind } from "../../lib/broker/session.ts";
+import type { AccountConfig, JanusConfig, Selector } from "../../lib/config/types.ts";
+import { REPO } from "../e2e/harness.ts";
+
+function account(id: string): AccountConfig {
+  return {
+    id,
+    service: "fixture",
+    label: id,
+    transport: "stdio",
+    command: "deno",
+    args: [
+      "run",
+      "--quiet",
+      `--config=${REPO}deno.json`,
+      "--allow-env",
+      `${REPO}tests/fixtures/account_upstream.ts`,
+    ],
+    env: { FIXTURE_ACCOUNT: id },
+    headers: {},
+  };
+}
+
+function config(bindingMode: JanusConfig["bindingMode"]): JanusConfig {
+  return {
+    accounts: [account("alpha"), account("beta")],
+    profiles: {},
+    bindingMode,
+    vault: { backend: "keychain" },
+  };
+}
+
+/** A broker plus sessions that record the notifications they are sent. */
+function setup(bindingMode: JanusConfig["bindingMode"]) {
+  const saved: Selector[] = [];
+  const broker = new Broker({
+    config: config(bindingMode),
+    sources: { env: (name) => Deno.env.get(name) },
+    persistGlobal: (selector) => {
+      saved.push(selector);
+      return Promise.resolve();
+    },
+    log: () => {},
+  });
+  const open = (id: string) => {
+    const seen: ListKind[] = [];
+    const session = broker.openSession(id, { listChanged: (kind) => seen.push(kind) });
+    return { session, seen };
+  };
+  return { broker, saved, open };
+}
+
+const text = (result: Record<string, unknown>) =>
+  ((result.content ?? []) as { text?: string }[]).map((c) => c.text ?? "").join("");
+
+Deno.test("session mode: a session switch notifies and reroutes only that session", async () => {
+  const { broker, saved, open } = setup("session");
+  try {
+    const one = open("one");
+    const two = open("two");
+    await broker.listTools(one.session);
+    await broker.listTools(two.session);
+    const result = await broker.callTool(one.session, {
+      name: "janus_use_account",
+      arguments: { account_id: "beta" },
+    });
+    assert.equal(result.isError, undefined, text(result));
+    assert.deepEqual(one.seen, ["tools"]);
+    assert.deepEqual(two.seen, []);
+    assert.deepEqual(saved, []);
+    assert.equal(text(await broker.callTool(one.session, { name: "whoami" })), "account:beta");
+    assert.equal(text(await broker.callTool(two.session, { name: "whoami" })), "account:alpha");
+  } finally {
+    await broker.close();
+  }
+});
+
+Deno.test("session mode: a global switch reaches sessions without their own choice only", async () => {
+  const { broker, saved, open } = setup("session");
+  try {
+    const chooser = open("chooser");
+    const follower = open("follower");
+    const loyal = open("loyal");
+    for (const s of [chooser, follower, loyal]) await broker.listTools(s.session);
+    await broker.callTool(loyal.session, { name: "janus_use_account", arguments: { account_id: "alpha" } });
+    loyal.seen.length = 0; // alpha was already in force: nothing changed for it anyway
+    const result = await broker.callTool(chooser.session, {
+      name: "janus_use_account",
+      arguments: { account_id: "beta", scope: "global" },
+    });
+    assert.equal(result.isError, undefined, text(result));
+    assert.deepEqual(saved, [{ kind: "account", id: "beta" }]);
+    assert.deepEqual(chooser.seen, ["tools"]);
+    assert.deepEqual(follower.seen, ["tools"]);
+    assert.deepEqual(loyal.seen, []);
+    assert.equal(text(await broker.callTool(follower.session, { name: "whoami" })), "account:beta");
+    assert.equal(text(await broker.callTool(loyal.session, { name: "whoami" })), "account:alpha");
+  } finally {
+    await broker.close();
+  }
+});
+
+Deno.test("global mode: a switch reaches every session that has listed, and none that has not", async () => {
+  const { broker, open } = setup("global");
+  try {
+    const one = open("one");
+    const two = open("two");
+    const idle = open("idle");
+    await broker.listTools(one.session);
+    await broker.listTools(two.session);
+    await broker.callTool(two.session, { name: "janus_use_account", arguments: { account_id: "beta" } });
+    assert.deepEqual(one.seen, ["tools"]);
+    assert.deepEqual(two.seen, ["tools"]);
+    assert.deepEqual(idle.seen, []);
+  } finally {
+    await broker.close();
+  }
+});
+
+Deno.test("switching to the account already in force announces nothing", async () => {
+  const { broker, open } = setup("session");
+  try {
+    const one = open("one");
+    await broker.listTools(one.session);
+    await broker.callTool(one.session, { name: "janus_use_account", arguments: { account_id: "alpha" } });
+    assert.deepEqual(one.seen, []);
+  } finally {
+    await broker.close();
+  }
+});
+
+Deno.test("an upstream's own list_changed refreshes its cached tools and reaches its sessions only", async () => {
+  const { broker, open } = setup("session");
+  try {
+    const onAlpha = open("on-alpha");
+    const onBeta = open("on-beta");
+    await broker.callTool(onBeta.session, { name: "janus_use_account", arguments: { account_id: "beta" } });
+    await broker.listTools(onAlpha.session);
+    await broker.listTools(onBeta.session);
+    onBeta.seen.length = 0;
+    const grown = text(await broker.callTool(onAlpha.session, { name: "grow" }));
+    const deadline = Date.now() + 5000;
+    while (onAlpha.seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(onAlpha.seen, ["tools"]);
+    assert.deepEqual(onBeta.seen, []);
+    assert.ok((await broker.listTools(onAlpha.session)).some((t) => t.name === grown));
+  } finally {
+    await broker.close();
+  }
+});

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import type { CliContext, Command } from "../../lib/cli/context.ts";
+import { helpCommand, overview } from "../../lib/cli/help.ts";
+import { JanusError } from "../../lib/errors.ts";
+import { PRODUCT } from "../../lib/version.ts";
+
+function command(name: string, summary: string, extra: Partial<Command> = {}): Command {
+  return {
+    name,
+    summary,
+    usage: `Usage: janusmcp ${name} [things]`,
+    run: () => Promise.resolve(0),
+    ...extra,
+  };
+}
+
+const COMMANDS: Command[] = [
+  command("serve", "Serve the broker"),
+  command("version", "Print the version"),
+  command("secret-tool", "Internal", { hidden: true }),
+  command("accounts", "List accounts"),
+];
+
+/** A context that records what is written to it. */
+function capture(json = false): CliContext & { written: { out: string; err: string } } {
+  const written = { out: "", err: "" };
+  return {
+    json,
+    written,
+    out: (text) => {
+      written.out += text;
+    },
+    err: (text) => {
+      written.err += text;
+    },
+  };
+}
+
+Deno.test("the overview starts with the product title and version", () => {
+  assert.ok(overview(COMMANDS).startsWith(`${PRODUCT.title} ${PRODUCT.version} — `));
+});
+
+Deno.test("the overview lists visible commands in order with aligned summaries", () => {
+  const text = overview(COMMANDS);
+  const section = text.slice(text.indexOf("Commands:\n") + "Commands:\n".length, text.indexOf("\n\nGlobal"));
+  assert.deepEqual(section.split("\n"), [
+    "  serve     Serve the broker",
+    "  version   Print the version",
+    "  accounts  List accounts",
+  ]);
+});
+
+Deno.test("the overview leaves hidden commands out", () => {
+  assert.equal(overview(COMMANDS).includes("secret-tool"), false);
+});
+
+Deno.test("the overview documents every global option and how to get a command's help", () => {
+  const text = overview(COMMANDS);
+  for (const option of ["--config PATH", "--json", "--help, -h", "--version, -V"]) {
+    assert.ok(text.includes(option), option);
+  }
+  assert.ok(text.includes('{"ok":false,"error":{...}}'));
+  assert.ok(text.includes('Run "janusmcp help COMMAND"'));
+  assert.ok(text.endsWith("\n"));
+});
+
+Deno.test("help without arguments prints the overview of the current command list", async () => {
+  const list = [...COMMANDS];
+  const help = helpCommand(() => list);
+  list.push(command("late", "Added after the help command was built"));
+  const ctx = capture();
+  assert.equal(await help.run([], ctx), 0);
+  assert.equal(ctx.written.out, overview(list));
+  assert.ok(ctx.written.out.includes("late"));
+  assert.equal(ctx.written.err, "");
+});
+
+Deno.test("help COMMAND prints that command's usage", async () => {
+  const ctx = capture();
+  assert.equal(await helpCommand(() => COMMANDS).run(["accounts"], ctx), 0);
+  assert.equal(ctx.written.out, "Usage: janusmcp accounts [things]\n");
+});
+
+Deno.test("help for a hidden command still prints its usage", async () => {
+  const ctx = capture();
+  assert.equal(await helpCommand(() => COMMANDS).run(["secret-tool"], ctx), 0);
+  assert.equal(ctx.written.out, "Usage: janusmcp secret-tool [things]\n");
+});
+
+Deno.test("help for an unknown command is a usage error pointing at help", async () => {
+  const ctx = capture();
+  await assert.rejects(
+    async () => await helpCommand(() => COMMANDS).run(["nosuch"], ctx),
+    (error: unknown) => {
+      assert.ok(error instanceof JanusError);
+      assert.equal(error.code, "usage");
+      assert.equal(error.message, 'unknown command "nosuch"; run "janusmcp help" for the list');
+      return true;
+    },
+  );
+  assert.equal(ctx.written.out, "");
+});
+
+Deno.test("the help command describes itself", () => {
+  const help = helpCommand(() => COMMANDS);
+  assert.equal(help.name, "help");
+  assert.equal(help.hidden, undefined);
+  assert.match(help.usage, /^Usage: janusmcp help \[command\]/);
+});
