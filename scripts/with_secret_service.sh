@@ -7,7 +7,7 @@
 #    command as it is.
 # 2. Otherwise, with dbus-run-session and gnome-keyring-daemon installed (Debian: dbus
 #    gnome-keyring libsecret-tools): run it on a private session bus with a fresh, unlocked
-#    gnome-keyring whose HOME is a throwaway temp dir, removed afterwards. The user's real
+#    gnome-keyring whose data and runtime dirs are a throwaway temp dir, removed afterwards. The user's real
 #    keyring is never touched.
 # 3. Otherwise run the command as it is; keychain tests then skip themselves with a reason
 #    (and fail under CI=true).
@@ -50,9 +50,6 @@ if ! command -v dbus-run-session >/dev/null 2>&1 || ! command -v gnome-keyring-d
   exec "$@"
 fi
 
-# Keep tool caches where they were: only the keyring should see the fresh HOME.
-export DENO_DIR="${DENO_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/deno}"
-
 tmp_home="$(mktemp -d "${TMPDIR:-/tmp}/janus-keyring.XXXXXXXX")" || exit 1
 cleanup() { rm -rf "$tmp_home"; }
 trap cleanup EXIT
@@ -60,11 +57,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 mkdir -m 700 "$tmp_home/runtime"
 
-HOME="$tmp_home" \
-  XDG_RUNTIME_DIR="$tmp_home/runtime" \
+# Only the keyring's own directories move to the throwaway dir. HOME and the caches stay: the
+# tests start child processes (upstream servers under deno) that must find the usual caches.
+XDG_RUNTIME_DIR="$tmp_home/runtime" \
   XDG_DATA_HOME="$tmp_home/.local/share" \
   XDG_CONFIG_HOME="$tmp_home/.config" \
-  XDG_CACHE_HOME="$tmp_home/.cache" \
   dbus-run-session -- bash "$0" --inside-private-bus "$@"
 status=$?
 exit "$status"

@@ -60,7 +60,13 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
     try {
       return outbound(await work());
     } catch (error) {
-      throw outbound(toProtocolError(error));
+      // Rebuilt rather than passed through `outbound` whole: an Error's message is not a plain field.
+      const protocolError = toProtocolError(error);
+      throw new ProtocolError(
+        protocolError.code,
+        outbound(protocolError.message),
+        outbound(protocolError.data),
+      );
     }
   };
   /** Like `answer`, for a request relayed upstream with cancellation and progress. */
@@ -70,7 +76,7 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
     work: (context: RequestContext) => Promise<unknown>,
   ): Promise<T> =>
     answer(async () => {
-      const context = contextOf(params, ctx);
+      const context = contextOf(params, ctx, outbound);
       try {
         return await work(context) as T;
       } finally {
@@ -147,6 +153,7 @@ function sendListChanged(server: Server, kind: ListKind): Promise<void> {
 function contextOf(
   params: { _meta?: { progressToken?: string | number } },
   ctx: ServerContext,
+  outbound: <T>(value: T) => T,
 ): RequestContext & { settled(): Promise<unknown> } {
   const progressToken = params._meta?.progressToken;
   const sent: Promise<void>[] = [];
@@ -156,7 +163,9 @@ function contextOf(
     ...(progressToken === undefined ? {} : {
       onProgress: (progress) => {
         sent.push(
-          ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken, ...progress } }),
+          ctx.mcpReq.notify(
+            outbound({ method: "notifications/progress", params: { progressToken, ...progress } }),
+          ),
         );
       },
     }),

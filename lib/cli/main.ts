@@ -5,10 +5,14 @@ import { processContext } from "./context.ts";
 import { demoUpstreamCommand } from "./demo_upstream.ts";
 import { helpCommand, overview } from "./help.ts";
 import { serveCommand } from "./serve.ts";
+import { statusCommand } from "./status.ts";
+import { vaultCommand } from "./vault.ts";
 import { versionCommand } from "./version.ts";
 
 const COMMANDS: readonly Command[] = [
   serveCommand,
+  statusCommand,
+  vaultCommand,
   versionCommand,
   demoUpstreamCommand,
   helpCommand(() => COMMANDS),

@@ -1,4 +1,5 @@
 /** `janusmcp serve`: run the broker over stdio. */
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { Broker } from "../broker/broker.ts";
 import { loadConfig } from "../config/load.ts";
@@ -6,6 +7,8 @@ import { locateConfigFromEnvironment } from "../config/locate.ts";
 import { StateStore } from "../config/state.ts";
 import type { JanusConfig, Selector } from "../config/types.ts";
 import { demoConfig } from "../demo/config.ts";
+import { openVault } from "../secrets/open_vault.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { JanusError } from "../errors.ts";
 import { serveBrokerOverStdio } from "../transport/stdio.ts";
 import { PRODUCT } from "../version.ts";
@@ -15,6 +18,8 @@ import type { CliContext, Command } from "./context.ts";
 interface Setup {
   config: JanusConfig;
   configPath?: string;
+  /** Where the file vault and state live. */
+  configDir: string;
   initialGlobal?: Selector;
   persistGlobal(selector: Selector): Promise<void>;
   banner: string;
@@ -40,7 +45,13 @@ Options:
       throw new JanusError("usage", `serve: ${(error as Error).message}`);
     }
     const setup = values.demo ? demoSetup() : await fileSetup(ctx);
-    const log = (line: string) => ctx.err(`janusmcp: ${line}\n`);
+    // One redactor for everything that leaves: tool results and errors (via the session server),
+    // and every log line. It learns each value the moment an upstream is given it.
+    const redactor = new Redactor();
+    const env = (name: string) => Deno.env.get(name);
+    const passphrase = env("JANUS_VAULT_PASSPHRASE");
+    if (passphrase) redactor.add("JANUS_VAULT_PASSPHRASE", passphrase);
+    const log = (line: string) => ctx.err(redactor.redactText(`janusmcp: ${line}\n`));
     log(setup.banner);
     if (Deno.stdin.isTerminal()) {
       log(
@@ -48,16 +59,25 @@ Options:
       );
     }
 
+    const tooShort = new Set<string>();
     const broker = new Broker({
       config: setup.config,
       configPath: setup.configPath,
       initialGlobal: setup.initialGlobal,
       persistGlobal: setup.persistGlobal,
-      sources: { env: (name) => Deno.env.get(name) },
+      sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
       log,
+      secretsResolved: (accountId, secrets) => {
+        for (const secret of secrets) {
+          if (redactor.add(secret.name, secret.value).registered || tooShort.has(secret.name)) continue;
+          tooShort.add(secret.name);
+          log(`warning: [${accountId}] the value of ${secret.name} is too short to be redacted from output`);
+        }
+      },
     });
     const stopped = waitForStopSignal();
-    await Promise.race([serveBrokerOverStdio(broker, { log }), stopped.promise]);
+    const outbound = <T>(value: T): T => redactor.redactValue(value);
+    await Promise.race([serveBrokerOverStdio(broker, { log, outbound }), stopped.promise]);
     stopped.dispose();
     await broker.close();
     return 0;
@@ -68,6 +88,7 @@ function demoSetup(): Setup {
   const config = demoConfig();
   return {
     config,
+    configDir: Deno.cwd(),
     persistGlobal: () => Promise.resolve(), // the demo keeps its choice in memory only
     banner: `${PRODUCT.title} ${PRODUCT.version}: serving the built-in demo over stdio (accounts: ${
       config.accounts.map((a) => a.id).join(", ")
@@ -89,6 +110,7 @@ async function fileSetup(ctx: CliContext): Promise<Setup> {
   return {
     config: loaded.config,
     configPath,
+    configDir: dirname(configPath),
     initialGlobal,
     persistGlobal: (selector) => state.save({ globalSelector: selector }),
     banner,

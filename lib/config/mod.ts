@@ -10,7 +10,7 @@ export type {
 } from "./types.ts";
 export { EMPTY_CONFIG } from "./types.ts";
 export type { ParsedValue, ReferencePart } from "./references.ts";
-export { parseReferences, VAULT_NAME_PATTERN, vaultNamesIn } from "./references.ts";
+export { accountReferences, parseReferences, VAULT_NAME_PATTERN } from "./references.ts";
 export type { RawAccount, RawConfig } from "./schema.ts";
 export { RawAccountSchema, RawConfigSchema } from "./schema.ts";
 export type { ConfigProblem, PathSegment, ValidationResult } from "./validate.ts";

@@ -7,6 +7,7 @@
  *   ${vault:NAME}       replaced by a vault secret, anywhere in the string
  *   $${                 a literal "${"
  */
+import type { AccountConfig } from "./types.ts";
 
 /** A piece of a config string: literal text, an environment variable, or a vault secret. */
 export type ReferencePart =
@@ -76,9 +77,23 @@ function parseInner(inner: string): ReferencePart | string {
     : `"\${${inner}}" is not a valid environment variable reference`;
 }
 
-/** The vault secret names a config string refers to. */
-export function vaultNamesIn(value: string): string[] {
-  const parsed = parseReferences(value);
-  if (!parsed.ok) return [];
-  return parsed.parts.flatMap((part) => part.kind === "vault" ? [part.name] : []);
+/** Every reference an account's launch fields (`args`, `env`, `url`, `headers`) make, each name once. */
+export function accountReferences(account: AccountConfig): { env: string[]; vault: string[] } {
+  const env = new Set<string>();
+  const vault = new Set<string>();
+  const fields = [
+    ...account.args,
+    ...Object.values(account.env),
+    account.url ?? "",
+    ...Object.values(account.headers),
+  ];
+  for (const value of fields) {
+    const parsed = parseReferences(value);
+    if (!parsed.ok) continue;
+    for (const part of parsed.parts) {
+      if (part.kind === "env") env.add(part.name);
+      if (part.kind === "vault") vault.add(part.name);
+    }
+  }
+  return { env: [...env], vault: [...vault] };
 }

@@ -91,7 +91,7 @@ export async function resolveLaunch(
     }
     spec = {
       transport: "stdio",
-      command: await resolve(account.command ?? "", "command"),
+      command: account.command ?? "",
       args,
       env: await resolveRecord(account.env, "env"),
       cwd: account.cwd,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseReferences, vaultNamesIn } from "../../lib/config/references.ts";
+import { accountReferences, parseReferences } from "../../lib/config/references.ts";
+import type { AccountConfig } from "../../lib/config/types.ts";
 
 Deno.test("a plain string is one text part", () => {
   assert.deepEqual(parseReferences("hello"), { ok: true, parts: [{ kind: "text", text: "hello" }] });
@@ -101,9 +102,17 @@ Deno.test("oauth: references are refused for now", () => {
   });
 });
 
-Deno.test("vaultNamesIn lists the vault secrets a value uses", () => {
-  assert.deepEqual(vaultNamesIn("vault:a"), ["a"]);
-  assert.deepEqual(vaultNamesIn("${vault:a}-${HOME}-${vault:b}"), ["a", "b"]);
-  assert.deepEqual(vaultNamesIn("${HOME}"), []);
-  assert.deepEqual(vaultNamesIn("${"), []);
+Deno.test("accountReferences lists each env and vault name an account's launch fields use, once", () => {
+  const account: AccountConfig = {
+    id: "a",
+    service: "s",
+    label: "a",
+    transport: "stdio",
+    command: "run ${NOT_COUNTED}",
+    args: ["--token=${vault:a}", "${HOME}", "${"],
+    env: { ONE: "vault:b", TWO: "${vault:a}-${USER}" },
+    headers: { X: "${vault:c}" },
+    url: "https://${HOST}/mcp",
+  };
+  assert.deepEqual(accountReferences(account), { env: ["HOME", "USER", "HOST"], vault: ["a", "b", "c"] });
 });

@@ -71,7 +71,7 @@ export async function connectBroker(
       configPath,
       ...(options.args ?? []),
     ],
-    env: { ...getDefaultEnvironment(), ...options.env },
+    env: { ...getDefaultEnvironment(), ...passThroughEnvironment(), ...options.env },
     cwd: REPO,
     stderr: "pipe",
   });
@@ -103,6 +103,37 @@ export async function connectBroker(
     pid: transport.pid ?? -1,
     close: () => client.close(),
   };
+}
+
+/** What the broker under test must see of this process's environment: the session bus (keychain). */
+function passThroughEnvironment(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "DENO_DIR"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** Runs the CLI (`deno run -P=janusmcp main.ts …`) to completion. */
+export async function runCli(
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command("deno", {
+    args: ["run", "--quiet", `--config=${REPO}deno.json`, "-P=janusmcp", `${REPO}main.ts`, ...args],
+    cwd: REPO,
+    env: options.env, // on top of this process's environment
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  if (options.stdin !== undefined) await writer.write(new TextEncoder().encode(options.stdin));
+  await writer.close();
+  const output = await child.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
 /** Calls a tool and returns its text content joined, and whether it was a tool error. */

@@ -98,11 +98,11 @@ Deno.test("an sse account keeps its transport", async () => {
 Deno.test("${ENV} in stdio args and env is resolved and recorded by variable name", async () => {
   const launch = await resolveLaunch(
     stdioAccount({
-      command: "${MCP_BIN}",
+      command: "/usr/bin/gh-mcp",
       args: ["--org=${ORG}", "--plain"],
       env: { GITHUB_TOKEN: "${GH_TOKEN}", MIXED: "a-${ORG}-b" },
     }),
-    sources({ MCP_BIN: "/usr/bin/gh-mcp", ORG: "acme-inc", GH_TOKEN: "ghp_secret" }),
+    sources({ ORG: "acme-inc", GH_TOKEN: "ghp_secret" }),
   );
   assert.deepEqual(launch.spec, {
     transport: "stdio",
@@ -115,7 +115,6 @@ Deno.test("${ENV} in stdio args and env is resolved and recorded by variable nam
     [...launch.secrets].sort((a, b) => a.name < b.name ? -1 : 1),
     [
       { name: "GH_TOKEN", value: "ghp_secret" },
-      { name: "MCP_BIN", value: "/usr/bin/gh-mcp" },
       { name: "ORG", value: "acme-inc" },
     ],
   );
@@ -214,7 +213,6 @@ Deno.test("a missing environment variable is a config error naming the account a
   const cases: [AccountConfig, string][] = [
     [stdioAccount({ env: { GITHUB_TOKEN: "${GH_TOKEN}" } }), "env.GITHUB_TOKEN"],
     [stdioAccount({ args: ["--x", "${GH_TOKEN}"] }), "args[1]"],
-    [stdioAccount({ command: "${GH_TOKEN}" }), "command"],
     [httpAccount({ url: "https://${GH_TOKEN}/mcp" }), "url"],
     [httpAccount({ headers: { Authorization: "Bearer ${GH_TOKEN}" } }), "headers.Authorization"],
   ];
@@ -226,6 +224,11 @@ Deno.test("a missing environment variable is a config error naming the account a
       `account "acme": ${field} uses \${GH_TOKEN}, but that environment variable is not set`,
     );
   }
+});
+
+Deno.test("the command is taken literally: references are resolved only in args, env, url and headers", async () => {
+  const launch = await resolveLaunch(stdioAccount({ command: "${NOT_A_REFERENCE}" }), sources({}));
+  assert.equal(launch.spec.transport === "stdio" && launch.spec.command, "${NOT_A_REFERENCE}");
 });
 
 Deno.test("an empty environment variable counts as set", async () => {

@@ -1,0 +1,100 @@
+/**
+ * `janusmcp status`: per account, what it needs (env variables, vault secrets) and whether each
+ * is there — never a value — summed up in one word. Starts no upstream.
+ */
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { accountReferences } from "../config/references.ts";
+import { loadConfig } from "../config/load.ts";
+import { locateConfigFromEnvironment } from "../config/locate.ts";
+import type { AccountConfig } from "../config/types.ts";
+import { JanusError } from "../errors.ts";
+import { openVault } from "../secrets/open_vault.ts";
+import type { Vault } from "../secrets/vault.ts";
+import type { Command } from "./context.ts";
+
+/** One account's readiness. */
+export type AccountState = "ready" | "needs-secret" | "needs-login" | "error";
+
+/** What `status` reports for one account. */
+export interface AccountStatus {
+  id: string;
+  service: string;
+  transport: string;
+  state: AccountState;
+  needs: { reference: string; present: boolean }[];
+  error?: string;
+}
+
+/** Checks one account's references against the environment and the vault. */
+export async function accountStatus(
+  account: AccountConfig,
+  env: (name: string) => string | undefined,
+  vault: Vault,
+): Promise<AccountStatus> {
+  const references = accountReferences(account);
+  const needs = references.env.map((name) => ({
+    reference: `\${${name}}`,
+    present: env(name) !== undefined,
+  }));
+  let error: string | undefined;
+  for (const name of references.vault) {
+    try {
+      needs.push({ reference: `vault:${name}`, present: (await vault.get(name)) !== undefined });
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+      needs.push({ reference: `vault:${name}`, present: false });
+    }
+  }
+  const state: AccountState = error ? "error" : needs.every((n) => n.present) ? "ready" : "needs-secret";
+  return {
+    id: account.id,
+    service: account.service,
+    transport: account.transport,
+    state,
+    needs,
+    ...(error ? { error } : {}),
+  };
+}
+
+export const statusCommand: Command = {
+  name: "status",
+  summary: "Show each account's state and which secrets it needs (never their values)",
+  usage: `Usage: janusmcp status [--json] [--config PATH]
+
+For every account: its transport, the references it needs (\${ENV} variables and vault:NAME
+secrets) and whether each is present, and one word: ready, needs-secret, needs-login or error.
+Values are never printed. No upstream is started.`,
+  async run(args, ctx) {
+    try {
+      parseArgs({ args, options: {}, strict: true });
+    } catch (error) {
+      throw new JanusError("usage", `status: ${(error as Error).message}`);
+    }
+    const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
+    const loaded = await loadConfig(configPath);
+    const env = (name: string) => Deno.env.get(name);
+    const vault = openVault({ config: loaded.config, configDir: dirname(configPath), env });
+    const accounts: AccountStatus[] = [];
+    for (const account of loaded.config.accounts) accounts.push(await accountStatus(account, env, vault));
+
+    if (ctx.json) {
+      ctx.out(`${JSON.stringify({ ok: true, config: configPath, exists: loaded.exists, accounts })}\n`);
+      return 0;
+    }
+    if (!loaded.exists) {
+      ctx.out(`No config file at ${configPath}: no accounts.\n`);
+      return 0;
+    }
+    ctx.out(`Config: ${configPath}\n`);
+    if (accounts.length === 0) ctx.out("No accounts configured.\n");
+    const width = Math.max(2, ...accounts.map((a) => a.id.length));
+    for (const a of accounts) {
+      const needs = a.needs.map((n) => `${n.reference} ${n.present ? "ok" : "MISSING"}`).join(", ") ||
+        "nothing";
+      ctx.out(`${a.id.padEnd(width)}  ${a.transport.padEnd(5)}  ${a.state.padEnd(12)}  needs: ${needs}\n`);
+      if (a.error) ctx.out(`${"".padEnd(width)}  ${a.error}\n`);
+    }
+    return 0;
+  },
+};
