@@ -64,7 +64,8 @@ export const statusCommand: Command = {
 
 For every account: its transport, the references it needs (\${ENV} variables and vault:NAME
 secrets) and whether each is present, and one word: ready, needs-secret, needs-login or error.
-Values are never printed. No upstream is started.`,
+Values are never printed. No upstream is started. Exits 4 when an account needs a secret or a
+login, so scripts can check readiness.`,
   async run(args, ctx) {
     try {
       parseArgs({ args, options: {}, strict: true });
@@ -78,13 +79,14 @@ Values are never printed. No upstream is started.`,
     const accounts: AccountStatus[] = [];
     for (const account of loaded.config.accounts) accounts.push(await accountStatus(account, env, vault));
 
+    const exitCode = accounts.some((a) => a.state === "needs-secret" || a.state === "needs-login") ? 4 : 0;
     if (ctx.json) {
       ctx.out(`${JSON.stringify({ ok: true, config: configPath, exists: loaded.exists, accounts })}\n`);
-      return 0;
+      return exitCode;
     }
     if (!loaded.exists) {
       ctx.out(`No config file at ${configPath}: no accounts.\n`);
-      return 0;
+      return exitCode;
     }
     ctx.out(`Config: ${configPath}\n`);
     if (accounts.length === 0) ctx.out("No accounts configured.\n");
@@ -95,6 +97,6 @@ Values are never printed. No upstream is started.`,
       ctx.out(`${a.id.padEnd(width)}  ${a.transport.padEnd(5)}  ${a.state.padEnd(12)}  needs: ${needs}\n`);
       if (a.error) ctx.out(`${"".padEnd(width)}  ${a.error}\n`);
     }
-    return 0;
+    return exitCode;
   },
 };

@@ -31,6 +31,8 @@ export class UpstreamPool {
   readonly #failures = new Map<string, string>();
   /** The era each upstream spoke last time, so reconnects skip the version probe. */
   readonly #priors = new Map<string, PriorDiscovery>();
+  /** Warnings already given: each is said once per process, not on every reconnect. */
+  readonly #warned = new Set<string>();
   #closed = false;
 
   constructor(
@@ -85,7 +87,11 @@ export class UpstreamPool {
     if (!account) throw new JanusError("selector", `unknown account "${accountId}"`);
     const launch = await resolveLaunch(account, this.sources);
     this.events.secretsResolved(accountId, launch.secrets);
-    for (const warning of launch.warnings) this.events.log(accountId, `warning: ${warning}`);
+    for (const warning of launch.warnings) {
+      if (this.#warned.has(warning)) continue;
+      this.#warned.add(warning);
+      this.events.log(accountId, `warning: ${warning}`);
+    }
     const connection = await UpstreamConnection.open(accountId, launch, {
       stderr: (line) => this.events.log(accountId, line),
       listChanged: (kinds) => this.events.listChanged(accountId, kinds),

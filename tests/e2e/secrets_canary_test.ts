@@ -141,6 +141,7 @@ keychainTest("a missing vault secret fails only its account, with the command th
     await session.close();
   }
   const status = await runCli(["status", "--json", "--config", configPath]);
+  assert.equal(status.code, 4, "status exits 4 when an account needs a secret");
   const needy = JSON.parse(status.stdout).accounts.find((a: { id: string }) => a.id === "needy");
   assert.equal(needy.state, "needs-secret");
   assert.deepEqual(needy.needs, [{ reference: `vault:${name}`, present: false }]);
