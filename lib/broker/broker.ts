@@ -35,7 +35,7 @@ import {
   resolveSelector,
   sameSelector,
 } from "./selector.ts";
-import { type ListKind, Session, type SessionNotifier } from "./session.ts";
+import { type ListKind, Session } from "./session.ts";
 import { jsonResult, toolError } from "./tool_results.ts";
 
 /** What the broker needs from the outside world. */
@@ -80,6 +80,8 @@ export class Broker {
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
   readonly #sessions = new Set<Session>();
+  /** Relayed requests not yet answered. */
+  #inFlight = 0;
   #global?: Selector;
 
   constructor(options: BrokerOptions) {
@@ -97,6 +99,11 @@ export class Broker {
     this.#pool = new UpstreamPool(options.config.accounts, options.sources, {
       log: (accountId, line) => options.log(`[${accountId}] ${line}`),
       listChanged: (accountId, kinds) => void this.#upstreamListChanged(accountId, kinds),
+      message: (accountId, params) => {
+        // The client sees which account spoke: the logger name carries the account id.
+        const logger = params.logger ? `${accountId}/${params.logger}` : accountId;
+        for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
+      },
       secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
     });
   }
@@ -106,11 +113,17 @@ export class Broker {
     return this.#config;
   }
 
-  /** Registers a downstream session. */
-  openSession(id: string, notifier: SessionNotifier): Session {
-    const session = new Session(id, notifier);
+  /** Registers a downstream session; its transport sets `notifier` once it can reach the client. */
+  openSession(id: string, options: { stateless?: boolean } = {}): Session {
+    const session = new Session(id, options.stateless);
     this.#sessions.add(session);
     return session;
+  }
+
+  /** Resolves once no relayed request is in flight, or after `timeoutMs` (for graceful shutdown). */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   }
 
   /** Forgets a session (its client went away). */
@@ -344,6 +357,13 @@ export class Broker {
       );
     }
     const scope: SwitchScope = requested ?? (mode === "session" ? "session" : "global");
+    if (scope === "session" && session.stateless) {
+      return toolError(
+        `this client keeps no session (protocol 2026-07-28 over HTTP), so it cannot switch just for itself; call janus_with_account for one call as ${
+          describeSelector(target)
+        }, or switch with scope "global" (every conversation)`,
+      );
+    }
 
     // Start the target's upstreams first: a switch to an account that cannot start is refused,
     // so the session never ends up pointed at something that will fail every call.
@@ -478,11 +498,12 @@ export class Broker {
     context: RequestContext,
   ): Promise<UpstreamResult> {
     const connection = await this.#pool.get(accountId);
+    this.#inFlight++;
     const result = await connection.request(method, params, {
       signal: context.signal,
       timeout: RELAY_TIMEOUT_MS,
       onProgress: context.onProgress,
-    });
+    }).finally(() => this.#inFlight--);
     return withoutUpstreamServerInfo(result);
   }
 
@@ -553,10 +574,11 @@ export class Broker {
   }
 
   async #upstreamListChanged(accountId: string, kinds: CatalogKind[]): Promise<void> {
-    const affected = [...this.#sessions].filter((s) =>
-      this.resolve(s).accounts.some((a) => a.id === accountId)
-    );
-    await this.#announceChanges(affected, kinds);
+    await this.#announceChanges(this.#sessionsUsing(accountId), kinds);
+  }
+
+  #sessionsUsing(accountId: string): Session[] {
+    return [...this.#sessions].filter((s) => this.resolve(s).accounts.some((a) => a.id === accountId));
   }
 }
 

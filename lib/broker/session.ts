@@ -1,13 +1,16 @@
 /** One downstream conversation: its own selector (binding mode `session`) and how to reach it. */
+import type { LoggingMessageNotification } from "@modelcontextprotocol/server";
 import type { Selector } from "../config/types.ts";
 import type { CatalogKind } from "../upstream/catalog.ts";
 
 /** The lists a client can be told changed. */
 export type ListKind = "tools" | "resources" | "prompts";
 
-/** How the broker tells a session's client that one of its lists changed. */
+/** How the broker reaches a session's client outside of a request. */
 export interface SessionNotifier {
   listChanged(kind: ListKind): void;
+  /** An upstream's log message, for clients that keep a logging channel. */
+  log?(params: LoggingMessageNotification["params"]): void;
 }
 
 /** A downstream session. Created by `Broker.openSession`. */
@@ -16,6 +19,12 @@ export class Session {
   choice?: Selector;
   /** A fingerprint of each list as this session was last given it; a change is notified only against it. */
   readonly lastListed = new Map<CatalogKind, string>();
+  /** Set by the transport once it can reach the client. */
+  notifier: SessionNotifier = { listChanged: () => {} };
 
-  constructor(readonly id: string, readonly notifier: SessionNotifier) {}
+  /**
+   * @param stateless the session stands for many clients that keep no session (2026-07-28 over
+   *   HTTP): it can follow the global choice but cannot hold one of its own.
+   */
+  constructor(readonly id: string, readonly stateless = false) {}
 }

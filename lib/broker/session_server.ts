@@ -13,16 +13,12 @@ import type {
 import { JanusError } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import type { Broker, RequestContext } from "./broker.ts";
-import type { ListKind } from "./session.ts";
+import type { ListKind, Session, SessionNotifier } from "./session.ts";
 
 /** Options for one session's server. */
 export interface SessionServerOptions {
-  /** A stable id for logs and session bookkeeping. */
-  sessionId: string;
   /** Applied to every result, error message and notification sent to the client. */
   outbound?: <T>(value: T) => T;
-  /** Called once when the session's connection closes. */
-  onClose?: () => void;
 }
 
 const INSTRUCTIONS = [
@@ -32,8 +28,15 @@ const INSTRUCTIONS = [
   "janus_with_account runs one call as another account without switching.",
 ].join(" ");
 
-/** Builds the MCP server for one downstream session, bound to the broker. */
-export function createSessionServer(broker: Broker, options: SessionServerOptions): Server {
+/**
+ * Builds an MCP server whose requests run in `session`. The caller owns the session: it opens
+ * and closes it, and sets its notifier (`serverNotifier` for a server that stays connected).
+ */
+export function createSessionServer(
+  broker: Broker,
+  session: Session,
+  options: SessionServerOptions = {},
+): Server {
   const outbound = options.outbound ?? (<T>(value: T) => value);
   const server = new Server(
     { name: PRODUCT.name, title: PRODUCT.title, version: PRODUCT.version },
@@ -43,17 +46,11 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
         resources: { listChanged: true },
         prompts: { listChanged: true },
         completions: {},
+        logging: {},
       },
       instructions: INSTRUCTIONS,
     },
   );
-  const session = broker.openSession(options.sessionId, {
-    listChanged: (kind) => void sendListChanged(server, kind).catch(() => {}),
-  });
-  server.onclose = () => {
-    broker.closeSession(session);
-    options.onClose?.();
-  };
 
   /** Runs a handler, sending its result through `outbound` and its failure as a JSON-RPC error. */
   const answer = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -139,10 +136,22 @@ export function createSessionServer(broker: Broker, options: SessionServerOption
   return server;
 }
 
-function sendListChanged(server: Server, kind: ListKind): Promise<void> {
-  if (kind === "tools") return server.sendToolListChanged();
-  if (kind === "resources") return server.sendResourceListChanged();
-  return server.sendPromptListChanged();
+/** Reaches a connected server's client: list changes, and upstream log messages (redacted). */
+export function serverNotifier(
+  server: Server,
+  outbound: <T>(value: T) => T = (value) => value,
+): SessionNotifier {
+  const quietly = (sending: Promise<void>) => void sending.catch(() => {}); // the client may be gone
+  return {
+    listChanged(kind: ListKind) {
+      if (kind === "tools") quietly(server.sendToolListChanged());
+      else if (kind === "resources") quietly(server.sendResourceListChanged());
+      else quietly(server.sendPromptListChanged());
+    },
+    log(params) {
+      quietly(server.sendLoggingMessage(outbound(params)));
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
 import process from "node:process";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Broker } from "../broker/broker.ts";
-import { createSessionServer } from "../broker/session_server.ts";
+import { createSessionServer, serverNotifier } from "../broker/session_server.ts";
 
 /** Options for serving over stdio. */
 export interface StdioOptions {
@@ -22,10 +22,16 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       ended = true;
       resolve();
     };
-    const handle = serveStdio(
-      () => createSessionServer(broker, { sessionId: "stdio", outbound: options.outbound, onClose: end }),
-      { onerror: (error) => options.log(`stdio: ${error.message}`) },
-    );
+    const handle = serveStdio(() => {
+      const session = broker.openSession("stdio");
+      const server = createSessionServer(broker, session, { outbound: options.outbound });
+      session.notifier = serverNotifier(server, options.outbound);
+      server.onclose = () => {
+        broker.closeSession(session);
+        end();
+      };
+      return server;
+    }, { onerror: (error) => options.log(`stdio: ${error.message}`) });
     // A client may close stdin before sending anything, when no server instance exists yet.
     process.stdin.once("end", () => void handle.close().finally(end));
     process.stdin.once("close", () => void handle.close().finally(end));

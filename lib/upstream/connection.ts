@@ -1,6 +1,7 @@
 /** One live MCP client connection to one account's upstream, with its lists cached. */
 import {
   Client,
+  type LoggingMessageNotification,
   type PriorDiscovery,
   SdkError,
   SdkErrorCode,
@@ -53,6 +54,8 @@ export interface UpstreamHooks {
   listChanged(kinds: CatalogKind[]): void;
   /** The connection ended (the child exited, or the remote went away). */
   closed(): void;
+  /** The upstream sent a log message (`notifications/message`). */
+  message(params: LoggingMessageNotification["params"]): void;
 }
 
 /** A connected upstream. Create with `UpstreamConnection.open`. */
@@ -95,6 +98,10 @@ export class UpstreamConnection {
       const { progressToken, progress, total, message } = notification.params;
       connection.#progress.get(String(progressToken))?.({ progress, total, message });
     });
+    client.setNotificationHandler(
+      "notifications/message",
+      (notification) => hooks.message(notification.params),
+    );
     client.onclose = () => {
       stderr.end();
       if (!connection.#closing) hooks.closed();

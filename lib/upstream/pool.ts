@@ -3,7 +3,7 @@
  * callers share one connection attempt; a failed attempt is reported to every waiter and retried
  * by the next call; a connection that dies is dropped so the next call starts a fresh one.
  */
-import type { PriorDiscovery } from "@modelcontextprotocol/client";
+import type { LoggingMessageNotification, PriorDiscovery } from "@modelcontextprotocol/client";
 import type { AccountConfig } from "../config/types.ts";
 import { JanusError } from "../errors.ts";
 import type { CatalogKind } from "./catalog.ts";
@@ -16,6 +16,8 @@ export interface PoolEvents {
   log(accountId: string, line: string): void;
   /** An upstream's own lists changed. */
   listChanged(accountId: string, kinds: CatalogKind[]): void;
+  /** An upstream sent a log message. */
+  message(accountId: string, params: LoggingMessageNotification["params"]): void;
   /** Secret values were resolved for an account (for redaction). */
   secretsResolved(accountId: string, secrets: readonly ResolvedSecret[]): void;
 }
@@ -95,6 +97,7 @@ export class UpstreamPool {
     const connection = await UpstreamConnection.open(accountId, launch, {
       stderr: (line) => this.events.log(accountId, line),
       listChanged: (kinds) => this.events.listChanged(accountId, kinds),
+      message: (params) => this.events.message(accountId, params),
       closed: () => {
         this.#settled.delete(accountId);
         this.#connections.delete(accountId);

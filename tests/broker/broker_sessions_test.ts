@@ -50,7 +50,8 @@ function setup(bindingMode: JanusConfig["bindingMode"]) {
   });
   const open = (id: string) => {
     const seen: ListKind[] = [];
-    const session = broker.openSession(id, { listChanged: (kind) => seen.push(kind) });
+    const session = broker.openSession(id);
+    session.notifier = { listChanged: (kind) => seen.push(kind) };
     return { session, seen };
   };
   return { broker, saved, open };
