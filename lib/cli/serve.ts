@@ -1,6 +1,5 @@
-/** `janusmcp serve`: run the broker over stdio. */
+/** `janusmcp serve`: run the broker over stdio, HTTP, or both. */
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { Broker } from "../broker/broker.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfigFromEnvironment } from "../config/locate.ts";
@@ -10,7 +9,16 @@ import { demoConfig } from "../demo/config.ts";
 import { openVault } from "../secrets/open_vault.ts";
 import { Redactor } from "../secrets/redact.ts";
 import { JanusError } from "../errors.ts";
+import { loadOrCreateHttpToken } from "../config/http_token.ts";
+import {
+  createHttpApp,
+  DEFAULT_MAX_BODY_BYTES,
+  type HttpServerHandle,
+  listenHttp,
+} from "../transport/http.ts";
+import { allowedHostsFor, isLoopbackHost } from "../transport/http_guard.ts";
 import { serveBrokerOverStdio } from "../transport/stdio.ts";
+import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";
 
@@ -27,24 +35,28 @@ interface Setup {
 
 export const serveCommand: Command = {
   name: "serve",
-  summary: "Serve the broker over stdio (the default command)",
-  usage: `Usage: janusmcp [serve] [--demo] [--config PATH]
+  summary: "Serve the broker over stdio and/or HTTP (the default command)",
+  usage: `Usage: janusmcp [serve] [--http | --transport stdio|http|both] [--host H] [--port N]
+                        [--allow-remote] [--session-idle-timeout SECONDS] [--demo] [--config PATH]
 
-Serves JanusMCP to one MCP client over stdio (either protocol revision). stdout carries MCP
-frames only; logs go to stderr. Ends when the client closes stdin, or on SIGINT/SIGTERM,
-after closing every upstream.
+Serves JanusMCP over stdio (one client; stdout carries MCP frames only) and/or Streamable HTTP
+at http://HOST:PORT/mcp (many clients; both protocol revisions). Logs go to stderr. Ends when
+the stdio client closes stdin, or on SIGINT/SIGTERM, after draining calls in flight and closing
+every upstream.
 
 Options:
-  --demo          serve the built-in demo configuration (two accounts of a demo server)
-  --config PATH   use this config file (else JANUS_CONFIG, ./config.json, the user config dir)`,
+  --http                   same as --transport http                       (env JANUS_TRANSPORT)
+  --transport MODE         stdio (default), http, or both
+  --host H                 HTTP bind address, default 127.0.0.1           (env JANUS_HTTP_HOST)
+  --port N                 HTTP port, default 7332; 0 picks a free one    (env JANUS_HTTP_PORT)
+  --allow-remote           allow a non-loopback --host; clients must then send the bearer
+                           token kept in the config directory's http-token file (mode 0600)
+  --session-idle-timeout S close 2025-11-25 HTTP sessions idle this long (default 3600)
+  --demo                   serve the built-in demo configuration (two accounts of a demo server)
+  --config PATH            this config file (else JANUS_CONFIG, ./config.json, user config dir)`,
   async run(args, ctx) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { demo: { type: "boolean" } }, strict: true }));
-    } catch (error) {
-      throw new JanusError("usage", `serve: ${(error as Error).message}`);
-    }
-    const setup = values.demo ? demoSetup() : await fileSetup(ctx);
+    const options = parseServeOptions(args, (name) => Deno.env.get(name));
+    const setup = options.demo ? demoSetup() : await fileSetup(ctx);
     // One redactor for everything that leaves: tool results and errors (via the session server),
     // and every log line. It learns each value the moment an upstream is given it.
     const redactor = new Redactor();
@@ -53,7 +65,7 @@ Options:
     if (passphrase) redactor.add("JANUS_VAULT_PASSPHRASE", passphrase);
     const log = (line: string) => ctx.err(redactor.redactText(`janusmcp: ${line}\n`));
     log(setup.banner);
-    if (Deno.stdin.isTerminal()) {
+    if (options.transport !== "http" && Deno.stdin.isTerminal()) {
       log(
         "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
       );
@@ -77,12 +89,57 @@ Options:
     });
     const stopped = waitForStopSignal();
     const outbound = <T>(value: T): T => redactor.redactValue(value);
-    await Promise.race([serveBrokerOverStdio(broker, { log, outbound }), stopped.promise]);
-    stopped.dispose();
-    await broker.close();
+    let http: HttpServerHandle | undefined;
+    try {
+      if (options.transport !== "stdio") {
+        http = await startHttp(broker, options, setup.configDir, { log, outbound });
+        log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
+      }
+      const ends: Promise<unknown>[] = [stopped.promise];
+      if (options.transport !== "http") ends.push(serveBrokerOverStdio(broker, { log, outbound }));
+      await Promise.race(ends);
+    } finally {
+      stopped.dispose();
+      await http?.shutdown();
+      await broker.close();
+    }
     return 0;
   },
 };
+
+/** Listens for HTTP clients, with a bearer token when the bind address reaches beyond loopback. */
+async function startHttp(
+  broker: Broker,
+  options: ServeOptions,
+  configDir: string,
+  io: { log(line: string): void; outbound: <T>(value: T) => T },
+): Promise<HttpServerHandle> {
+  let token: string | undefined;
+  if (!isLoopbackHost(options.host)) {
+    const stored = await loadOrCreateHttpToken(configDir);
+    token = stored.token;
+    io.log(
+      `remote clients must send "Authorization: Bearer <token>" with the token in ${stored.path}${
+        stored.created ? " (just created)" : ""
+      }`,
+    );
+  }
+  const app = createHttpApp(broker, {
+    guard: { allowedHosts: allowedHostsFor(options.host), token },
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    sessionIdleMs: options.sessionIdleSeconds * 1000,
+    ...io,
+  });
+  try {
+    return await listenHttp(app, options.host, options.port);
+  } catch (error) {
+    await app.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new JanusError("usage", `port ${options.port} on ${options.host} is already in use; pass --port`);
+    }
+    throw error;
+  }
+}
 
 function demoSetup(): Setup {
   const config = demoConfig();
@@ -90,7 +147,7 @@ function demoSetup(): Setup {
     config,
     configDir: Deno.cwd(),
     persistGlobal: () => Promise.resolve(), // the demo keeps its choice in memory only
-    banner: `${PRODUCT.title} ${PRODUCT.version}: serving the built-in demo over stdio (accounts: ${
+    banner: `${PRODUCT.title} ${PRODUCT.version}: serving the built-in demo (accounts: ${
       config.accounts.map((a) => a.id).join(", ")
     }). Connect an MCP client to this command, then call janus_use_account.`,
   };
@@ -103,7 +160,7 @@ async function fileSetup(ctx: CliContext): Promise<Setup> {
   const initialGlobal = loaded.exists ? (await state.load()).globalSelector : undefined;
   const { accounts, bindingMode } = loaded.config;
   const banner = loaded.exists
-    ? `${PRODUCT.title} ${PRODUCT.version}: serving over stdio; config ${configPath} (${accounts.length} account${
+    ? `${PRODUCT.title} ${PRODUCT.version}: config ${configPath} (${accounts.length} account${
       accounts.length === 1 ? "" : "s"
     }, bindingMode ${bindingMode})`
     : `${PRODUCT.title} ${PRODUCT.version}: no config file at ${configPath}; serving the control tools only. Create it (see README) or run with --demo.`;

@@ -1,0 +1,193 @@
+/**
+ * The HTTP transport: a Hono app on `Deno.serve` with one `/mcp` endpoint for both protocol
+ * revisions. 2025-11-25 clients get real sessions (`Mcp-Session-Id`, a GET stream, DELETE);
+ * 2026-07-28 clients are served statelessly and share one stateless broker session (they follow
+ * the global choice, and hear of changes on `subscriptions/listen`). No routing logic lives here.
+ */
+import { Hono } from "hono";
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  readRequestBody,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
+import type { Broker } from "../broker/broker.ts";
+import { createSessionServer, serverNotifier } from "../broker/session_server.ts";
+import { PRODUCT } from "../version.ts";
+import { type GuardOptions, guardRequest } from "./http_guard.ts";
+import { LegacySessions } from "./http_sessions.ts";
+
+/** How the HTTP endpoint behaves. */
+export interface HttpOptions {
+  guard: GuardOptions;
+  /** Bodies larger than this are refused with 413. */
+  maxBodyBytes: number;
+  /** A 2025 session with no request for this long is closed. */
+  sessionIdleMs: number;
+  /** Applied to everything sent to clients (redaction). */
+  outbound: <T>(value: T) => T;
+  log(line: string): void;
+}
+
+/** The default request body limit: 4 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** How long an idle 2025 session lives by default: 1 hour. */
+export const DEFAULT_SESSION_IDLE_MS = 60 * 60 * 1000;
+/** How long shutdown waits for calls in flight. */
+const DRAIN_MS = 5_000;
+
+/** The HTTP app and how to stop it. */
+export interface HttpApp {
+  fetch(request: Request): Response | Promise<Response>;
+  /** Drains calls in flight (bounded), then closes every session and stream. */
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP app over the broker. */
+export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
+  const started = Date.now();
+  const outbound = options.outbound;
+  const onerror = (error: Error) => options.log(`http: ${error.message}`);
+
+  // 2026-07-28: stateless. Every request gets a fresh server bound to the one shared session.
+  const stateless = broker.openSession("http-stateless", { stateless: true });
+  const modern = createMcpHandler(() => createSessionServer(broker, stateless, { outbound }), {
+    legacy: "reject",
+    maxRequestBodySize: options.maxBodyBytes,
+    onerror,
+  });
+  stateless.notifier = {
+    listChanged: (kind) => {
+      if (kind === "tools") modern.notify.toolsChanged();
+      else if (kind === "resources") modern.notify.resourcesChanged();
+      else modern.notify.promptsChanged();
+    },
+  };
+
+  // 2025-11-25: one broker session per Mcp-Session-Id.
+  const sessions = new LegacySessions(options.sessionIdleMs, options.log);
+
+  const app = new Hono();
+  app.use("*", async (c, next) => {
+    const refused = guardRequest(
+      c.req.raw,
+      c.req.path === "/healthz" ? { ...options.guard, token: undefined } : options.guard,
+    );
+    if (refused) return refused;
+    await next();
+  });
+
+  app.get("/healthz", (c) =>
+    c.json({
+      ok: true,
+      name: PRODUCT.name,
+      version: PRODUCT.version,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      protocolVersions: ["2025-11-25", "2026-07-28"],
+    }));
+
+  app.all("/mcp", async (c) => {
+    const request = c.req.raw;
+    let parsedBody: unknown;
+    if (request.method === "POST") {
+      const body = await readRequestBody(request, options.maxBodyBytes);
+      if (body.tooLarge) {
+        return jsonRpcError(413, -32600, `request body is larger than ${options.maxBodyBytes} bytes`);
+      }
+      try {
+        parsedBody = JSON.parse(body.text);
+      } catch {
+        return jsonRpcError(400, -32700, "parse error: the request body is not valid JSON");
+      }
+    }
+
+    const sessionId = request.headers.get("mcp-session-id");
+    if (sessionId) {
+      const entry = sessions.get(sessionId);
+      if (!entry) {
+        return jsonRpcError(404, -32001, `unknown or expired session ${sessionId}; initialize again`);
+      }
+      return await entry.transport.handleRequest(request, { parsedBody });
+    }
+    if (request.method === "POST" && isInitializeRequest(parsedBody)) {
+      return await startLegacySession(request, parsedBody);
+    }
+    if (request.method === "POST" && !(await isLegacyRequest(request, parsedBody))) {
+      return await modern.fetch(request, { parsedBody });
+    }
+    return jsonRpcError(
+      400,
+      -32600,
+      "missing Mcp-Session-Id: 2025-11-25 clients start with initialize; 2026-07-28 requests carry their protocol version in _meta",
+    );
+  });
+
+  app.notFound(() => new Response("not found: the MCP endpoint is /mcp\n", { status: 404 }));
+
+  async function startLegacySession(request: Request, parsedBody: unknown): Promise<Response> {
+    const session = broker.openSession(`http-${crypto.randomUUID()}`);
+    const server = createSessionServer(broker, session, { outbound });
+    session.notifier = serverNotifier(server, outbound);
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      onsessioninitialized: (id): void => sessions.add(id, { transport, server }),
+      maxRequestBodySize: options.maxBodyBytes,
+    });
+    server.onclose = () => {
+      broker.closeSession(session);
+      if (transport.sessionId) sessions.forget(transport.sessionId);
+    };
+    server.onerror = onerror;
+    await server.connect(transport);
+    return await transport.handleRequest(request, { parsedBody });
+  }
+
+  return {
+    fetch: (request) => app.fetch(request),
+    async close() {
+      await broker.drain(DRAIN_MS);
+      await sessions.closeAll();
+      await modern.close();
+      broker.closeSession(stateless);
+    },
+  };
+}
+
+/** A JSON-RPC error response with an HTTP status. */
+function jsonRpcError(status: number, code: number, message: string): Response {
+  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
+}
+
+/** A listening HTTP server. */
+export interface HttpServerHandle {
+  /** The address actually bound (the port is real even when 0 was asked). */
+  url: string;
+  /** Stops accepting, drains, closes sessions; resolves when the server is down. */
+  shutdown(): Promise<void>;
+}
+
+/** Serves the app on `host:port` with `Deno.serve`. */
+export function listenHttp(app: HttpApp, host: string, port: number): Promise<HttpServerHandle> {
+  return new Promise((resolve, reject) => {
+    try {
+      const server = Deno.serve({
+        hostname: host,
+        port,
+        onListen: ({ port: bound }) => {
+          const shown = host.includes(":") ? `[${host}]` : host;
+          resolve({
+            url: `http://${shown}:${bound}`,
+            async shutdown() {
+              const stopped = server.shutdown(); // stops accepting now; resolves when responses end
+              await app.close(); // drains calls, then ends the streams that would never end alone
+              await stopped;
+            },
+          });
+        },
+      }, app.fetch);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
