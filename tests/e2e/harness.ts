@@ -2,7 +2,7 @@
  * Starts the real broker (`deno run -P=janusmcp main.ts`, the shipped permission set) with a
  * config in a temp dir and connects a real SDK client to it over stdio at a chosen revision.
  */
-import { Client } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 /** The repository root, with a trailing slash. */
@@ -24,6 +24,7 @@ export function fixtureAccount(id: string, extra: Record<string, unknown> = {}):
       "--quiet",
       `--config=${REPO}deno.json`,
       "--allow-env",
+      "--allow-write", // for FIXTURE_MARK_DIR
       `${REPO}tests/fixtures/account_upstream.ts`,
     ],
     env: { FIXTURE_ACCOUNT: id },
@@ -134,6 +135,124 @@ export async function runCli(
   const output = await child.output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+/** A broker serving HTTP, started as a real process. */
+export interface HttpBroker {
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  stderr: string[];
+  process: Deno.ChildProcess;
+  /** Sends a signal and waits for the exit status. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+/** Starts `janusmcp serve --http --port 0` on a config and waits until it listens. */
+export async function startHttpBroker(configPath: string, args: string[] = []): Promise<HttpBroker> {
+  const child = new Deno.Command("deno", {
+    args: [
+      "run",
+      "--quiet",
+      `--config=${REPO}deno.json`,
+      "-P=janusmcp",
+      `${REPO}main.ts`,
+      "serve",
+      "--http",
+      "--port",
+      "0",
+      "--config",
+      configPath,
+      ...args,
+    ],
+    cwd: REPO,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr: string[] = [];
+  const origin = new Promise<string>((resolve, reject) => {
+    (async () => {
+      let partial = "";
+      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) {
+          stderr.push(line);
+          const listening = /listening on (http:\/\/\S+)\/mcp/.exec(line);
+          if (listening) resolve(listening[1]);
+        }
+      }
+      reject(new Error(`broker exited before listening:\n${stderr.join("\n")}`));
+    })();
+  });
+  return {
+    origin: await origin,
+    stderr,
+    process: child,
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+      return await child.status;
+    },
+  };
+}
+
+/** Connects an SDK client over Streamable HTTP at a revision (2026: with a listen stream). */
+export async function connectHttp(
+  origin: string,
+  revision: Revision,
+  headers: Record<string, string> = {},
+): Promise<{ client: Client; notifications: string[] }> {
+  const client = new Client(
+    { name: "janus-e2e-http", version: "1.0.0" },
+    { versionNegotiation: { mode: revision === "2026-07-28" ? { pin: revision } : "legacy" } },
+  );
+  const notifications: string[] = [];
+  client.fallbackNotificationHandler = (notification) => {
+    notifications.push(notification.method);
+    return Promise.resolve();
+  };
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), { requestInit: { headers } }),
+  );
+  if (revision === "2026-07-28") {
+    await client.listen({ toolsListChanged: true, resourcesListChanged: true, promptsListChanged: true });
+  }
+  return { client, notifications };
+}
+
+/**
+ * Sends one raw HTTP/1.1 request over TCP and returns the status code. `fetch` cannot be used
+ * for hostile headers: it silently replaces a caller's Host header with the real one.
+ */
+export async function rawHttpStatus(
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  const url = new URL(origin);
+  const connection = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
+  try {
+    const head = [
+      `GET ${path} HTTP/1.1`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      "Connection: close",
+    ];
+    await connection.write(new TextEncoder().encode(`${head.join("\r\n")}\r\n\r\n`));
+    let response = "";
+    const buffer = new Uint8Array(4096);
+    while (!response.includes("\r\n")) {
+      const read = await connection.read(buffer);
+      if (read === null) break;
+      response += new TextDecoder().decode(buffer.subarray(0, read));
+    }
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0);
+  } finally {
+    connection.close();
+  }
 }
 
 /** Calls a tool and returns its text content joined, and whether it was a tool error. */
