@@ -8,7 +8,7 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
 import type { AccountConfig, JanusConfig, Selector } from "../config/types.ts";
 import { JanusError } from "../errors.ts";
 import type { CatalogItems, CatalogKind } from "../upstream/catalog.ts";
-import type { Progress, UpstreamResult } from "../upstream/connection.ts";
+import type { AskClient, Progress, UpstreamResult } from "../upstream/connection.ts";
 import type { ReferenceSources, ResolvedSecret } from "../upstream/launch.ts";
 import { UpstreamPool } from "../upstream/pool.ts";
 import {
@@ -35,6 +35,7 @@ import {
   resolveSelector,
   sameSelector,
 } from "./selector.ts";
+import { RequestStateSigner } from "./request_state.ts";
 import { type ListKind, Session } from "./session.ts";
 import { jsonResult, toolError } from "./tool_results.ts";
 
@@ -61,7 +62,25 @@ export interface RequestContext {
   signal?: AbortSignal;
   /** Reports progress to the client (only when the client asked for it). */
   onProgress?: (progress: Progress) => void;
+  /** The retry channel of a multi-round-trip request (2026-07-28), when the client sent one. */
+  retry?: { requestState?: string; inputResponses?: Record<string, unknown> };
+  /** Asks this request's client mid-call; only 2025-11-25 clients can be asked. */
+  ask?: AskClient;
 }
+
+/** One request on its way to an upstream. */
+interface RelayedCall {
+  session: Session;
+  accountId: string;
+  method: string;
+  /** What the client called it (tool or prompt name, resource URI): a retry must name the same. */
+  target: string;
+  /** The params for the upstream (names and URIs already translated back). */
+  params: Record<string, unknown>;
+}
+
+/** The methods whose results may be `input_required` (2026-07-28 multi-round-trip). */
+const ROUND_TRIP_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
 
 /** Which notification a catalog kind's change is announced with. */
 const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
@@ -70,6 +89,9 @@ const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
   resourceTemplates: "resources",
   prompts: "prompts",
 };
+
+/** Failures of the upstream itself, which a model reads as a tool error rather than a protocol error. */
+const TOOL_FAILURES = new Set(["upstream", "auth", "config", "timeout", "generic"]);
 
 /** Long tool calls are the client's to time out, not the broker's. */
 const RELAY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -82,6 +104,8 @@ export class Broker {
   readonly #sessions = new Set<Session>();
   /** Relayed requests not yet answered. */
   #inFlight = 0;
+  /** Signs the requestState handed to clients between rounds of a multi-round-trip call. */
+  readonly #rounds = new RequestStateSigner();
   #global?: Selector;
 
   constructor(options: BrokerOptions) {
@@ -198,7 +222,13 @@ export class Broker {
         }; the tool list may be out of date — list tools again, or call janus_whoami`,
       );
     }
-    return await this.#relayToolCall(route, params, context);
+    return await this.#relayToolCall({
+      session,
+      accountId: route.accountId,
+      method: "tools/call",
+      target: params.name,
+      params: { ...params, name: route.upstream },
+    }, context);
   }
 
   /** `resources/read`, routed by URI to the account that owns it. */
@@ -209,12 +239,13 @@ export class Broker {
   ): Promise<UpstreamResult> {
     const resolved = this.resolve(session);
     const route = await this.#routeUri(resolved, params.uri);
-    const result = await this.#relay(
-      route.accountId,
-      "resources/read",
-      { ...params, uri: route.upstream },
-      context,
-    );
+    const result = await this.#relay({
+      session,
+      accountId: route.accountId,
+      method: "resources/read",
+      target: params.uri,
+      params: { ...params, uri: route.upstream },
+    }, context);
     if (route.upstream === params.uri || !Array.isArray(result.contents)) return result;
     // The resource was exposed under a janus:// prefix: give its contents the same URI back.
     const contents = result.contents.map((item: unknown) =>
@@ -239,7 +270,13 @@ export class Broker {
         `unknown prompt "${params.name}" for ${describeSelector(resolved.selector)}`,
       );
     }
-    return await this.#relay(route.accountId, "prompts/get", { ...params, name: route.upstream }, context);
+    return await this.#relay({
+      session,
+      accountId: route.accountId,
+      method: "prompts/get",
+      target: params.name,
+      params: { ...params, name: route.upstream },
+    }, context);
   }
 
   /** `completion/complete`, routed by the prompt name or resource template it refers to. */
@@ -254,23 +291,27 @@ export class Broker {
     if (ref.type === "ref/prompt" && ref.name) {
       route = (await this.#table(resolved, "prompts")).routes.get(ref.name);
       if (route) {
-        return await this.#relay(
-          route.accountId,
-          "completion/complete",
-          withRef(params, { name: route.upstream }),
-          context,
-        );
+        const forward = withRef(params, { name: route.upstream });
+        return await this.#relay({
+          session,
+          accountId: route.accountId,
+          method: "completion/complete",
+          target: ref.name,
+          params: forward,
+        }, context);
       }
     } else if (ref.type === "ref/resource" && ref.uri) {
       route = (await this.#table(resolved, "resourceTemplates")).routes.get(ref.uri) ??
         (await this.#table(resolved, "resources")).routes.get(ref.uri);
       if (route) {
-        return await this.#relay(
-          route.accountId,
-          "completion/complete",
-          withRef(params, { uri: route.upstream }),
-          context,
-        );
+        const forward = withRef(params, { uri: route.upstream });
+        return await this.#relay({
+          session,
+          accountId: route.accountId,
+          method: "completion/complete",
+          target: ref.uri,
+          params: forward,
+        }, context);
       }
     }
     throw new JanusError(
@@ -298,7 +339,7 @@ export class Broker {
       case "use_profile":
         return await this.#switch(session, { kind: "profile", name: action.profile }, action.scope);
       case "with_account":
-        return await this.#withAccount(action.accountId, action.tool, action.arguments, context);
+        return await this.#withAccount(session, action.accountId, action.tool, action.arguments, context);
     }
   }
 
@@ -418,6 +459,7 @@ export class Broker {
   }
 
   async #withAccount(
+    session: Session,
     accountId: string,
     tool: string | undefined,
     args: Record<string, unknown>,
@@ -453,7 +495,13 @@ export class Broker {
         `account "${accountId}" has no tool "${tool}"; call janus_with_account with only account_id to list its tools`,
       );
     }
-    return await this.#relayToolCall({ accountId, upstream: tool }, { name: tool, arguments: args }, context);
+    return await this.#relayToolCall({
+      session,
+      accountId,
+      method: "tools/call",
+      target: `janus_with_account/${accountId}/${tool}`,
+      params: { name: tool, arguments: args },
+    }, context);
   }
 
   #lockedMessage(current: ResolvedSelector): string {
@@ -477,34 +525,72 @@ export class Broker {
 
   // ---- routing internals -------------------------------------------------------------------
 
-  async #relayToolCall(
-    route: Route,
-    params: { name: string } & Record<string, unknown>,
-    context: RequestContext,
-  ): Promise<CallToolResult | UpstreamResult> {
+  async #relayToolCall(call: RelayedCall, context: RequestContext): Promise<CallToolResult | UpstreamResult> {
     try {
-      return await this.#relay(route.accountId, "tools/call", { ...params, name: route.upstream }, context);
+      return await this.#relay(call, context);
     } catch (error) {
-      // A dead or unstartable upstream is a tool failure the model can read and act on.
-      if (error instanceof JanusError) return toolError(error.message);
+      // A dead or unstartable upstream is a tool failure the model can read and act on; a bad
+      // request (a refused retry, say) stays a protocol error.
+      if (error instanceof JanusError && TOOL_FAILURES.has(error.code)) return toolError(error.message);
       throw error;
     }
   }
 
-  async #relay(
-    accountId: string,
-    method: string,
-    params: Record<string, unknown>,
-    context: RequestContext,
-  ): Promise<UpstreamResult> {
+  async #relay(call: RelayedCall, context: RequestContext): Promise<UpstreamResult> {
+    const { session, accountId, method, target } = call;
+    const params = context.retry ? this.#resumeRound(call, context.retry) : call.params;
     const connection = await this.#pool.get(accountId);
     this.#inFlight++;
     const result = await connection.request(method, params, {
       signal: context.signal,
       timeout: RELAY_TIMEOUT_MS,
       onProgress: context.onProgress,
+      allowInputRequired: ROUND_TRIP_METHODS.has(method),
+      caller: { session: session.id, ask: context.ask },
     }).finally(() => this.#inFlight--);
-    return withoutUpstreamServerInfo(result);
+    if (result.resultType !== "input_required") return withoutUpstreamServerInfo(result);
+    // The upstream needs input: the client gets its questions and a signed state naming the
+    // account, so the retry comes back here (and only here) with the answers.
+    const upstream = typeof result.requestState === "string" ? result.requestState : undefined;
+    const requestState = this.#rounds.wrap({
+      account: accountId,
+      session: session.id,
+      method,
+      target,
+      upstream,
+    });
+    return { ...withoutUpstreamServerInfo(result), requestState };
+  }
+
+  /** Checks a retry's requestState and puts the upstream's own state and the answers back. */
+  #resumeRound(call: RelayedCall, retry: NonNullable<RequestContext["retry"]>): Record<string, unknown> {
+    const again = `call ${call.target} again from the start`;
+    if (retry.requestState === undefined) {
+      throw new JanusError(
+        "input_required",
+        `inputResponses came without the requestState JanusMCP issued; ${again}`,
+      );
+    }
+    const unwrapped = this.#rounds.unwrap(retry.requestState);
+    if (!unwrapped.ok) throw new JanusError("input_required", `${unwrapped.problem}; ${again}`);
+    const round = unwrapped.round;
+    if (round.session !== call.session.id || round.method !== call.method || round.target !== call.target) {
+      throw new JanusError(
+        "input_required",
+        `this requestState belongs to another request (${round.method} ${round.target}); ${again}`,
+      );
+    }
+    if (round.account !== call.accountId) {
+      throw new JanusError(
+        "input_required",
+        `the active account changed since this call asked for input (it was "${round.account}", now "${call.accountId}"); ${again}`,
+      );
+    }
+    return {
+      ...call.params,
+      inputResponses: retry.inputResponses ?? {},
+      ...(round.upstream === undefined ? {} : { requestState: round.upstream }),
+    };
   }
 
   async #routeUri(resolved: ResolvedSelector, uri: string): Promise<Route> {

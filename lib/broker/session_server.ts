@@ -10,6 +10,7 @@ import type {
   GetPromptResult,
   ReadResourceResult,
 } from "@modelcontextprotocol/server";
+import { z } from "zod";
 import { JanusError } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import type { Broker, RequestContext } from "./broker.ts";
@@ -20,6 +21,9 @@ export interface SessionServerOptions {
   /** Applied to every result, error message and notification sent to the client. */
   outbound?: <T>(value: T) => T;
 }
+
+/** A client's answer is relayed to the upstream as it is; the upstream's SDK validates it. */
+const ANY_RESULT = z.looseObject({});
 
 const INSTRUCTIONS = [
   "JanusMCP serves the tools of one account (or one profile of accounts) at a time.",
@@ -166,8 +170,18 @@ function contextOf(
 ): RequestContext & { settled(): Promise<unknown> } {
   const progressToken = params._meta?.progressToken;
   const sent: Promise<void>[] = [];
+  const requestState = ctx.mcpReq.requestState<unknown>();
+  const inputResponses = ctx.mcpReq.inputResponses;
+  // Only a 2025-11-25 request (no per-request envelope) has a channel to ask its client mid-call.
+  const legacy = ctx.mcpReq.envelope === undefined;
   return {
     signal: ctx.mcpReq.signal,
+    ...(requestState !== undefined || inputResponses !== undefined
+      ? {
+        retry: { requestState: typeof requestState === "string" ? requestState : undefined, inputResponses },
+      }
+      : {}),
+    ...(legacy ? { ask: (request) => ctx.mcpReq.send(request, ANY_RESULT) } : {}),
     settled: () => Promise.allSettled(sent),
     ...(progressToken === undefined ? {} : {
       onProgress: (progress) => {
@@ -185,7 +199,7 @@ function contextOf(
 export function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof ProtocolError) return error; // relayed from the upstream as it was
   if (error instanceof JanusError) {
-    const code = error.code === "selector" || error.code === "config"
+    const code = error.code === "selector" || error.code === "config" || error.code === "input_required"
       ? ProtocolErrorCode.InvalidParams
       : ProtocolErrorCode.InternalError;
     return new ProtocolError(code, error.message);

@@ -3,6 +3,8 @@ import {
   Client,
   type LoggingMessageNotification,
   type PriorDiscovery,
+  ProtocolError,
+  ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
   SSEClientTransport,
@@ -39,12 +41,24 @@ export interface Progress {
   message?: string;
 }
 
-/** How one relayed request is cancelled, timed out and reports progress. */
+/** Asks the client of the call in flight (elicitation, sampling, roots) and returns its answer. */
+export type AskClient = (
+  request: { method: string; params?: Record<string, unknown> },
+) => Promise<UpstreamResult>;
+
+/** How one relayed request is cancelled, timed out, reports progress and reaches its client. */
 export interface RelayOptions {
   signal?: AbortSignal;
   timeout?: number;
   onProgress?: (progress: Progress) => void;
+  /** Return a 2026 `input_required` result as a value instead of failing. */
+  allowInputRequired?: boolean;
+  /** The session making the call, and how to ask its client, when it can be asked mid-call. */
+  caller?: { session: string; ask?: AskClient };
 }
+
+/** Requests an upstream may send back mid-call, relayed to the caller's client. */
+const CLIENT_REQUESTS = ["elicitation/create", "sampling/createMessage", "roots/list"] as const;
 
 /** What a connection reports to its owner. */
 export interface UpstreamHooks {
@@ -64,6 +78,9 @@ export class UpstreamConnection {
   /** Progress callbacks of in-flight relayed requests, by the progress token the broker chose. */
   readonly #progress = new Map<string, (progress: Progress) => void>();
   #progressSeq = 0;
+  /** Calls in flight and who made them, newest last. */
+  readonly #callers = new Map<number, { session: string; ask?: AskClient }>();
+  #callerSeq = 0;
   #closing = false;
 
   private constructor(
@@ -83,7 +100,11 @@ export class UpstreamConnection {
     const transport = createTransport(launch.spec, stderr);
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
-      { versionNegotiation: { mode: "auto" } },
+      {
+        versionNegotiation: { mode: "auto" },
+        // Declared so upstreams may ask for input; each request is relayed to the caller's client.
+        capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
+      },
     );
     const connection = new UpstreamConnection(accountId, launch, client);
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
@@ -102,6 +123,12 @@ export class UpstreamConnection {
       "notifications/message",
       (notification) => hooks.message(notification.params),
     );
+    for (const method of CLIENT_REQUESTS) {
+      client.setRequestHandler(
+        method,
+        (request) => connection.#askCaller(method, request.params) as Promise<never>,
+      );
+    }
     client.onclose = () => {
       stderr.end();
       if (!connection.#closing) hooks.closed();
@@ -167,7 +194,9 @@ export class UpstreamConnection {
    * becomes a JanusError naming the account.
    */
   async request(method: string, params: Record<string, unknown> | undefined, options: RelayOptions = {}) {
-    const { onProgress, ...requestOptions } = options;
+    const { onProgress, caller, ...requestOptions } = options;
+    const callerId = ++this.#callerSeq;
+    if (caller) this.#callers.set(callerId, caller);
     let token: string | undefined;
     if (onProgress) {
       token = `janus-${++this.#progressSeq}`;
@@ -190,6 +219,7 @@ export class UpstreamConnection {
         cause: error,
       });
     } finally {
+      this.#callers.delete(callerId);
       if (token) {
         // The SDK dispatches notifications a microtask after reading them, so progress sent just
         // before the result may still be on its way to onProgress: let it arrive, then let go.
@@ -197,6 +227,36 @@ export class UpstreamConnection {
         this.#progress.delete(token);
       }
     }
+  }
+
+  /**
+   * An upstream asked for input mid-call. The protocol does not say which call it is for, so it
+   * goes to the one conversation with calls in flight here; with several, nobody is asked —
+   * guessing could show one conversation's prompt to another.
+   */
+  async #askCaller(method: string, params: Record<string, unknown> | undefined): Promise<UpstreamResult> {
+    const callers = [...this.#callers.values()];
+    const sessions = new Set(callers.map((c) => c.session));
+    if (callers.length === 0) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidRequest,
+        `${method}: no call is in progress, so there is no client to ask`,
+      );
+    }
+    if (sessions.size > 1) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidRequest,
+        `${method}: calls from several conversations are in progress on this account; cannot tell which to ask`,
+      );
+    }
+    const ask = callers.at(-1)?.ask;
+    if (!ask) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidRequest,
+        `${method}: the calling client cannot be asked mid-call (it speaks 2026-07-28, which has no server-to-client requests)`,
+      );
+    }
+    return await ask({ method, params });
   }
 
   /** Closes the connection (and so ends a stdio child). */

@@ -2,7 +2,7 @@
  * Starts the real broker (`deno run -P=janusmcp main.ts`, the shipped permission set) with a
  * config in a temp dir and connects a real SDK client to it over stdio at a chosen revision.
  */
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 /** The repository root, with a trailing slash. */
@@ -57,7 +57,14 @@ export interface BrokerSession {
 export async function connectBroker(
   configPath: string,
   revision: Revision,
-  options: { env?: Record<string, string>; args?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    args?: string[];
+    /** Client options beyond the protocol revision (capabilities, manual input mode). */
+    client?: Omit<ClientOptions, "versionNegotiation">;
+    /** Registers request handlers (elicitation, sampling) before connecting. */
+    setup?: (client: Client) => void;
+  } = {},
 ): Promise<BrokerSession> {
   const transport = new StdioClientTransport({
     command: "deno",
@@ -85,8 +92,12 @@ export async function connectBroker(
   });
   const client = new Client(
     { name: "janus-e2e", version: "1.0.0" },
-    { versionNegotiation: { mode: revision === "2026-07-28" ? { pin: revision } : "legacy" } },
+    {
+      ...options.client,
+      versionNegotiation: { mode: revision === "2026-07-28" ? { pin: revision } : "legacy" },
+    },
   );
+  options.setup?.(client);
   const notifications: string[] = [];
   client.fallbackNotificationHandler = (notification) => {
     notifications.push(notification.method);

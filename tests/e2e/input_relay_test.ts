@@ -1,0 +1,122 @@
+/**
+ * Input an upstream needs mid-call reaches the client that made the call, whatever the two
+ * revisions: 2026 input_required rounds (with the broker's signed requestState), the SDK's
+ * translation into real elicitation for 2025 clients, and a 2025 upstream's own requests.
+ */
+import assert from "node:assert/strict";
+import type { Client } from "@modelcontextprotocol/client";
+import { z } from "zod";
+import { callText, connectBroker, fixtureAccount, REVISIONS, writeConfig } from "./harness.ts";
+
+const legacyUpstream = (id: string) =>
+  fixtureAccount(id, { env: { FIXTURE_ACCOUNT: id, FIXTURE_ERA: "legacy" } });
+
+/** A client that answers elicitation with a name and sampling with a word, counting the asks. */
+function answering(asked: string[]) {
+  return {
+    client: { capabilities: { elicitation: { form: {} }, sampling: {} } },
+    setup: (client: Client) => {
+      client.setRequestHandler("elicitation/create", (request) => {
+        asked.push(`elicit:${request.params.message}`);
+        return { action: "accept", content: { name: "Ann" } };
+      });
+      client.setRequestHandler("sampling/createMessage", () => {
+        asked.push("sample");
+        return { role: "assistant", content: { type: "text", text: "banana" }, model: "test-model" };
+      });
+    },
+  };
+}
+
+for (const revision of REVISIONS) {
+  Deno.test(`[${revision} client, 2026 upstream] input_required reaches the client and the answer the upstream`, async () => {
+    const asked: string[] = [];
+    const session = await connectBroker(
+      await writeConfig({ accounts: [fixtureAccount("alpha")] }),
+      revision,
+      answering(asked),
+    );
+    try {
+      const result = await callText(session.client, "ask_name");
+      assert.equal(result.isError, false, result.text);
+      // The upstream got its own requestState back, unwrapped from the broker's.
+      assert.equal(result.text, "hello Ann from alpha; state:fixture-state-alpha");
+      assert.deepEqual(asked, ["elicit:Your name?"]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision} client, 2025 upstream] an upstream's mid-call request is relayed or refused clearly`, async () => {
+    const asked: string[] = [];
+    const session = await connectBroker(
+      await writeConfig({ accounts: [legacyUpstream("old")] }),
+      revision,
+      answering(asked),
+    );
+    try {
+      if (revision === "2025-11-25") {
+        assert.equal((await callText(session.client, "ask_name")).text, "hello Ann from old; asked mid-call");
+        assert.equal((await callText(session.client, "ask_model")).text, "model said banana to old");
+        assert.deepEqual(asked, ["elicit:Your name?", "sample"]);
+      } else {
+        // A 2026 client has no channel for a request in the middle of a call; the upstream's
+        // request fails with the reason, and the upstream reports it as its call's error.
+        await assert.rejects(callText(session.client, "ask_name"), /cannot be asked mid-call/);
+        await assert.rejects(callText(session.client, "ask_model"), /cannot be asked mid-call/);
+        assert.deepEqual(asked, []);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+}
+
+const INPUT_REQUIRED = z.looseObject({});
+
+Deno.test("a retry with a tampered, foreign or stale requestState is refused before reaching the upstream", async () => {
+  const session = await connectBroker(
+    await writeConfig({ accounts: [fixtureAccount("alpha"), fixtureAccount("beta")] }),
+    "2026-07-28",
+    { client: { capabilities: { elicitation: { form: {} } }, inputRequired: { autoFulfill: false } } },
+  );
+  const call = (extra: Record<string, unknown> = {}) =>
+    session.client.request(
+      { method: "tools/call", params: { name: "ask_name", arguments: {}, ...extra } },
+      INPUT_REQUIRED,
+      { allowInputRequired: true },
+    );
+  const answers = { name: { action: "accept", content: { name: "Ann" } } };
+  try {
+    const first = await call();
+    assert.equal(first.resultType, "input_required");
+    const state = String(first.requestState);
+    assert.match(state, /^janus1\./);
+    assert.ok(!state.includes("fixture-state"), "the upstream's own state must not be visible in the clear");
+
+    const tampered = state.slice(0, -2) + (state.endsWith("AA") ? "BB" : "AA");
+    await assert.rejects(
+      call({ inputResponses: answers, requestState: tampered }),
+      /requestState was altered/,
+    );
+    await assert.rejects(
+      call({ inputResponses: answers, requestState: "someone-else" }),
+      /not issued by JanusMCP/,
+    );
+    await assert.rejects(call({ inputResponses: answers }), /without the requestState JanusMCP issued/);
+
+    // The genuine state still works…
+    const done = await call({ inputResponses: answers, requestState: state });
+    assert.match(JSON.stringify(done), /hello Ann from alpha/);
+
+    // …but not once the active account has changed.
+    const again = await call();
+    await callText(session.client, "janus_use_account", { account_id: "beta" });
+    await assert.rejects(
+      call({ inputResponses: answers, requestState: String(again.requestState) }),
+      /active account changed since this call asked for input \(it was "alpha", now "beta"\)/,
+    );
+  } finally {
+    await session.close();
+  }
+});
