@@ -4,7 +4,7 @@
  * from; it answers with relayed upstream results. It never touches bytes or files.
  */
 import { UriTemplate } from "@modelcontextprotocol/server";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
+import type { CallToolResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/server";
 import type { AccountConfig, JanusConfig, Selector } from "../config/types.ts";
 import { JanusError } from "../errors.ts";
 import type { CatalogItems, CatalogKind } from "../upstream/catalog.ts";
@@ -66,6 +66,10 @@ export interface RequestContext {
   retry?: { requestState?: string; inputResponses?: Record<string, unknown> };
   /** Asks this request's client mid-call; only 2025-11-25 clients can be asked. */
   ask?: AskClient;
+  /** Log messages the upstream sends while this call runs. */
+  onLog?: (params: LoggingMessageNotification["params"]) => void;
+  /** `_meta` keys for a 2026 upstream: the client's capabilities and log level. */
+  upstreamMeta?: Record<string, unknown>;
 }
 
 /** One request on its way to an upstream. */
@@ -104,6 +108,8 @@ export class Broker {
   readonly #sessions = new Set<Session>();
   /** Relayed requests not yet answered. */
   #inFlight = 0;
+  /** Resource subscriptions: account + upstream URI → each subscribed session and its URI for it. */
+  readonly #subscriptions = new Map<string, Map<Session, string>>();
   /** Signs the requestState handed to clients between rounds of a multi-round-trip call. */
   readonly #rounds = new RequestStateSigner();
   #global?: Selector;
@@ -122,7 +128,12 @@ export class Broker {
     }
     this.#pool = new UpstreamPool(options.config.accounts, options.sources, {
       log: (accountId, line) => options.log(`[${accountId}] ${line}`),
-      listChanged: (accountId, kinds) => void this.#upstreamListChanged(accountId, kinds),
+      listChanged: (accountId, kinds) => this.#upstreamListChanged(accountId, kinds),
+      resourceUpdated: (accountId, uri) => {
+        for (const [session, exposed] of this.#subscriptions.get(subscriptionKey(accountId, uri)) ?? []) {
+          session.notifier.resourceUpdated?.(exposed);
+        }
+      },
       message: (accountId, params) => {
         // The client sees which account spoke: the logger name carries the account id.
         const logger = params.logger ? `${accountId}/${params.logger}` : accountId;
@@ -150,9 +161,35 @@ export class Broker {
     while (this.#inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   }
 
-  /** Forgets a session (its client went away). */
+  /** Forgets a session (its client went away), and the resource subscriptions only it held. */
   closeSession(session: Session): void {
     this.#sessions.delete(session);
+    for (const [key, subscribers] of this.#subscriptions) {
+      if (!subscribers.delete(session) || subscribers.size > 0) continue;
+      this.#subscriptions.delete(key);
+      const [accountId, uri] = JSON.parse(key) as [string, string];
+      void this.#pool.connected(accountId)?.unsubscribe(uri).catch(() => {});
+    }
+  }
+
+  /** `resources/subscribe`: the upstream that owns the URI is subscribed once, for every session that asks. */
+  async subscribe(session: Session, uri: string): Promise<void> {
+    const route = await this.#routeUri(this.resolve(session), uri);
+    const key = subscriptionKey(route.accountId, route.upstream);
+    const subscribers = this.#subscriptions.get(key) ?? new Map<Session, string>();
+    if (subscribers.size === 0) await (await this.#pool.get(route.accountId)).subscribe(route.upstream);
+    subscribers.set(session, uri);
+    this.#subscriptions.set(key, subscribers);
+  }
+
+  /** `resources/unsubscribe`: the upstream is unsubscribed when no session follows the URI any more. */
+  async unsubscribe(session: Session, uri: string): Promise<void> {
+    const route = await this.#routeUri(this.resolve(session), uri);
+    const key = subscriptionKey(route.accountId, route.upstream);
+    const subscribers = this.#subscriptions.get(key);
+    if (!subscribers?.delete(session) || subscribers.size > 0) return;
+    this.#subscriptions.delete(key);
+    await this.#pool.connected(route.accountId)?.unsubscribe(route.upstream);
   }
 
   /** Closes every upstream (ends every child process). */
@@ -173,6 +210,12 @@ export class Broker {
     const table = await this.#table(this.resolve(session), "tools");
     this.#remember(session, "tools", table.items);
     return [...CONTROL_TOOLS, ...table.items];
+  }
+
+  /** The definition of a tool as the session sees it (control tools included), if it has one. */
+  async findTool(session: Session, name: string): Promise<Tool | undefined> {
+    return CONTROL_TOOLS.find((tool) => tool.name === name) ??
+      (await this.#table(this.resolve(session), "tools")).items.find((tool) => tool.name === name);
   }
 
   /** `resources/list` for the session's selector. */
@@ -538,7 +581,13 @@ export class Broker {
 
   async #relay(call: RelayedCall, context: RequestContext): Promise<UpstreamResult> {
     const { session, accountId, method, target } = call;
-    const params = context.retry ? this.#resumeRound(call, context.retry) : call.params;
+    // A retry carrying our requestState resumes a round; answers without one go on as they are.
+    const params = context.retry?.requestState !== undefined
+      ? this.#resumeRound(call, context.retry.requestState, context.retry.inputResponses)
+      : {
+        ...call.params,
+        ...(context.retry?.inputResponses ? { inputResponses: context.retry.inputResponses } : {}),
+      };
     const connection = await this.#pool.get(accountId);
     this.#inFlight++;
     const result = await connection.request(method, params, {
@@ -546,7 +595,8 @@ export class Broker {
       timeout: RELAY_TIMEOUT_MS,
       onProgress: context.onProgress,
       allowInputRequired: ROUND_TRIP_METHODS.has(method),
-      caller: { session: session.id, ask: context.ask },
+      caller: { session: session.id, ask: context.ask, log: context.onLog },
+      upstreamMeta: context.upstreamMeta,
     }).finally(() => this.#inFlight--);
     if (result.resultType !== "input_required") return withoutUpstreamServerInfo(result);
     // The upstream needs input: the client gets its questions and a signed state naming the
@@ -563,15 +613,13 @@ export class Broker {
   }
 
   /** Checks a retry's requestState and puts the upstream's own state and the answers back. */
-  #resumeRound(call: RelayedCall, retry: NonNullable<RequestContext["retry"]>): Record<string, unknown> {
+  #resumeRound(
+    call: RelayedCall,
+    requestState: string,
+    inputResponses: Record<string, unknown> | undefined,
+  ): Record<string, unknown> {
     const again = `call ${call.target} again from the start`;
-    if (retry.requestState === undefined) {
-      throw new JanusError(
-        "input_required",
-        `inputResponses came without the requestState JanusMCP issued; ${again}`,
-      );
-    }
-    const unwrapped = this.#rounds.unwrap(retry.requestState);
+    const unwrapped = this.#rounds.unwrap(requestState);
     if (!unwrapped.ok) throw new JanusError("input_required", `${unwrapped.problem}; ${again}`);
     const round = unwrapped.round;
     if (round.session !== call.session.id || round.method !== call.method || round.target !== call.target) {
@@ -588,7 +636,7 @@ export class Broker {
     }
     return {
       ...call.params,
-      inputResponses: retry.inputResponses ?? {},
+      inputResponses: inputResponses ?? {},
       ...(round.upstream === undefined ? {} : { requestState: round.upstream }),
     };
   }
@@ -659,13 +707,21 @@ export class Broker {
     }));
   }
 
-  async #upstreamListChanged(accountId: string, kinds: CatalogKind[]): Promise<void> {
-    await this.#announceChanges(this.#sessionsUsing(accountId), kinds);
+  /** The upstream said so: every session using it hears, without a comparison (it may never have listed). */
+  #upstreamListChanged(accountId: string, kinds: CatalogKind[]): void {
+    const changed = new Set(kinds.map((kind) => LIST_KIND_OF[kind]));
+    for (const session of this.#sessionsUsing(accountId)) {
+      for (const kind of changed) session.notifier.listChanged(kind);
+    }
   }
 
   #sessionsUsing(accountId: string): Session[] {
     return [...this.#sessions].filter((s) => this.resolve(s).accounts.some((a) => a.id === accountId));
   }
+}
+
+function subscriptionKey(accountId: string, uri: string): string {
+  return JSON.stringify([accountId, uri]);
 }
 
 function describeAccount(account: AccountConfig): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /** One downstream conversation: its own selector (binding mode `session`) and how to reach it. */
-import type { LoggingMessageNotification } from "@modelcontextprotocol/server";
+import type { LoggingLevel, LoggingMessageNotification } from "@modelcontextprotocol/server";
 import type { Selector } from "../config/types.ts";
 import type { CatalogKind } from "../upstream/catalog.ts";
 
@@ -11,6 +11,8 @@ export interface SessionNotifier {
   listChanged(kind: ListKind): void;
   /** An upstream's log message, for clients that keep a logging channel. */
   log?(params: LoggingMessageNotification["params"]): void;
+  /** A resource this session subscribed to changed (URI as the session knows it). */
+  resourceUpdated?(uri: string): void;
 }
 
 /** A downstream session. Created by `Broker.openSession`. */
@@ -19,6 +21,8 @@ export class Session {
   choice?: Selector;
   /** A fingerprint of each list as this session was last given it; a change is notified only against it. */
   readonly lastListed = new Map<CatalogKind, string>();
+  /** The minimum log level a 2025 client asked for with `logging/setLevel`. */
+  logLevel?: LoggingLevel;
   /** Set by the transport once it can reach the client. */
   notifier: SessionNotifier = { listChanged: () => {} };
 

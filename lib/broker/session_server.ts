@@ -10,10 +10,10 @@ import type {
   GetPromptResult,
   ReadResourceResult,
 } from "@modelcontextprotocol/server";
-import { z } from "zod";
 import { JanusError } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
-import type { Broker, RequestContext } from "./broker.ts";
+import type { Broker } from "./broker.ts";
+import { type DownstreamContext, requestContext } from "./request_context.ts";
 import type { ListKind, Session, SessionNotifier } from "./session.ts";
 
 /** Options for one session's server. */
@@ -21,9 +21,6 @@ export interface SessionServerOptions {
   /** Applied to every result, error message and notification sent to the client. */
   outbound?: <T>(value: T) => T;
 }
-
-/** A client's answer is relayed to the upstream as it is; the upstream's SDK validates it. */
-const ANY_RESULT = z.looseObject({});
 
 const INSTRUCTIONS = [
   "JanusMCP serves the tools of one account (or one profile of accounts) at a time.",
@@ -47,7 +44,7 @@ export function createSessionServer(
     {
       capabilities: {
         tools: { listChanged: true },
-        resources: { listChanged: true },
+        resources: { listChanged: true, subscribe: true },
         prompts: { listChanged: true },
         completions: {},
         logging: {},
@@ -74,10 +71,14 @@ export function createSessionServer(
   const relay = <T>(
     params: { _meta?: { progressToken?: string | number } },
     ctx: ServerContext,
-    work: (context: RequestContext) => Promise<unknown>,
+    work: (context: DownstreamContext) => Promise<unknown>,
   ): Promise<T> =>
     answer(async () => {
-      const context = contextOf(params, ctx, outbound);
+      const context = requestContext(params, ctx, {
+        session,
+        outbound,
+        initializeCapabilities: () => server.getClientCapabilities(),
+      });
       try {
         return await work(context) as T;
       } finally {
@@ -137,6 +138,21 @@ export function createSessionServer(
         (context) => broker.complete(session, request.params, context),
       ),
   );
+  server.setRequestHandler("resources/subscribe", (request) =>
+    answer(async () => {
+      await broker.subscribe(session, request.params.uri);
+      return {};
+    }));
+  server.setRequestHandler("resources/unsubscribe", (request) =>
+    answer(async () => {
+      await broker.unsubscribe(session, request.params.uri);
+      return {};
+    }));
+  // The level is kept per session: it filters relayed logs and is passed on to 2026 upstreams.
+  server.setRequestHandler("logging/setLevel", (request) => {
+    session.logLevel = request.params.level;
+    return {};
+  });
   return server;
 }
 
@@ -155,43 +171,9 @@ export function serverNotifier(
     log(params) {
       quietly(server.sendLoggingMessage(outbound(params)));
     },
-  };
-}
-
-/**
- * Cancellation and progress for one request, bridged to the upstream call. `settled` resolves
- * once every progress notification is written: the result must not overtake them, or the client
- * (which forgets a request's progress handler when its result arrives) would drop the last ones.
- */
-function contextOf(
-  params: { _meta?: { progressToken?: string | number } },
-  ctx: ServerContext,
-  outbound: <T>(value: T) => T,
-): RequestContext & { settled(): Promise<unknown> } {
-  const progressToken = params._meta?.progressToken;
-  const sent: Promise<void>[] = [];
-  const requestState = ctx.mcpReq.requestState<unknown>();
-  const inputResponses = ctx.mcpReq.inputResponses;
-  // Only a 2025-11-25 request (no per-request envelope) has a channel to ask its client mid-call.
-  const legacy = ctx.mcpReq.envelope === undefined;
-  return {
-    signal: ctx.mcpReq.signal,
-    ...(requestState !== undefined || inputResponses !== undefined
-      ? {
-        retry: { requestState: typeof requestState === "string" ? requestState : undefined, inputResponses },
-      }
-      : {}),
-    ...(legacy ? { ask: (request) => ctx.mcpReq.send(request, ANY_RESULT) } : {}),
-    settled: () => Promise.allSettled(sent),
-    ...(progressToken === undefined ? {} : {
-      onProgress: (progress) => {
-        sent.push(
-          ctx.mcpReq.notify(
-            outbound({ method: "notifications/progress", params: { progressToken, ...progress } }),
-          ),
-        );
-      },
-    }),
+    resourceUpdated(uri) {
+      quietly(server.sendResourceUpdated({ uri }));
+    },
   };
 }
 

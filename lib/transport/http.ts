@@ -16,7 +16,9 @@ import type { Broker } from "../broker/broker.ts";
 import { createSessionServer, serverNotifier } from "../broker/session_server.ts";
 import { PRODUCT } from "../version.ts";
 import { type GuardOptions, guardRequest } from "./http_guard.ts";
+import { BoundedEventStore } from "./event_store.ts";
 import { LegacySessions } from "./http_sessions.ts";
+import { paramHeaderMismatch } from "./param_headers.ts";
 
 /** How the HTTP endpoint behaves. */
 export interface HttpOptions {
@@ -114,7 +116,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       return await startLegacySession(request, parsedBody);
     }
     if (request.method === "POST" && !(await isLegacyRequest(request, parsedBody))) {
-      return await modern.fetch(request, { parsedBody });
+      return await headerMismatch(request, parsedBody) ?? await modern.fetch(request, { parsedBody });
     }
     return jsonRpcError(
       400,
@@ -125,6 +127,25 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
 
   app.notFound(() => new Response("not found: the MCP endpoint is /mcp\n", { status: 404 }));
 
+  /** SEP-2243: a 2026 tools/call whose `Mcp-Param-*` headers disagree with its arguments is refused. */
+  async function headerMismatch(request: Request, body: unknown): Promise<Response | undefined> {
+    if (!isRecord(body) || body.method !== "tools/call" || !isRecord(body.params)) return undefined;
+    const { name, arguments: args } = body.params;
+    if (typeof name !== "string") return undefined;
+    const tool = await broker.findTool(stateless, name);
+    const problem = tool &&
+      paramHeaderMismatch(tool.inputSchema, isRecord(args) ? args : undefined, request.headers);
+    if (!problem) return undefined;
+    const id = typeof body.id === "string" || typeof body.id === "number" ? body.id : null;
+    return Response.json({
+      jsonrpc: "2.0",
+      id,
+      error: { code: -32020, message: `header mismatch: ${problem}` },
+    }, {
+      status: 400,
+    });
+  }
+
   async function startLegacySession(request: Request, parsedBody: unknown): Promise<Response> {
     const session = broker.openSession(`http-${crypto.randomUUID()}`);
     const server = createSessionServer(broker, session, { outbound });
@@ -132,6 +153,9 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (id): void => sessions.add(id, { transport, server }),
+      // Resumable streams: a client that loses its SSE connection reconnects with Last-Event-ID.
+      eventStore: new BoundedEventStore(),
+      retryInterval: 1000,
       maxRequestBodySize: options.maxBodyBytes,
     });
     server.onclose = () => {
@@ -152,6 +176,10 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       broker.closeSession(stateless);
     },
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A JSON-RPC error response with an HTTP status. */

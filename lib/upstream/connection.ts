@@ -2,6 +2,7 @@
 import {
   Client,
   type LoggingMessageNotification,
+  type McpSubscription,
   type PriorDiscovery,
   ProtocolError,
   ProtocolErrorCode,
@@ -53,8 +54,19 @@ export interface RelayOptions {
   onProgress?: (progress: Progress) => void;
   /** Return a 2026 `input_required` result as a value instead of failing. */
   allowInputRequired?: boolean;
-  /** The session making the call, and how to ask its client, when it can be asked mid-call. */
-  caller?: { session: string; ask?: AskClient };
+  /** Who makes the call: where its client's answers and log messages come from and go. */
+  caller?: Caller;
+  /** `_meta` keys sent to a 2026 upstream only (the real client's capabilities and log level). */
+  upstreamMeta?: Record<string, unknown>;
+}
+
+/** Who made a call in flight. */
+export interface Caller {
+  session: string;
+  /** Asks the caller's client (absent when it cannot be asked mid-call). */
+  ask?: AskClient;
+  /** Delivers a log message the upstream sent during the call. */
+  log?: (params: LoggingMessageNotification["params"]) => void;
 }
 
 /** Requests an upstream may send back mid-call, relayed to the caller's client. */
@@ -68,6 +80,8 @@ export interface UpstreamHooks {
   listChanged(kinds: CatalogKind[]): void;
   /** The connection ended (the child exited, or the remote went away). */
   closed(): void;
+  /** A resource the broker subscribed to changed. */
+  resourceUpdated(uri: string): void;
   /** The upstream sent a log message (`notifications/message`). */
   message(params: LoggingMessageNotification["params"]): void;
 }
@@ -79,7 +93,10 @@ export class UpstreamConnection {
   readonly #progress = new Map<string, (progress: Progress) => void>();
   #progressSeq = 0;
   /** Calls in flight and who made them, newest last. */
-  readonly #callers = new Map<number, { session: string; ask?: AskClient }>();
+  readonly #callers = new Map<number, Caller>();
+  /** Resources this broker follows on a 2026 upstream, and the stream that carries them. */
+  readonly #resourceSubscriptions = new Set<string>();
+  #listening?: McpSubscription;
   #callerSeq = 0;
   #closing = false;
 
@@ -119,10 +136,16 @@ export class UpstreamConnection {
       const { progressToken, progress, total, message } = notification.params;
       connection.#progress.get(String(progressToken))?.({ progress, total, message });
     });
-    client.setNotificationHandler(
-      "notifications/message",
-      (notification) => hooks.message(notification.params),
-    );
+    client.setNotificationHandler("notifications/resources/updated", (notification) => {
+      hooks.resourceUpdated(notification.params.uri);
+    });
+    // A log message while calls of one conversation run goes with them; otherwise to everyone
+    // using this account.
+    client.setNotificationHandler("notifications/message", (notification) => {
+      const caller = connection.#soleCaller();
+      if (caller?.log) caller.log(notification.params);
+      else hooks.message(notification.params);
+    });
     for (const method of CLIENT_REQUESTS) {
       client.setRequestHandler(
         method,
@@ -152,16 +175,45 @@ export class UpstreamConnection {
     return connection;
   }
 
-  /** On 2026-07-28 an upstream announces list changes only on an open `subscriptions/listen` stream. */
+  /**
+   * On 2026-07-28 an upstream announces list changes and resource updates only on an open
+   * `subscriptions/listen` stream, whose filter is fixed when it opens: a new set of resource
+   * subscriptions means a new stream (opened before the old one closes, so nothing is missed).
+   */
   async #listenForChanges(): Promise<void> {
     const capabilities = this.client.getServerCapabilities() ?? {};
     const filter = {
       toolsListChanged: capabilities.tools?.listChanged === true,
       promptsListChanged: capabilities.prompts?.listChanged === true,
       resourcesListChanged: capabilities.resources?.listChanged === true,
+      ...(this.#resourceSubscriptions.size
+        ? { resourceSubscriptions: [...this.#resourceSubscriptions] }
+        : {}),
     };
-    if (!Object.values(filter).some(Boolean)) return;
-    await this.client.listen(filter);
+    if (!Object.values(filter).some((value) => value === true || Array.isArray(value))) return;
+    const previous = this.#listening;
+    this.#listening = await this.client.listen(filter);
+    await previous?.close();
+  }
+
+  /** Asks the upstream to tell of changes to one resource (`notifications/resources/updated`). */
+  async subscribe(uri: string): Promise<void> {
+    if (this.client.getProtocolEra() === "modern") {
+      this.#resourceSubscriptions.add(uri);
+      await this.#listenForChanges();
+    } else {
+      await this.request("resources/subscribe", { uri });
+    }
+  }
+
+  /** Stops the updates for one resource. */
+  async unsubscribe(uri: string): Promise<void> {
+    if (this.client.getProtocolEra() === "modern") {
+      this.#resourceSubscriptions.delete(uri);
+      await this.#listenForChanges();
+    } else {
+      await this.request("resources/unsubscribe", { uri });
+    }
   }
 
   /** The era verdict to reuse on the next connect (skips the version probe). */
@@ -194,7 +246,11 @@ export class UpstreamConnection {
    * becomes a JanusError naming the account.
    */
   async request(method: string, params: Record<string, unknown> | undefined, options: RelayOptions = {}) {
-    const { onProgress, caller, ...requestOptions } = options;
+    const { onProgress, caller, upstreamMeta, ...requestOptions } = options;
+    if (upstreamMeta && Object.keys(upstreamMeta).length > 0 && this.client.getProtocolEra() === "modern") {
+      const meta = isRecord(params?._meta) ? params._meta : {};
+      params = { ...params, _meta: { ...meta, ...upstreamMeta } };
+    }
     const callerId = ++this.#callerSeq;
     if (caller) this.#callers.set(callerId, caller);
     let token: string | undefined;
@@ -234,6 +290,12 @@ export class UpstreamConnection {
    * goes to the one conversation with calls in flight here; with several, nobody is asked —
    * guessing could show one conversation's prompt to another.
    */
+  /** The newest call in flight, when every call in flight comes from one conversation. */
+  #soleCaller(): Caller | undefined {
+    const callers = [...this.#callers.values()];
+    return new Set(callers.map((c) => c.session)).size === 1 ? callers.at(-1) : undefined;
+  }
+
   async #askCaller(method: string, params: Record<string, unknown> | undefined): Promise<UpstreamResult> {
     const callers = [...this.#callers.values()];
     const sessions = new Set(callers.map((c) => c.session));

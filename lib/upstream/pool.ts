@@ -16,6 +16,8 @@ export interface PoolEvents {
   log(accountId: string, line: string): void;
   /** An upstream's own lists changed. */
   listChanged(accountId: string, kinds: CatalogKind[]): void;
+  /** A resource an upstream was subscribed to changed. */
+  resourceUpdated(accountId: string, uri: string): void;
   /** An upstream sent a log message. */
   message(accountId: string, params: LoggingMessageNotification["params"]): void;
   /** Secret values were resolved for an account (for redaction). */
@@ -75,6 +77,11 @@ export class UpstreamPool {
     return error ? { state: "failed", error } : { state: "idle" };
   }
 
+  /** The live connection of an account, without starting one. */
+  connected(accountId: string): UpstreamConnection | undefined {
+    return this.#settled.get(accountId);
+  }
+
   /** Closes every connection (ends every child process); later `get` calls fail. */
   async closeAll(): Promise<void> {
     this.#closed = true;
@@ -98,6 +105,7 @@ export class UpstreamPool {
       stderr: (line) => this.events.log(accountId, line),
       listChanged: (kinds) => this.events.listChanged(accountId, kinds),
       message: (params) => this.events.message(accountId, params),
+      resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
       closed: () => {
         this.#settled.delete(accountId);
         this.#connections.delete(accountId);

@@ -1,0 +1,72 @@
+/**
+ * What one downstream request carries to the upstream besides its params: cancellation,
+ * progress, log messages, the multi-round-trip retry channel, a way to ask its client, and the
+ * client's capabilities and log level (so a 2026 upstream sees the real client, not the broker).
+ */
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
+  LOG_LEVEL_META_KEY,
+  type LoggingLevel,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { z } from "zod";
+import type { RequestContext } from "./broker.ts";
+import { atLeast } from "./log_levels.ts";
+import type { Session } from "./session.ts";
+
+/** A client's answer is relayed to the upstream as it is; the upstream's SDK validates it. */
+const ANY_RESULT = z.looseObject({});
+
+/** A request context plus a promise that settles once every notification it sent is written. */
+export type DownstreamContext = RequestContext & { settled(): Promise<unknown> };
+
+/** Builds the context of one downstream request. */
+export function requestContext(
+  params: { _meta?: { progressToken?: string | number } },
+  ctx: ServerContext,
+  options: {
+    session: Session;
+    outbound: <T>(value: T) => T;
+    /** The capabilities a 2025 client declared at initialize. */
+    initializeCapabilities: () => ClientCapabilities | undefined;
+  },
+): DownstreamContext {
+  const { outbound, session } = options;
+  const sent: Promise<void>[] = [];
+  const notify = (method: string, notificationParams: Record<string, unknown>) =>
+    sent.push(ctx.mcpReq.notify(outbound({ method, params: notificationParams })));
+
+  // A 2025-11-25 request has no per-request envelope; only it can be asked mid-call.
+  const envelope = ctx.mcpReq.envelope;
+  const legacy = envelope === undefined;
+  const fields = (envelope ?? {}) as Record<string, unknown>;
+  const capabilities = legacy
+    ? options.initializeCapabilities()
+    : fields[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+  const logLevel = legacy ? session.logLevel : fields[LOG_LEVEL_META_KEY] as LoggingLevel | undefined;
+
+  const progressToken = params._meta?.progressToken;
+  const requestState = ctx.mcpReq.requestState<unknown>();
+  const inputResponses = ctx.mcpReq.inputResponses;
+  return {
+    signal: ctx.mcpReq.signal,
+    settled: () => Promise.allSettled(sent),
+    upstreamMeta: {
+      ...(capabilities ? { [CLIENT_CAPABILITIES_META_KEY]: capabilities } : {}),
+      ...(logLevel ? { [LOG_LEVEL_META_KEY]: logLevel } : {}),
+    },
+    onLog: (log) => {
+      if (!logLevel || atLeast(log.level, logLevel)) notify("notifications/message", log);
+    },
+    ...(progressToken === undefined
+      ? {}
+      : { onProgress: (progress) => notify("notifications/progress", { progressToken, ...progress }) }),
+    ...(requestState !== undefined || inputResponses !== undefined
+      ? {
+        retry: { requestState: typeof requestState === "string" ? requestState : undefined, inputResponses },
+      }
+      : {}),
+    ...(legacy ? { ask: (request) => ctx.mcpReq.send(request, ANY_RESULT) } : {}),
+  };
+}
