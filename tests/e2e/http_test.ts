@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import {
   callText,
+  connectBroker,
   connectHttp,
   eventually,
   fixtureAccount,
@@ -283,4 +284,67 @@ Deno.test("SIGTERM lets a call in flight finish, closes every upstream and exits
   assert.equal((await status).code, 0);
   assert.ok(await eventually(() => !isAlive(child)), `orphan upstream ${child}`);
   await client.close().catch(() => {});
+});
+
+Deno.test("the MCP Inspector CLI (a third-party client) lists and calls tools through the broker", async () => {
+  const broker = await startHttpBroker(await writeConfig(twoAccounts()));
+  const inspector = async (...args: string[]) => {
+    // Run from a temp dir with no lock: the Inspector is a test tool, not a project dependency.
+    const output = await new Deno.Command("deno", {
+      args: [
+        "run",
+        "-A",
+        "--no-lock",
+        "--quiet",
+        "npm:@modelcontextprotocol/inspector@2.12.0",
+        "--cli",
+        `${broker.origin}/mcp`,
+        "--transport",
+        "http",
+        ...args,
+      ],
+      cwd: await Deno.makeTempDir({ prefix: "janus-inspector-" }),
+      stdin: "null",
+    }).output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    return JSON.parse(new TextDecoder().decode(output.stdout));
+  };
+  try {
+    const listed = await inspector("--method", "tools/list");
+    const names = listed.tools.map((t: { name: string }) => t.name);
+    assert.ok(names.includes("janus_whoami") && names.includes("only_alpha"), names.join(", "));
+    const called = await inspector(
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "janus_with_account",
+      "--tool-arg",
+      "account_id=beta",
+      "--tool-arg",
+      "tool=whoami",
+    );
+    assert.equal(called.content[0].text, "account:beta");
+  } finally {
+    await broker.stop();
+  }
+});
+
+Deno.test("--transport both serves stdio and HTTP from one routing core", async () => {
+  const stdio = await connectBroker(await writeConfig(twoAccounts()), "2025-11-25", {
+    args: ["--transport", "both", "--port", "0"],
+  });
+  try {
+    assert.ok(await eventually(() => stdio.stderr.some((line) => /listening on http:/.test(line))));
+    const origin = /listening on (http:\/\/\S+)\/mcp/.exec(
+      stdio.stderr.find((l) => l.includes("listening on"))!,
+    )![1];
+    const http = await connectHttp(origin, "2026-07-28");
+    assert.equal((await callText(http.client, "whoami")).text, "account:alpha");
+    // A global switch made over stdio is what the HTTP client now gets.
+    await callText(stdio.client, "janus_use_account", { account_id: "beta" });
+    assert.equal((await callText(http.client, "whoami")).text, "account:beta");
+    await http.client.close();
+  } finally {
+    await stdio.close();
+  }
 });
