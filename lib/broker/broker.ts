@@ -5,19 +5,13 @@
  */
 import { UriTemplate } from "@modelcontextprotocol/server";
 import type { CallToolResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/server";
-import type { AccountConfig, JanusConfig, Selector } from "../config/types.ts";
+import type { JanusConfig, Selector } from "../config/types.ts";
 import { JanusError } from "../errors.ts";
 import type { CatalogItems, CatalogKind } from "../upstream/catalog.ts";
 import type { AskClient, Progress, UpstreamResult } from "../upstream/connection.ts";
 import type { ReferenceSources, ResolvedSecret } from "../upstream/launch.ts";
 import { UpstreamPool } from "../upstream/pool.ts";
-import {
-  CONTROL_TOOL_NAMES,
-  CONTROL_TOOLS,
-  type ControlAction,
-  parseControlCall,
-  type SwitchScope,
-} from "./control_tools.ts";
+import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
 import {
   type AccountItems,
   parsePrefixedUri,
@@ -28,16 +22,11 @@ import {
   routeByUri,
   type RouteTable,
 } from "./routes.ts";
-import {
-  accountsOf,
-  describeSelector,
-  type ResolvedSelector,
-  resolveSelector,
-  sameSelector,
-} from "./selector.ts";
+import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } from "./selector.ts";
+import { runControlAction } from "./control_actions.ts";
 import { RequestStateSigner } from "./request_state.ts";
 import { type ListKind, Session } from "./session.ts";
-import { jsonResult, toolError } from "./tool_results.ts";
+import { toolError } from "./tool_results.ts";
 
 /** What the broker needs from the outside world. */
 export interface BrokerOptions {
@@ -252,7 +241,9 @@ export class Broker {
   ): Promise<CallToolResult | UpstreamResult> {
     if (CONTROL_TOOL_NAMES.has(params.name)) {
       const parsed = parseControlCall(params.name, params.arguments);
-      return parsed.ok ? await this.#control(session, parsed.action, context) : toolError(parsed.problem);
+      return parsed.ok
+        ? await runControlAction(this, session, parsed.action, context)
+        : toolError(parsed.problem);
     }
     const resolved = this.resolve(session);
     const { routes } = await this.#table(resolved, "tools");
@@ -365,105 +356,47 @@ export class Broker {
     );
   }
 
-  // ---- control tools -----------------------------------------------------------------------
+  // ---- operations behind the control tools ------------------------------------------------
 
-  async #control(
+  /** Where the config file is, for messages that tell the user what to change. */
+  get configPath(): string | undefined {
+    return this.#options.configPath;
+  }
+
+  /** How an account's upstream is doing (never starts it). */
+  upstreamState(accountId: string): ReturnType<UpstreamPool["state"]> {
+    return this.#pool.state(accountId);
+  }
+
+  /** An account's own tools, under their upstream names (starts the upstream if needed). */
+  async accountTools(accountId: string): Promise<Tool[]> {
+    return await (await this.#pool.get(accountId)).list("tools");
+  }
+
+  /** How many tools a session sees besides the control tools. */
+  async toolCount(session: Session): Promise<number> {
+    return (await this.#table(this.resolve(session), "tools")).items.length;
+  }
+
+  /**
+   * Points a session (scope `session`) or everyone (scope `global`, persisted) at a selector.
+   * The selector's upstreams are started first; when none can start, nothing changes and the
+   * failure is thrown. Sessions whose lists changed are told.
+   */
+  async select(
     session: Session,
-    action: ControlAction,
-    context: RequestContext,
-  ): Promise<CallToolResult | UpstreamResult> {
-    switch (action.kind) {
-      case "list_accounts":
-        return jsonResult(this.#describeAccounts(session));
-      case "whoami":
-        return jsonResult(this.#whoami(session));
-      case "use_account":
-        return await this.#switch(session, { kind: "account", id: action.accountId }, action.scope);
-      case "use_profile":
-        return await this.#switch(session, { kind: "profile", name: action.profile }, action.scope);
-      case "with_account":
-        return await this.#withAccount(session, action.accountId, action.tool, action.arguments, context);
-    }
-  }
-
-  #describeAccounts(session: Session): Record<string, unknown> {
-    const resolved = this.resolve(session);
-    const activeIds = new Set(resolved.accounts.map((a) => a.id));
-    return {
-      bindingMode: this.#config.bindingMode,
-      active: resolved.selector ?? null,
-      accounts: this.#config.accounts.map((account) => ({
-        ...describeAccount(account),
-        active: activeIds.has(account.id),
-        upstream: this.#pool.state(account.id),
-      })),
-      profiles: Object.entries(this.#config.profiles).map(([name, accounts]) => ({
-        name,
-        accounts,
-        active: sameSelector(resolved.selector, { kind: "profile", name }),
-      })),
-      ...(this.#config.accounts.length === 0
-        ? { hint: `No accounts are configured. Add some to ${this.#options.configPath ?? "config.json"}.` }
-        : {}),
-    };
-  }
-
-  #whoami(session: Session): Record<string, unknown> {
-    const resolved = this.resolve(session);
-    const because: Record<string, string> = {
-      override: "a one-shot override",
-      session: "this conversation switched to it",
-      global: "it is the current global choice",
-      default: "it is the configured defaultAccount",
-      first: "it is the first configured account (no defaultAccount is set)",
-      none: "no accounts are configured",
-    };
-    return {
-      selector: resolved.selector ?? null,
-      because: because[resolved.source],
-      bindingMode: this.#config.bindingMode,
-      accounts: resolved.accounts.map((account) => ({
-        ...describeAccount(account),
-        upstream: this.#pool.state(account.id),
-      })),
-    };
-  }
-
-  async #switch(session: Session, target: Selector, requested?: SwitchScope): Promise<CallToolResult> {
-    const mode = this.#config.bindingMode;
-    const current = this.resolve(session);
-    if (mode === "locked") return toolError(this.#lockedMessage(current));
+    target: Selector,
+    scope: SwitchScope,
+  ): Promise<{ failures: string[]; persistWarning?: string }> {
     const accounts = accountsOf(this.#config, target);
-    if (!accounts) return toolError(this.#unknownMessage(target));
-    if (mode === "global" && requested === "session") {
-      return toolError(
-        `bindingMode is "global", so a switch applies to every conversation; call again without scope (or with scope "global"), or set "bindingMode": "session" in ${this.#configName()} to switch per conversation`,
-      );
-    }
-    const scope: SwitchScope = requested ?? (mode === "session" ? "session" : "global");
-    if (scope === "session" && session.stateless) {
-      return toolError(
-        `this client keeps no session (protocol 2026-07-28 over HTTP), so it cannot switch just for itself; call janus_with_account for one call as ${
-          describeSelector(target)
-        }, or switch with scope "global" (every conversation)`,
-      );
-    }
-
-    // Start the target's upstreams first: a switch to an account that cannot start is refused,
-    // so the session never ends up pointed at something that will fail every call.
-    const started = await Promise.allSettled(
-      accounts.map((a) => this.#pool.get(a.id).then((c) => c.list("tools"))),
-    );
+    if (!accounts) throw new JanusError("selector", `${describeSelector(target)} is not in the config`);
+    // A switch to an account that cannot start is refused, so the session never ends up pointed
+    // at something that will fail every call.
+    const started = await Promise.allSettled(accounts.map((a) => this.accountTools(a.id)));
     const failures = started.flatMap((outcome) =>
       outcome.status === "rejected" ? [messageOf(outcome.reason)] : []
     );
-    if (failures.length === accounts.length) {
-      return toolError(
-        `could not switch to ${describeSelector(target)}: ${failures.join("; ")}. Still using ${
-          describeSelector(current.selector)
-        }.`,
-      );
-    }
+    if (failures.length === accounts.length) throw new JanusError("upstream", failures.join("; "));
 
     let affected: Session[];
     let persistWarning: string | undefined;
@@ -473,9 +406,8 @@ export class Broker {
     } else {
       this.#global = target;
       session.choice = undefined;
-      affected = [...this.#sessions].filter((s) =>
-        s === session || mode !== "session" || s.choice === undefined
-      );
+      const perSession = this.#config.bindingMode === "session";
+      affected = [...this.#sessions].filter((s) => s === session || !perSession || s.choice === undefined);
       try {
         await this.#options.persistGlobal(target);
       } catch (error) {
@@ -484,60 +416,17 @@ export class Broker {
       }
     }
     await this.#announceChanges(affected, ["tools", "resources", "resourceTemplates", "prompts"]);
-
-    const now = this.resolve(session);
-    const tools = await this.#table(now, "tools");
-    return jsonResult({
-      ok: true,
-      message: `Now using ${describeSelector(target)} (${
-        scope === "session" ? "this conversation" : "every conversation"
-      }); ${tools.items.length} tools.`,
-      selector: target,
-      scope,
-      previous: current.selector ?? null,
-      accounts: accounts.map(describeAccount),
-      ...(failures.length ? { failedAccounts: failures } : {}),
-      ...(persistWarning ? { warning: persistWarning } : {}),
-    });
+    return { failures, ...(persistWarning ? { persistWarning } : {}) };
   }
 
-  async #withAccount(
+  /** One tool call as another account, whatever the session's selector (`janus_with_account`). */
+  async callAs(
     session: Session,
     accountId: string,
-    tool: string | undefined,
+    tool: string,
     args: Record<string, unknown>,
     context: RequestContext,
   ): Promise<CallToolResult | UpstreamResult> {
-    if (this.#config.bindingMode === "locked") {
-      return toolError(
-        `bindingMode is "locked": calls as another account are refused; ask the user to change "bindingMode" in ${this.#configName()} if another account is needed`,
-      );
-    }
-    const target: Selector = { kind: "account", id: accountId };
-    const accounts = accountsOf(this.#config, target);
-    if (!accounts) return toolError(this.#unknownMessage(target));
-    let tools: Tool[];
-    try {
-      tools = await (await this.#pool.get(accountId)).list("tools");
-    } catch (error) {
-      return toolError(messageOf(error));
-    }
-    if (!tool) {
-      return jsonResult({
-        account: describeAccount(accounts[0]),
-        tools: tools.map(({ name, title, description, inputSchema }) => ({
-          name,
-          title,
-          description,
-          inputSchema,
-        })),
-      });
-    }
-    if (!tools.some((t) => t.name === tool)) {
-      return toolError(
-        `account "${accountId}" has no tool "${tool}"; call janus_with_account with only account_id to list its tools`,
-      );
-    }
     return await this.#relayToolCall({
       session,
       accountId,
@@ -545,25 +434,6 @@ export class Broker {
       target: `janus_with_account/${accountId}/${tool}`,
       params: { name: tool, arguments: args },
     }, context);
-  }
-
-  #lockedMessage(current: ResolvedSelector): string {
-    return `bindingMode is "locked": switching is refused and this conversation stays on ${
-      describeSelector(current.selector)
-    }; ask the user to change "bindingMode" in ${this.#configName()} if another account is needed`;
-  }
-
-  #unknownMessage(target: Selector): string {
-    if (target.kind === "account") {
-      const known = this.#config.accounts.map((a) => a.id).join(", ") || "none configured";
-      return `unknown account "${target.id}" (known: ${known}); call janus_list_accounts to see them`;
-    }
-    const known = Object.keys(this.#config.profiles).join(", ") || "none configured";
-    return `unknown profile "${target.name}" (known: ${known}); call janus_list_accounts to see them`;
-  }
-
-  #configName(): string {
-    return this.#options.configPath ?? "the config file";
   }
 
   // ---- routing internals -------------------------------------------------------------------
@@ -722,10 +592,6 @@ export class Broker {
 
 function subscriptionKey(accountId: string, uri: string): string {
   return JSON.stringify([accountId, uri]);
-}
-
-function describeAccount(account: AccountConfig): Record<string, unknown> {
-  return { id: account.id, service: account.service, label: account.label, transport: account.transport };
 }
 
 function withRef(
