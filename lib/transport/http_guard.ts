@@ -29,7 +29,9 @@ export function isLoopbackHost(host: string): boolean {
 export function allowedHostsFor(host: string): string[] | undefined {
   if (host === "0.0.0.0" || host === "::" || host === "[::]") return undefined;
   const named = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return [...new Set([...localhostAllowedHostnames(), named])];
+  // Host headers are compared as URL hostnames (lower-cased, IPv6 compressed): list ours that way too.
+  const hostname = URL.canParse(`http://${named}`) ? new URL(`http://${named}`).hostname : named;
+  return [...new Set([...localhostAllowedHostnames(), hostname])];
 }
 
 /** A refusal for a request that fails a check, or undefined when it may proceed. */

@@ -10,7 +10,10 @@ export function decodeParamHeader(value: string): string | undefined {
   if (!wrapped) return value;
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(wrapped[1])) return undefined;
   try {
-    const bytes = Uint8Array.from(atob(wrapped[1]), (char) => char.charCodeAt(0));
+    const binary = atob(wrapped[1]);
+    // One value, one spelling: non-zero padding bits would let the header differ from what an intermediary sees.
+    if (btoa(binary) !== wrapped[1]) return undefined;
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return undefined;
