@@ -155,3 +155,15 @@ Deno.test("an upstream's own list_changed refreshes its cached tools and reaches
     await broker.close();
   }
 });
+
+Deno.test("concurrent first calls share one upstream start: every call reaches the same process", async () => {
+  const { broker, open } = setup("global");
+  try {
+    const { session } = open("one");
+    const results = await Promise.all(Array.from({ length: 6 }, () => broker.callTool(session, { name: "pid" })));
+    const pids = new Set(results.map(text));
+    assert.equal(pids.size, 1, `several upstream processes started: ${[...pids].join(", ")}`);
+  } finally {
+    await broker.close();
+  }
+});
