@@ -28,8 +28,8 @@ async function resolveTarget(path: string): Promise<string> {
   }
 }
 
-/** Replaces `path` with `text` atomically, mode 0600, creating its directory (mode 0700) if missing. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Replaces `path` with `content` atomically, mode 0600, creating its directory (mode 0700) if missing. */
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const target = await resolveTarget(path);
   const dir = dirname(target);
   if (!await exists(dir)) {
@@ -44,7 +44,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   try {
     file = await Deno.open(temp, { write: true, createNew: true, mode: FILE_MODE });
     if (posixModes) await Deno.chmod(temp, FILE_MODE);
-    const bytes = new TextEncoder().encode(text);
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
     let written = 0;
     while (written < bytes.length) written += await file.write(bytes.subarray(written));
     await file.sync();

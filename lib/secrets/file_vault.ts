@@ -7,7 +7,7 @@
  * a damaged file is reported and never overwritten. Writes are atomic with mode 0600.
  */
 import { JanusError } from "../errors.ts";
-import { writePrivateFileAtomic } from "./private_file.ts";
+import { writeFileAtomic } from "../config/atomic_write.ts";
 import { assertVaultName, assertVaultValue, type Vault } from "./vault.ts";
 import {
   deriveVaultKey,
@@ -126,7 +126,7 @@ class FileVault implements Vault {
 
   async #write(contents: Contents): Promise<void> {
     const key = contents.key ?? await this.#keyFor(newKeyParams(this.options.kdf), "create");
-    await writePrivateFileAtomic(this.options.path, await sealVaultFile(contents.secrets, key));
+    await writeFileAtomic(this.options.path, await sealVaultFile(contents.secrets, key));
   }
 
   async get(name: string): Promise<string | undefined> {

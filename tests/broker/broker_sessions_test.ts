@@ -5,35 +5,18 @@
 import assert from "node:assert/strict";
 import { Broker } from "../../lib/broker/broker.ts";
 import type { ListKind } from "../../lib/broker/session.ts";
-import type { AccountConfig, JanusConfig, Selector } from "../../lib/config/types.ts";
-import { REPO } from "../e2e/harness.ts";
+import type { JanusConfig, Selector } from "../../lib/config/types.ts";
+import { formatProblem, validateConfig } from "../../lib/config/validate.ts";
+import { fixtureAccount } from "../e2e/harness.ts";
 
-function account(id: string): AccountConfig {
-  return {
-    id,
-    service: "fixture",
-    label: id,
-    transport: "stdio",
-    command: "deno",
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "--allow-env",
-      `${REPO}tests/fixtures/account_upstream.ts`,
-    ],
-    env: { FIXTURE_ACCOUNT: id },
-    headers: {},
-  };
-}
-
+/** A validated config of two fixture accounts (built the way the broker builds it from a file). */
 function config(bindingMode: JanusConfig["bindingMode"]): JanusConfig {
-  return {
-    accounts: [account("alpha"), account("beta")],
-    profiles: {},
+  const validated = validateConfig({
+    accounts: [fixtureAccount("alpha"), fixtureAccount("beta")],
     bindingMode,
-    vault: { backend: "keychain" },
-  };
+  });
+  if (!validated.ok) throw new Error(validated.problems.map(formatProblem).join("\n"));
+  return validated.config;
 }
 
 /** A broker plus sessions that record the notifications they are sent. */
@@ -160,7 +143,9 @@ Deno.test("concurrent first calls share one upstream start: every call reaches t
   const { broker, open } = setup("global");
   try {
     const { session } = open("one");
-    const results = await Promise.all(Array.from({ length: 6 }, () => broker.callTool(session, { name: "pid" })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => broker.callTool(session, { name: "pid" })),
+    );
     const pids = new Set(results.map(text));
     assert.equal(pids.size, 1, `several upstream processes started: ${[...pids].join(", ")}`);
   } finally {

@@ -114,3 +114,16 @@ Deno.test("concurrent writes each leave a complete file", async () => {
     assert.deepEqual(entries(dir), ["f"]);
   });
 });
+
+Deno.test("bytes are written exactly as given (binary files such as the encrypted vault)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/vault.enc`;
+    const bytes = Uint8Array.from({ length: 4096 }, (_, i) => (i * 37) % 256);
+    await writeFileAtomic(path, bytes);
+    assert.deepEqual(await Deno.readFile(path), bytes);
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -32,6 +32,24 @@ export function fixtureAccount(id: string, extra: Record<string, unknown> = {}):
   };
 }
 
+/** A raw config account that runs npm's server-everything (a real third-party upstream). */
+export function everythingAccount(id: string, env: Record<string, string> = {}): Record<string, unknown> {
+  return {
+    id,
+    service: "everything",
+    command: "deno",
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      `--config=${REPO}deno.json`,
+      "npm:@modelcontextprotocol/server-everything@2026.8.31",
+      "stdio",
+    ],
+    env,
+  };
+}
+
 /** Writes a config file into a fresh temp dir and returns its path. */
 export async function writeConfig(config: Record<string, unknown>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "janus-e2e-" });

@@ -6,7 +6,14 @@
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { keychainTest } from "../secrets/secret_service.ts";
-import { callText, connectBroker, fixtureAccount, REPO, runCli, writeConfig } from "./harness.ts";
+import {
+  callText,
+  connectBroker,
+  everythingAccount,
+  fixtureAccount,
+  runCli,
+  writeConfig,
+} from "./harness.ts";
 
 /** Every form of the canary that must never appear. */
 function forms(secret: string): string[] {
@@ -33,20 +40,7 @@ keychainTest("a vault secret reaches the upstream and leaks through no path out 
       fixtureAccount("beta", {
         env: { FIXTURE_ACCOUNT: "beta", FIXTURE_SECRET: `prefix-\${vault:${name}}` },
       }),
-      {
-        id: "everything",
-        service: "everything",
-        command: "deno",
-        args: [
-          "run",
-          "-A",
-          "--quiet",
-          `--config=${REPO}deno.json`,
-          "npm:@modelcontextprotocol/server-everything@2026.8.31",
-          "stdio",
-        ],
-        env: { API_TOKEN: `vault:${name}` },
-      },
+      everythingAccount("everything", { API_TOKEN: `vault:${name}` }),
     ],
   });
   const configBefore = await Deno.readTextFile(configPath);

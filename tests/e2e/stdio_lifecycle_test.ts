@@ -8,6 +8,7 @@ import {
   callText,
   connectBroker,
   eventually,
+  everythingAccount,
   fixtureAccount,
   isAlive,
   REPO,
@@ -227,20 +228,7 @@ Deno.test("a missing config file boots with the control tools only and says so o
 });
 
 Deno.test("a real third-party upstream (npm server-everything) works through the broker", async () => {
-  const everything = (id: string) => ({
-    id,
-    service: "everything",
-    command: "deno",
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "npm:@modelcontextprotocol/server-everything@2026.8.31",
-      "stdio",
-    ],
-    env: { JANUS_CANARY: `canary-of-${id}` },
-  });
+  const everything = (id: string) => everythingAccount(id, { JANUS_CANARY: `canary-of-${id}` });
   const session = await connectBroker(
     await writeConfig({ accounts: [everything("ev1"), everything("ev2")] }),
     "2026-07-28",
