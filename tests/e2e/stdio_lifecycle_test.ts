@@ -247,3 +247,63 @@ Deno.test("a real third-party upstream (npm server-everything) works through the
     await session.close();
   }
 });
+
+Deno.test("a remote upstream over Streamable HTTP (server-everything) works as an account, headers resolved", async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const remote = new Deno.Command("deno", {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      `--config=${REPO}deno.json`,
+      "npm:@modelcontextprotocol/server-everything@2026.8.31",
+      "streamableHttp",
+    ],
+    env: { PORT: String(port) },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    // Ready once it answers HTTP at all.
+    const listening = async () => {
+      try {
+        await (await fetch(`http://127.0.0.1:${port}/`)).body?.cancel();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 20_000;
+    while (!(await listening())) {
+      assert.ok(Date.now() < deadline, "server-everything did not start listening");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const session = await connectBroker(
+      await writeConfig({
+        accounts: [{
+          id: "remote",
+          service: "everything",
+          transport: "http",
+          url: `http://127.0.0.1:\${EVERYTHING_PORT}/mcp`,
+          headers: { "X-Janus-Test": "${EVERYTHING_PORT}" },
+        }],
+      }),
+      "2026-07-28",
+      { env: { EVERYTHING_PORT: String(port) } },
+    );
+    try {
+      assert.equal(
+        (await callText(session.client, "echo", { message: "over http" })).text,
+        "Echo: over http",
+      );
+      const listed = JSON.parse((await callText(session.client, "janus_list_accounts")).text);
+      assert.deepEqual(listed.accounts[0].upstream, { state: "connected" });
+    } finally {
+      await session.close();
+    }
+  } finally {
+    remote.kill("SIGTERM");
+    await remote.status;
+  }
+});
