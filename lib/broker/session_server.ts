@@ -178,7 +178,7 @@ export function serverNotifier(
 }
 
 /** Maps anything thrown by the core to the JSON-RPC error the client receives. */
-export function toProtocolError(error: unknown): ProtocolError {
+function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof ProtocolError) return error; // relayed from the upstream as it was
   if (error instanceof JanusError) {
     const code = error.code === "selector" || error.code === "config" || error.code === "input_required"

@@ -34,8 +34,6 @@ export interface HttpOptions {
 
 /** The default request body limit: 4 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** How long an idle 2025 session lives by default: 1 hour. */
-export const DEFAULT_SESSION_IDLE_MS = 60 * 60 * 1000;
 /** How long shutdown waits for calls in flight. */
 const DRAIN_MS = 5_000;
 
