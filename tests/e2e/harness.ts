@@ -4,6 +4,7 @@
  */
 import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
 
 /** The repository root, with a trailing slash. */
 export const REPO = new URL("../../", import.meta.url).pathname;
@@ -11,6 +12,11 @@ export const REPO = new URL("../../", import.meta.url).pathname;
 /** The two protocol revisions every e2e test runs at. */
 export const REVISIONS = ["2025-11-25", "2026-07-28"] as const;
 export type Revision = typeof REVISIONS[number];
+
+/** `deno run` arguments for the broker itself, with the shipped permission set, then `args`. */
+export function janusmcpArgs(...args: string[]): string[] {
+  return ["run", "--quiet", `--config=${REPO}deno.json`, "-P=janusmcp", `${REPO}main.ts`, ...args];
+}
 
 /** A raw config account that runs the fixture upstream as `id`. */
 export function fixtureAccount(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -86,28 +92,14 @@ export async function connectBroker(
 ): Promise<BrokerSession> {
   const transport = new StdioClientTransport({
     command: "deno",
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "-P=janusmcp",
-      `${REPO}main.ts`,
-      "serve",
-      "--config",
-      configPath,
-      ...(options.args ?? []),
-    ],
+    args: janusmcpArgs("serve", "--config", configPath, ...(options.args ?? [])),
     env: { ...getDefaultEnvironment(), ...passThroughEnvironment(), ...options.env },
     cwd: REPO,
     stderr: "pipe",
   });
   const stderr: string[] = [];
-  let partial = "";
-  transport.stderr?.on("data", (chunk: Uint8Array) => {
-    const lines = (partial + new TextDecoder().decode(chunk)).split("\n");
-    partial = lines.pop() ?? "";
-    stderr.push(...lines);
-  });
+  const lines = new StderrLines((line) => stderr.push(line));
+  transport.stderr?.on("data", (chunk: Uint8Array) => lines.push(chunk));
   const client = new Client(
     { name: "janus-e2e", version: "1.0.0" },
     {
@@ -151,7 +143,7 @@ export async function runCli(
   options: { stdin?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command("deno", {
-    args: ["run", "--quiet", `--config=${REPO}deno.json`, "-P=janusmcp", `${REPO}main.ts`, ...args],
+    args: janusmcpArgs(...args),
     cwd: REPO,
     env: options.env, // on top of this process's environment
     stdin: "piped",
@@ -179,20 +171,7 @@ export interface HttpBroker {
 /** Starts `janusmcp serve --http --port 0` on a config and waits until it listens. */
 export async function startHttpBroker(configPath: string, args: string[] = []): Promise<HttpBroker> {
   const child = new Deno.Command("deno", {
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "-P=janusmcp",
-      `${REPO}main.ts`,
-      "serve",
-      "--http",
-      "--port",
-      "0",
-      "--config",
-      configPath,
-      ...args,
-    ],
+    args: janusmcpArgs("serve", "--http", "--port", "0", "--config", configPath, ...args),
     cwd: REPO,
     stdin: "null",
     stdout: "null",
@@ -201,16 +180,13 @@ export async function startHttpBroker(configPath: string, args: string[] = []): 
   const stderr: string[] = [];
   const origin = new Promise<string>((resolve, reject) => {
     (async () => {
-      let partial = "";
-      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-        const lines = (partial + chunk).split("\n");
-        partial = lines.pop() ?? "";
-        for (const line of lines) {
-          stderr.push(line);
-          const listening = /listening on (http:\/\/\S+)\/mcp/.exec(line);
-          if (listening) resolve(listening[1]);
-        }
-      }
+      const lines = new StderrLines((line) => {
+        stderr.push(line);
+        const listening = /listening on (http:\/\/\S+)\/mcp/.exec(line);
+        if (listening) resolve(listening[1]);
+      });
+      for await (const chunk of child.stderr) lines.push(chunk);
+      lines.end();
       reject(new Error(`broker exited before listening:\n${stderr.join("\n")}`));
     })();
   });

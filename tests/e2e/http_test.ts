@@ -13,6 +13,7 @@ import {
   isAlive,
   rawHttpStatus,
   REVISIONS,
+  runCli,
   startHttpBroker,
   writeConfig,
 } from "./harness.ts";
@@ -238,12 +239,9 @@ Deno.test("DELETE ends a session, and idle sessions are closed after the timeout
 
 Deno.test("a non-loopback bind is refused without --allow-remote", async () => {
   const configPath = await writeConfig(twoAccounts());
-  const output = await new Deno.Command("deno", {
-    args: ["run", "--quiet", "-P=janusmcp", "main.ts", "--http", "--host", "0.0.0.0", "--config", configPath],
-    stdin: "null",
-  }).output();
+  const output = await runCli(["--http", "--host", "0.0.0.0", "--config", configPath]);
   assert.equal(output.code, 2);
-  assert.match(new TextDecoder().decode(output.stderr), /refusing to listen on 0\.0\.0\.0.*--allow-remote/);
+  assert.match(output.stderr, /refusing to listen on 0\.0\.0\.0.*--allow-remote/);
   await assert.rejects(() => Deno.stat(`${dirname(configPath)}/http-token`), Deno.errors.NotFound);
 });
 

@@ -11,6 +11,7 @@ import {
   everythingAccount,
   fixtureAccount,
   isAlive,
+  janusmcpArgs,
   REPO,
   REVISIONS,
   writeConfig,
@@ -38,15 +39,7 @@ Deno.test("no upstream child survives the broker when the client closes stdin", 
 Deno.test("SIGTERM closes every upstream and the broker exits 0", async () => {
   const configPath = await writeConfig({ accounts: [fixtureAccount("alpha")] });
   const broker = new Deno.Command("deno", {
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "-P=janusmcp",
-      `${REPO}main.ts`,
-      "--config",
-      configPath,
-    ],
+    args: janusmcpArgs("--config", configPath),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
