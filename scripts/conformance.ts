@@ -14,6 +14,7 @@
  * when the suite's baseline check failed). The broker is always stopped.
  */
 import { parseArgs } from "node:util";
+import { messageOf } from "../lib/errors.ts";
 
 const SUITE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 const REVISIONS = ["2025-11-25", "2026-07-28"];
@@ -116,7 +117,7 @@ async function main(): Promise<number> {
       printRun(result);
     }
   } catch (error) {
-    console.error(`conformance: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`conformance: ${messageOf(error)}`);
     if (broker && broker.stderr.length > 0) {
       console.error(`broker stderr:\n${broker.stderr.slice(-30).join("\n")}`);
     }
@@ -221,7 +222,7 @@ async function startBroker(workDir: string): Promise<Broker> {
     await broker.stop();
     const tail = stderr.slice(-30).join("\n");
     throw new Error(
-      `${error instanceof Error ? error.message : String(error)}${tail ? `\nbroker stderr:\n${tail}` : ""}`,
+      `${messageOf(error)}${tail ? `\nbroker stderr:\n${tail}` : ""}`,
     );
   }
   return broker;

@@ -1,31 +1,32 @@
 /**
- * The routing core, shared by every transport: sessions, selectors, route tables, control
- * tools and change notifications. A transport hands it requests with the session they came
- * from; it answers with relayed upstream results. It never touches bytes or files.
+ * The routing core, shared by every transport: sessions, selectors, route tables, routed
+ * requests and change notifications. A transport hands it requests with the session they came
+ * from; it answers with relayed upstream results. It never touches bytes, files or the wire;
+ * multi-round-trip state lives in rounds.ts, resource subscriptions in subscriptions.ts, and
+ * what the control tools do in control_actions.ts (which reaches the core as a `ControlHost`).
  */
-import { UriTemplate } from "@modelcontextprotocol/server";
-import type { CallToolResult, LoggingMessageNotification, Tool } from "@modelcontextprotocol/server";
-import type { JanusConfig, Selector } from "../config/types.ts";
-import { JanusError } from "../errors.ts";
-import type { CatalogItems, CatalogKind } from "../upstream/catalog.ts";
-import type { AskClient, Progress, UpstreamResult } from "../upstream/connection.ts";
-import type { ReferenceSources, ResolvedSecret } from "../upstream/launch.ts";
-import { UpstreamPool } from "../upstream/pool.ts";
-import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
+import type { JanusConfig, Selector } from "../config/mod.ts";
+import { isToolFailure, JanusError, messageOf } from "../errors.ts";
 import {
-  type AccountItems,
-  parsePrefixedUri,
-  prefixedUri,
-  type Route,
-  routeByName,
-  routeByTemplate,
-  routeByUri,
-  type RouteTable,
-} from "./routes.ts";
+  type CatalogItems,
+  type CatalogKind,
+  type ReferenceSources,
+  type ResolvedSecret,
+  UpstreamPool,
+  type UpstreamResult,
+  type UpstreamStatus,
+} from "../upstream/mod.ts";
+import { isRecord } from "../values.ts";
+import { type ControlHost, runControlAction } from "./control_actions.ts";
+import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
+import type { RelayedCall, RequestContext } from "./request.ts";
+import { ROUND_TRIP_METHODS, Rounds } from "./rounds.ts";
+import { prefixedUri } from "./routes.ts";
+import { type CompletionRef, SelectorRoutes } from "./selector_routes.ts";
 import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } from "./selector.ts";
-import { runControlAction } from "./control_actions.ts";
-import { RequestStateSigner } from "./request_state.ts";
 import { type ListKind, Session } from "./session.ts";
+import { Subscriptions } from "./subscriptions.ts";
 import { toolError } from "./tool_results.ts";
 
 /** What the broker needs from the outside world. */
@@ -45,36 +46,6 @@ export interface BrokerOptions {
   secretsResolved?(accountId: string, secrets: readonly ResolvedSecret[]): void;
 }
 
-/** Per-request information from the transport. */
-export interface RequestContext {
-  /** Aborted when the client cancels the request. */
-  signal?: AbortSignal;
-  /** Reports progress to the client (only when the client asked for it). */
-  onProgress?: (progress: Progress) => void;
-  /** The retry channel of a multi-round-trip request (2026-07-28), when the client sent one. */
-  retry?: { requestState?: string; inputResponses?: Record<string, unknown> };
-  /** Asks this request's client mid-call; only 2025-11-25 clients can be asked. */
-  ask?: AskClient;
-  /** Log messages the upstream sends while this call runs. */
-  onLog?: (params: LoggingMessageNotification["params"]) => void;
-  /** `_meta` keys for a 2026 upstream: the client's capabilities and log level. */
-  upstreamMeta?: Record<string, unknown>;
-}
-
-/** One request on its way to an upstream. */
-interface RelayedCall {
-  session: Session;
-  accountId: string;
-  method: string;
-  /** What the client called it (tool or prompt name, resource URI): a retry must name the same. */
-  target: string;
-  /** The params for the upstream (names and URIs already translated back). */
-  params: Record<string, unknown>;
-}
-
-/** The methods whose results may be `input_required` (2026-07-28 multi-round-trip). */
-const ROUND_TRIP_METHODS = new Set(["tools/call", "prompts/get", "resources/read"]);
-
 /** Which notification a catalog kind's change is announced with. */
 const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
   tools: "tools",
@@ -83,24 +54,21 @@ const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
   prompts: "prompts",
 };
 
-/** Failures of the upstream itself, which a model reads as a tool error rather than a protocol error. */
-const TOOL_FAILURES = new Set(["upstream", "auth", "config", "timeout", "generic"]);
-
 /** Long tool calls are the client's to time out, not the broker's. */
 const RELAY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** The routing core. One per process. */
-export class Broker {
+export class Broker implements ControlHost {
   readonly #config: JanusConfig;
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
   readonly #sessions = new Set<Session>();
   /** Relayed requests not yet answered. */
   #inFlight = 0;
-  /** Resource subscriptions: account + upstream URI → each subscribed session and its URI for it. */
-  readonly #subscriptions = new Map<string, Map<Session, string>>();
-  /** Signs the requestState handed to clients between rounds of a multi-round-trip call. */
-  readonly #rounds = new RequestStateSigner();
+  readonly #routes: SelectorRoutes;
+  readonly #subscriptions: Subscriptions;
+  /** Multi-round-trip calls waiting for their client's answers. */
+  readonly #rounds = new Rounds();
   #global?: Selector;
 
   constructor(options: BrokerOptions) {
@@ -119,7 +87,7 @@ export class Broker {
       log: (accountId, line) => options.log(`[${accountId}] ${line}`),
       listChanged: (accountId, kinds) => this.#upstreamListChanged(accountId, kinds),
       resourceUpdated: (accountId, uri) => {
-        for (const [session, exposed] of this.#subscriptions.get(subscriptionKey(accountId, uri)) ?? []) {
+        for (const [session, exposed] of this.#subscriptions.followers(accountId, uri)) {
           session.notifier.resourceUpdated?.(exposed);
         }
       },
@@ -129,6 +97,11 @@ export class Broker {
         for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
       },
       secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
+    });
+    this.#routes = new SelectorRoutes(this.#pool, options.log);
+    this.#subscriptions = new Subscriptions({
+      subscribe: async (accountId, uri) => await (await this.#pool.get(accountId)).subscribe(uri),
+      unsubscribe: async (accountId, uri) => await this.#pool.connected(accountId)?.unsubscribe(uri),
     });
   }
 
@@ -153,32 +126,19 @@ export class Broker {
   /** Forgets a session (its client went away), and the resource subscriptions only it held. */
   closeSession(session: Session): void {
     this.#sessions.delete(session);
-    for (const [key, subscribers] of this.#subscriptions) {
-      if (!subscribers.delete(session) || subscribers.size > 0) continue;
-      this.#subscriptions.delete(key);
-      const [accountId, uri] = JSON.parse(key) as [string, string];
-      void this.#pool.connected(accountId)?.unsubscribe(uri).catch(() => {});
-    }
+    this.#subscriptions.forget(session);
   }
 
   /** `resources/subscribe`: the upstream that owns the URI is subscribed once, for every session that asks. */
   async subscribe(session: Session, uri: string): Promise<void> {
-    const route = await this.#routeUri(this.resolve(session), uri);
-    const key = subscriptionKey(route.accountId, route.upstream);
-    const subscribers = this.#subscriptions.get(key) ?? new Map<Session, string>();
-    if (subscribers.size === 0) await (await this.#pool.get(route.accountId)).subscribe(route.upstream);
-    subscribers.set(session, uri);
-    this.#subscriptions.set(key, subscribers);
+    const route = await this.#routes.resource(this.resolve(session), uri);
+    await this.#subscriptions.add(session, route.accountId, route.upstream, uri);
   }
 
   /** `resources/unsubscribe`: the upstream is unsubscribed when no session follows the URI any more. */
   async unsubscribe(session: Session, uri: string): Promise<void> {
-    const route = await this.#routeUri(this.resolve(session), uri);
-    const key = subscriptionKey(route.accountId, route.upstream);
-    const subscribers = this.#subscriptions.get(key);
-    if (!subscribers?.delete(session) || subscribers.size > 0) return;
-    this.#subscriptions.delete(key);
-    await this.#pool.connected(route.accountId)?.unsubscribe(route.upstream);
+    const route = await this.#routes.resource(this.resolve(session), uri);
+    await this.#subscriptions.remove(session, route.accountId, route.upstream);
   }
 
   /** Closes every upstream (ends every child process). */
@@ -196,7 +156,7 @@ export class Broker {
 
   /** `tools/list`: the control tools, then the selector's tools. */
   async listTools(session: Session): Promise<Tool[]> {
-    const table = await this.#table(this.resolve(session), "tools");
+    const table = await this.#routes.table(this.resolve(session), "tools");
     this.#remember(session, "tools", table.items);
     return [...CONTROL_TOOLS, ...table.items];
   }
@@ -204,27 +164,13 @@ export class Broker {
   /** The definition of a tool as the session sees it (control tools included), if it has one. */
   async findTool(session: Session, name: string): Promise<Tool | undefined> {
     return CONTROL_TOOLS.find((tool) => tool.name === name) ??
-      (await this.#table(this.resolve(session), "tools")).items.find((tool) => tool.name === name);
+      (await this.#routes.table(this.resolve(session), "tools")).items.find((tool) => tool.name === name);
   }
 
-  /** `resources/list` for the session's selector. */
-  async listResources(session: Session): Promise<CatalogItems["resources"][]> {
-    const table = await this.#table(this.resolve(session), "resources");
-    this.#remember(session, "resources", table.items);
-    return table.items;
-  }
-
-  /** `resources/templates/list` for the session's selector. */
-  async listResourceTemplates(session: Session): Promise<CatalogItems["resourceTemplates"][]> {
-    const table = await this.#table(this.resolve(session), "resourceTemplates");
-    this.#remember(session, "resourceTemplates", table.items);
-    return table.items;
-  }
-
-  /** `prompts/list` for the session's selector. */
-  async listPrompts(session: Session): Promise<CatalogItems["prompts"][]> {
-    const table = await this.#table(this.resolve(session), "prompts");
-    this.#remember(session, "prompts", table.items);
+  /** `resources/list`, `resources/templates/list` or `prompts/list` for the session's selector. */
+  async list<K extends Exclude<CatalogKind, "tools">>(session: Session, kind: K): Promise<CatalogItems[K][]> {
+    const table = await this.#routes.table(this.resolve(session), kind);
+    this.#remember(session, kind, table.items);
     return table.items;
   }
 
@@ -245,17 +191,7 @@ export class Broker {
         ? await runControlAction(this, session, parsed.action, context)
         : toolError(parsed.problem);
     }
-    const resolved = this.resolve(session);
-    const { routes } = await this.#table(resolved, "tools");
-    const route = routes.get(params.name);
-    if (!route) {
-      throw new JanusError(
-        "selector",
-        `unknown tool "${params.name}" for ${
-          describeSelector(resolved.selector)
-        }; the tool list may be out of date — list tools again, or call janus_whoami`,
-      );
-    }
+    const route = await this.#routes.tool(this.resolve(session), params.name);
     return await this.#relayToolCall({
       session,
       accountId: route.accountId,
@@ -271,8 +207,7 @@ export class Broker {
     params: { uri: string } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<UpstreamResult> {
-    const resolved = this.resolve(session);
-    const route = await this.#routeUri(resolved, params.uri);
+    const route = await this.#routes.resource(this.resolve(session), params.uri);
     const result = await this.#relay({
       session,
       accountId: route.accountId,
@@ -280,14 +215,8 @@ export class Broker {
       target: params.uri,
       params: { ...params, uri: route.upstream },
     }, context);
-    if (route.upstream === params.uri || !Array.isArray(result.contents)) return result;
-    // The resource was exposed under a janus:// prefix: give its contents the same URI back.
-    const contents = result.contents.map((item: unknown) =>
-      isRecord(item) && typeof item.uri === "string"
-        ? { ...item, uri: prefixedUri(route.accountId, item.uri) }
-        : item
-    );
-    return { ...result, contents };
+    // A resource exposed under a janus:// prefix gets its contents back under the same URI.
+    return route.upstream === params.uri ? result : withPrefixedContents(result, route.accountId);
   }
 
   /** `prompts/get`, routed by prompt name. */
@@ -296,14 +225,7 @@ export class Broker {
     params: { name: string } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<UpstreamResult> {
-    const resolved = this.resolve(session);
-    const route = (await this.#table(resolved, "prompts")).routes.get(params.name);
-    if (!route) {
-      throw new JanusError(
-        "selector",
-        `unknown prompt "${params.name}" for ${describeSelector(resolved.selector)}`,
-      );
-    }
+    const route = await this.#routes.prompt(this.resolve(session), params.name);
     return await this.#relay({
       session,
       accountId: route.accountId,
@@ -316,44 +238,17 @@ export class Broker {
   /** `completion/complete`, routed by the prompt name or resource template it refers to. */
   async complete(
     session: Session,
-    params: { ref: { type: string; name?: string; uri?: string } } & Record<string, unknown>,
+    params: { ref: CompletionRef } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<UpstreamResult> {
-    const resolved = this.resolve(session);
-    const { ref } = params;
-    let route: Route | undefined;
-    if (ref.type === "ref/prompt" && ref.name) {
-      route = (await this.#table(resolved, "prompts")).routes.get(ref.name);
-      if (route) {
-        const forward = withRef(params, { name: route.upstream });
-        return await this.#relay({
-          session,
-          accountId: route.accountId,
-          method: "completion/complete",
-          target: ref.name,
-          params: forward,
-        }, context);
-      }
-    } else if (ref.type === "ref/resource" && ref.uri) {
-      route = (await this.#table(resolved, "resourceTemplates")).routes.get(ref.uri) ??
-        (await this.#table(resolved, "resources")).routes.get(ref.uri);
-      if (route) {
-        const forward = withRef(params, { uri: route.upstream });
-        return await this.#relay({
-          session,
-          accountId: route.accountId,
-          method: "completion/complete",
-          target: ref.uri,
-          params: forward,
-        }, context);
-      }
-    }
-    throw new JanusError(
-      "selector",
-      `nothing to complete: ${ref.type} "${ref.name ?? ref.uri ?? ""}" is not offered by ${
-        describeSelector(resolved.selector)
-      }`,
-    );
+    const { route, target, upstreamRef } = await this.#routes.completion(this.resolve(session), params.ref);
+    return await this.#relay({
+      session,
+      accountId: route.accountId,
+      method: "completion/complete",
+      target,
+      params: { ...params, ref: upstreamRef },
+    }, context);
   }
 
   // ---- operations behind the control tools ------------------------------------------------
@@ -364,7 +259,7 @@ export class Broker {
   }
 
   /** How an account's upstream is doing (never starts it). */
-  upstreamState(accountId: string): ReturnType<UpstreamPool["state"]> {
+  upstreamState(accountId: string): UpstreamStatus {
     return this.#pool.state(accountId);
   }
 
@@ -375,7 +270,7 @@ export class Broker {
 
   /** How many tools a session sees besides the control tools. */
   async toolCount(session: Session): Promise<number> {
-    return (await this.#table(this.resolve(session), "tools")).items.length;
+    return (await this.#routes.table(this.resolve(session), "tools")).items.length;
   }
 
   /**
@@ -444,118 +339,27 @@ export class Broker {
     } catch (error) {
       // A dead or unstartable upstream is a tool failure the model can read and act on; a bad
       // request (a refused retry, say) stays a protocol error.
-      if (error instanceof JanusError && TOOL_FAILURES.has(error.code)) return toolError(error.message);
+      if (error instanceof JanusError && isToolFailure(error.code)) return toolError(error.message);
       throw error;
     }
   }
 
   async #relay(call: RelayedCall, context: RequestContext): Promise<UpstreamResult> {
-    const { session, accountId, method, target } = call;
-    // A retry carrying our requestState resumes a round; answers without one go on as they are.
-    const params = context.retry?.requestState !== undefined
-      ? this.#resumeRound(call, context.retry.requestState, context.retry.inputResponses)
-      : {
-        ...call.params,
-        ...(context.retry?.inputResponses ? { inputResponses: context.retry.inputResponses } : {}),
-      };
-    const connection = await this.#pool.get(accountId);
+    const params = this.#rounds.paramsFor(call, context.retry);
+    const connection = await this.#pool.get(call.accountId);
     this.#inFlight++;
-    const result = await connection.request(method, params, {
+    const result = await connection.request(call.method, params, {
       signal: context.signal,
       timeout: RELAY_TIMEOUT_MS,
       onProgress: context.onProgress,
-      allowInputRequired: ROUND_TRIP_METHODS.has(method),
-      caller: { session: session.id, ask: context.ask, log: context.onLog },
+      allowInputRequired: ROUND_TRIP_METHODS.has(call.method),
+      caller: { session: call.session.id, ask: context.ask, log: context.onLog },
       upstreamMeta: context.upstreamMeta,
     }).finally(() => this.#inFlight--);
-    if (result.resultType !== "input_required") return withoutUpstreamServerInfo(result);
+    const relayed = withoutUpstreamServerInfo(result);
     // The upstream needs input: the client gets its questions and a signed state naming the
     // account, so the retry comes back here (and only here) with the answers.
-    const upstream = typeof result.requestState === "string" ? result.requestState : undefined;
-    const requestState = this.#rounds.wrap({
-      account: accountId,
-      session: session.id,
-      method,
-      target,
-      upstream,
-    });
-    return { ...withoutUpstreamServerInfo(result), requestState };
-  }
-
-  /** Checks a retry's requestState and puts the upstream's own state and the answers back. */
-  #resumeRound(
-    call: RelayedCall,
-    requestState: string,
-    inputResponses: Record<string, unknown> | undefined,
-  ): Record<string, unknown> {
-    const again = `call ${call.target} again from the start`;
-    const unwrapped = this.#rounds.unwrap(requestState);
-    if (!unwrapped.ok) throw new JanusError("input_required", `${unwrapped.problem}; ${again}`);
-    const round = unwrapped.round;
-    if (round.session !== call.session.id || round.method !== call.method || round.target !== call.target) {
-      throw new JanusError(
-        "input_required",
-        `this requestState belongs to another request (${round.method} ${round.target}); ${again}`,
-      );
-    }
-    if (round.account !== call.accountId) {
-      throw new JanusError(
-        "input_required",
-        `the active account changed since this call asked for input (it was "${round.account}", now "${call.accountId}"); ${again}`,
-      );
-    }
-    return {
-      ...call.params,
-      inputResponses: inputResponses ?? {},
-      ...(round.upstream === undefined ? {} : { requestState: round.upstream }),
-    };
-  }
-
-  async #routeUri(resolved: ResolvedSelector, uri: string): Promise<Route> {
-    const exact = (await this.#table(resolved, "resources")).routes.get(uri);
-    if (exact) return exact;
-    const prefixed = parsePrefixedUri(uri);
-    if (prefixed && resolved.accounts.some((a) => a.id === prefixed.accountId)) return prefixed;
-    for (const [template, route] of (await this.#table(resolved, "resourceTemplates")).routes) {
-      if (template === route.upstream && new UriTemplate(template).match(uri)) {
-        return { accountId: route.accountId, upstream: uri };
-      }
-    }
-    if (resolved.accounts.length === 1) return { accountId: resolved.accounts[0].id, upstream: uri };
-    throw new JanusError(
-      "selector",
-      `no account of ${describeSelector(resolved.selector)} offers resource "${uri}"`,
-    );
-  }
-
-  /** The merged, routed list of one kind for a selector. Accounts that fail are left out and logged. */
-  async #table<K extends CatalogKind>(
-    resolved: ResolvedSelector,
-    kind: K,
-  ): Promise<RouteTable<CatalogItems[K]>> {
-    const catalogs = await Promise.all(
-      resolved.accounts.map(async (account): Promise<AccountItems<CatalogItems[K]>> => {
-        try {
-          return { accountId: account.id, items: await (await this.#pool.get(account.id)).list(kind) };
-        } catch (error) {
-          this.#options.log(`[${account.id}] ${kind} unavailable: ${messageOf(error)}`);
-          return { accountId: account.id, items: [] };
-        }
-      }),
-    );
-    // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
-    if (kind === "tools") {
-      return routeByName(catalogs as AccountItems<Tool>[], CONTROL_TOOL_NAMES) as RouteTable<CatalogItems[K]>;
-    }
-    if (kind === "prompts") {
-      return routeByName(catalogs as AccountItems<CatalogItems["prompts"]>[]) as RouteTable<CatalogItems[K]>;
-    }
-    if (kind === "resources") {
-      return routeByUri(catalogs as AccountItems<CatalogItems["resources"]>[]) as RouteTable<CatalogItems[K]>;
-    }
-    return routeByTemplate(catalogs as AccountItems<CatalogItems["resourceTemplates"]>[]) as RouteTable<
-      CatalogItems[K]
-    >;
+    return relayed.resultType === "input_required" ? this.#rounds.open(call, relayed) : relayed;
   }
 
   #remember(session: Session, kind: CatalogKind, items: readonly unknown[]): void {
@@ -570,7 +374,7 @@ export class Broker {
       for (const kind of kinds) {
         const before = session.lastListed.get(kind);
         if (before === undefined) continue; // never listed: nothing stale to replace
-        const now = JSON.stringify((await this.#table(resolved, kind)).items);
+        const now = JSON.stringify((await this.#routes.table(resolved, kind)).items);
         if (now !== before) changed.add(LIST_KIND_OF[kind]);
       }
       for (const kind of changed) session.notifier.listChanged(kind);
@@ -590,17 +394,6 @@ export class Broker {
   }
 }
 
-function subscriptionKey(accountId: string, uri: string): string {
-  return JSON.stringify([accountId, uri]);
-}
-
-function withRef(
-  params: Record<string, unknown> & { ref: Record<string, unknown> },
-  ref: Record<string, unknown>,
-) {
-  return { ...params, ref: { ...params.ref, ...ref } };
-}
-
 const SERVER_INFO_META_KEY = "io.modelcontextprotocol/serverInfo";
 
 /** Drops the upstream's own server identity; the broker's is stamped on the way out. */
@@ -611,10 +404,11 @@ function withoutUpstreamServerInfo(result: UpstreamResult): UpstreamResult {
   return Object.keys(meta).length ? { ...rest, _meta: meta } : rest;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** A read result's contents under the account's janus:// prefix. */
+function withPrefixedContents(result: UpstreamResult, accountId: string): UpstreamResult {
+  if (!Array.isArray(result.contents)) return result;
+  const contents = result.contents.map((item: unknown) =>
+    isRecord(item) && typeof item.uri === "string" ? { ...item, uri: prefixedUri(accountId, item.uri) } : item
+  );
+  return { ...result, contents };
 }

@@ -1,14 +1,22 @@
 /**
  * What the `janus_*` control tools do, in words a model can act on: the refusals (locked mode,
  * unknown names, a scope the binding mode or client cannot have) and the JSON it reads back.
- * The state changes themselves are the broker's (`select`, `callAs`).
+ * The state changes themselves are the core's (`select`, `callAs`), reached through the narrow
+ * `ControlHost` interface the broker implements, so this module never imports the broker.
  */
-import type { CallToolResult } from "@modelcontextprotocol/server";
-import type { AccountConfig, Selector } from "../config/types.ts";
-import type { UpstreamResult } from "../upstream/connection.ts";
-import type { Broker, RequestContext } from "./broker.ts";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
+import type { AccountConfig, JanusConfig, Selector } from "../config/mod.ts";
+import { messageOf } from "../errors.ts";
+import type { UpstreamResult, UpstreamStatus } from "../upstream/mod.ts";
 import type { ControlAction, SwitchScope } from "./control_tools.ts";
-import { accountsOf, describeSelector, sameSelector, type SelectorSource } from "./selector.ts";
+import type { RequestContext } from "./request.ts";
+import {
+  accountsOf,
+  describeSelector,
+  type ResolvedSelector,
+  sameSelector,
+  type SelectorSource,
+} from "./selector.ts";
 import type { Session } from "./session.ts";
 import { jsonResult, toolError } from "./tool_results.ts";
 
@@ -21,9 +29,38 @@ const BECAUSE: Record<SelectorSource, string> = {
   none: "no accounts are configured",
 };
 
+/** What the control tools need from the routing core. */
+export interface ControlHost {
+  readonly config: JanusConfig;
+  /** Where the config file is, for messages that tell the user what to change. */
+  readonly configPath?: string;
+  /** The selector a session's next call runs against. */
+  resolve(session: Session): ResolvedSelector;
+  /** How an account's upstream is doing (never starts it). */
+  upstreamState(accountId: string): UpstreamStatus;
+  /** An account's own tools, under their upstream names (starts the upstream if needed). */
+  accountTools(accountId: string): Promise<Tool[]>;
+  /** How many tools a session sees besides the control tools. */
+  toolCount(session: Session): Promise<number>;
+  /** Points a session or everyone at a selector; throws when none of its upstreams can start. */
+  select(
+    session: Session,
+    target: Selector,
+    scope: SwitchScope,
+  ): Promise<{ failures: string[]; persistWarning?: string }>;
+  /** One tool call as another account. */
+  callAs(
+    session: Session,
+    accountId: string,
+    tool: string,
+    args: Record<string, unknown>,
+    context: RequestContext,
+  ): Promise<CallToolResult | UpstreamResult>;
+}
+
 /** Runs one parsed control-tool call. */
 export async function runControlAction(
-  broker: Broker,
+  broker: ControlHost,
   session: Session,
   action: ControlAction,
   context: RequestContext,
@@ -42,7 +79,7 @@ export async function runControlAction(
   }
 }
 
-function listAccounts(broker: Broker, session: Session): Record<string, unknown> {
+function listAccounts(broker: ControlHost, session: Session): Record<string, unknown> {
   const { config } = broker;
   const resolved = broker.resolve(session);
   const activeIds = new Set(resolved.accounts.map((a) => a.id));
@@ -65,7 +102,7 @@ function listAccounts(broker: Broker, session: Session): Record<string, unknown>
   };
 }
 
-function whoami(broker: Broker, session: Session): Record<string, unknown> {
+function whoami(broker: ControlHost, session: Session): Record<string, unknown> {
   const resolved = broker.resolve(session);
   return {
     selector: resolved.selector ?? null,
@@ -79,7 +116,7 @@ function whoami(broker: Broker, session: Session): Record<string, unknown> {
 }
 
 async function use(
-  broker: Broker,
+  broker: ControlHost,
   session: Session,
   target: Selector,
   requested: SwitchScope | undefined,
@@ -110,7 +147,7 @@ async function use(
       }, or switch with scope "global" (every conversation)`,
     );
   }
-  let outcome: Awaited<ReturnType<Broker["select"]>>;
+  let outcome: Awaited<ReturnType<ControlHost["select"]>>;
   try {
     outcome = await broker.select(session, target, scope);
   } catch (error) {
@@ -136,7 +173,7 @@ async function use(
 }
 
 async function withAccount(
-  broker: Broker,
+  broker: ControlHost,
   session: Session,
   accountId: string,
   tool: string | undefined,
@@ -178,7 +215,7 @@ async function withAccount(
   return await broker.callAs(session, accountId, tool, args, context);
 }
 
-function unknownMessage(broker: Broker, target: Selector): string {
+function unknownMessage(broker: ControlHost, target: Selector): string {
   if (target.kind === "account") {
     const known = broker.config.accounts.map((a) => a.id).join(", ") || "none configured";
     return `unknown account "${target.id}" (known: ${known}); call janus_list_accounts to see them`;
@@ -187,14 +224,10 @@ function unknownMessage(broker: Broker, target: Selector): string {
   return `unknown profile "${target.name}" (known: ${known}); call janus_list_accounts to see them`;
 }
 
-function configName(broker: Broker): string {
+function configName(broker: ControlHost): string {
   return broker.configPath ?? "the config file";
 }
 
 function describeAccount(account: AccountConfig): Record<string, unknown> {
   return { id: account.id, service: account.service, label: account.label, transport: account.transport };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

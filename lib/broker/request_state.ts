@@ -2,9 +2,14 @@
  * The broker's wrapping of an upstream's multi-round-trip `requestState` (2026-07-28): the
  * client gets a token that names the account, session and request it belongs to, signed with a
  * key that lives only in this process, so a retry can be checked before it reaches an upstream.
+ *
+ * Kept rather than the SDK's `createRequestStateCodec`: the broker must bind the state to the
+ * account it was issued for (a retry after a switch must be refused, not rerouted) and carry
+ * the upstream's own state inside. Tokens expire, so a leaked one is not a standing credential.
  */
-import { Buffer } from "node:buffer";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../crypto.ts";
+import { isRecord } from "../values.ts";
 
 /** What a wrapped state says about the round it belongs to. */
 export interface RoundState {
@@ -21,18 +26,25 @@ export interface RoundState {
 }
 
 const PREFIX = "janus1";
+/** How long a client has to answer: a person may take a while to fill in a form. */
+export const ROUND_TTL_MS = 60 * 60 * 1000;
 
 /** Signs and checks wrapped states with a per-process random key (or a given one, for tests). */
 export class RequestStateSigner {
   readonly #key: Uint8Array;
+  readonly #now: () => number;
 
-  constructor(key: Uint8Array = crypto.getRandomValues(new Uint8Array(32))) {
+  constructor(key: Uint8Array = crypto.getRandomValues(new Uint8Array(32)), now: () => number = Date.now) {
     this.#key = key;
+    this.#now = now;
   }
 
   /** The opaque token handed to the client. */
   wrap(round: RoundState): string {
-    const payload = Buffer.from(JSON.stringify(round), "utf8").toString("base64url");
+    const payload = new TextEncoder().encode(
+      JSON.stringify({ ...round, expires: this.#now() + ROUND_TTL_MS }),
+    )
+      .toBase64({ alphabet: "base64url", omitPadding: true });
     return `${PREFIX}.${payload}.${this.#sign(payload)}`;
   }
 
@@ -42,20 +54,38 @@ export class RequestStateSigner {
     if (prefix !== PREFIX || !payload || !signature || rest.length > 0) {
       return { ok: false, problem: "requestState was not issued by JanusMCP" };
     }
-    const expected = new TextEncoder().encode(this.#sign(payload));
-    const given = new TextEncoder().encode(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    if (!constantTimeEqual(this.#sign(payload), signature)) {
       return { ok: false, problem: "requestState was altered, or issued by another JanusMCP process" };
     }
-    try {
-      const round = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as RoundState;
-      return { ok: true, round };
-    } catch {
-      return { ok: false, problem: "requestState is malformed" };
-    }
+    const decoded = decodeRound(payload);
+    if (!decoded) return { ok: false, problem: "requestState is malformed" };
+    if (decoded.expires < this.#now()) return { ok: false, problem: "requestState has expired" };
+    return { ok: true, round: decoded.round };
   }
 
   #sign(payload: string): string {
     return createHmac("sha256", this.#key).update(payload).digest("base64url");
   }
+}
+
+/** A signed payload back into a round; undefined when its shape is not one `wrap` makes. */
+function decodeRound(payload: string): { round: RoundState; expires: number } | undefined {
+  let value: unknown;
+  try {
+    const bytes = Uint8Array.fromBase64(payload, { alphabet: "base64url" });
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const { account, session, method, target, upstream, expires } = value;
+  if (
+    typeof account !== "string" || typeof session !== "string" || typeof method !== "string" ||
+    typeof target !== "string" || typeof expires !== "number" ||
+    (upstream !== undefined && typeof upstream !== "string")
+  ) return undefined;
+  return {
+    round: { account, session, method, target, ...(upstream === undefined ? {} : { upstream }) },
+    expires,
+  };
 }

@@ -1,3 +1,5 @@
+import { writeAll } from "../write_all.ts";
+
 /** What every CLI command receives: parsed global flags and where to write. */
 export interface CliContext {
   /** `--json`: print one JSON document (errors as an envelope on stderr). */
@@ -20,14 +22,6 @@ export interface Command {
   hidden?: boolean;
   /** Runs with the arguments after the command name; returns the exit code, throws JanusError on failure. */
   run(args: string[], ctx: CliContext): Promise<number>;
-}
-
-const encoder = new TextEncoder();
-
-/** Writes text to a stream synchronously and completely (no interleaving with later writes). */
-export function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
-  let bytes = encoder.encode(text);
-  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }
 
 /** A context bound to the process's stdout/stderr. */

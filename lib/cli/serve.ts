@@ -1,6 +1,6 @@
 /** `janusmcp serve`: run the broker over stdio, HTTP, or both. */
 import { dirname } from "node:path";
-import { Broker } from "../broker/broker.ts";
+import { Broker } from "../broker/mod.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfigFromEnvironment } from "../config/locate.ts";
 import { StateStore } from "../config/state.ts";

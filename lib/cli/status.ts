@@ -4,11 +4,11 @@
  */
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { accountReferences } from "../config/references.ts";
+import { accountReferences } from "../references.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfigFromEnvironment } from "../config/locate.ts";
 import type { AccountConfig } from "../config/types.ts";
-import { JanusError } from "../errors.ts";
+import { JanusError, messageOf } from "../errors.ts";
 import { openVault } from "../secrets/open_vault.ts";
 import type { Vault } from "../secrets/vault.ts";
 import type { Command } from "./context.ts";
@@ -42,7 +42,7 @@ export async function accountStatus(
     try {
       needs.push({ reference: `vault:${name}`, present: (await vault.get(name)) !== undefined });
     } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
+      error = messageOf(cause);
       needs.push({ reference: `vault:${name}`, present: false });
     }
   }

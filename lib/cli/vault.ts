@@ -4,13 +4,9 @@
  */
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { JanusError } from "../errors.ts";
-import {
-  accountReferences,
-  type JanusConfig,
-  loadConfig,
-  locateConfigFromEnvironment,
-} from "../config/mod.ts";
+import { JanusError, messageOf } from "../errors.ts";
+import { accountReferences } from "../references.ts";
+import { type JanusConfig, loadConfig, locateConfigFromEnvironment } from "../config/mod.ts";
 import {
   assertVaultName,
   chooseVaultBackend,
@@ -76,7 +72,7 @@ function parse(args: string[], ctx: CliContext): Invocation | "help" {
       strict: true,
     });
   } catch (error) {
-    throw new JanusError("usage", `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new JanusError("usage", `${messageOf(error)}\n\n${USAGE}`);
   }
   if (parsed.values.help) return "help";
   return {

@@ -1,7 +1,8 @@
 /** The bearer token HTTP clients must present when the broker listens beyond loopback. */
 import { join } from "node:path";
 import { JanusError } from "../errors.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../atomic_write.ts";
+import { randomToken } from "../crypto.ts";
 
 /** The token file that belongs to a config directory. */
 export function httpTokenPath(configDir: string): string {
@@ -24,11 +25,7 @@ export async function loadOrCreateHttpToken(
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const token = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(
-    /=+$/,
-    "",
-  );
+  const token = randomToken(32);
   await writeFileAtomic(path, `${token}\n`);
   return { token, path, created: true };
 }

@@ -3,7 +3,7 @@
  * reads; a broken file is reported and left exactly as it is.
  */
 import { parse, type ParseError, printParseErrorCode } from "jsonc-parser";
-import { JanusError } from "../errors.ts";
+import { JanusError, messageOf } from "../errors.ts";
 import { EMPTY_CONFIG, type JanusConfig } from "./types.ts";
 import { formatProblem, validateConfig } from "./validate.ts";
 
@@ -81,7 +81,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
     if (error instanceof Deno.errors.NotFound) {
       return { path, exists: false, config: structuredClone(EMPTY_CONFIG) };
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw new JanusError("config", `cannot read config ${path}: ${reason}`, { cause: error });
   }
   return { path, exists: true, config: parseConfigText(text, path) };

@@ -9,8 +9,6 @@ export type {
   VaultConfig,
 } from "./types.ts";
 export { EMPTY_CONFIG } from "./types.ts";
-export type { ParsedValue, ReferencePart } from "./references.ts";
-export { accountReferences, parseReferences, VAULT_NAME_PATTERN } from "./references.ts";
 export type { RawAccount, RawConfig } from "./schema.ts";
 export { RawAccountSchema, RawConfigSchema } from "./schema.ts";
 export type { ConfigProblem, PathSegment, ValidationResult } from "./validate.ts";
@@ -19,6 +17,5 @@ export type { ConfigSource, LocatedConfig, LocateOptions, UserConfigDirOptions }
 export { locateConfig, locateConfigFromEnvironment, userConfigDir } from "./locate.ts";
 export type { LoadedConfig } from "./load.ts";
 export { loadConfig, parseConfigText } from "./load.ts";
-export { writeFileAtomic } from "./atomic_write.ts";
 export type { StateStoreOptions } from "./state.ts";
 export { stateFilePath, StateStore } from "./state.ts";

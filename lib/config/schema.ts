@@ -5,7 +5,7 @@
  * and adds the messages a person can act on.
  */
 import { z } from "zod";
-import { parseReferences } from "./references.ts";
+import { parseReferences } from "../references.ts";
 
 /** Account ids and profile names: a letter or digit, then letters, digits, `_` or `-`, at most 64. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

@@ -3,8 +3,10 @@
  * a damaged file must never stop the broker, so loading falls back to empty state with a warning.
  */
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../atomic_write.ts";
 import type { PersistedState, Selector } from "./types.ts";
+import { isRecord } from "../values.ts";
+import { messageOf } from "../errors.ts";
 
 /** Options for a StateStore. */
 export interface StateStoreOptions {
@@ -17,17 +19,13 @@ export function stateFilePath(configPath: string): string {
   return join(dirname(configPath), "state.json");
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === "string" && value !== "";
 }
 
 /** A selector in a known shape, or undefined (shapes from a newer version are dropped). */
 function readSelector(value: unknown): Selector | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   if (value.kind === "account" && isNonEmptyString(value.id)) return { kind: "account", id: value.id };
   if (value.kind === "profile" && isNonEmptyString(value.name)) return { kind: "profile", name: value.name };
   return undefined;
@@ -58,7 +56,7 @@ export class StateStore {
       text = await Deno.readTextFile(this.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return {};
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = messageOf(error);
       return this.#ignore(`cannot read it (${reason})`);
     }
     let raw: unknown;
@@ -67,7 +65,7 @@ export class StateStore {
     } catch {
       return this.#ignore("it is not valid JSON");
     }
-    if (!isObject(raw)) return this.#ignore("expected a JSON object");
+    if (!isRecord(raw)) return this.#ignore("expected a JSON object");
     const globalSelector = readSelector(raw.globalSelector);
     return globalSelector === undefined ? {} : { globalSelector };
   }

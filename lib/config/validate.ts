@@ -4,7 +4,7 @@
  * person can act on; the patterns and key lists come from schema.ts.
  */
 import type { AccountConfig, BindingMode, JanusConfig, UpstreamTransport, VaultConfig } from "./types.ts";
-import { parseReferences } from "./references.ts";
+import { parseReferences } from "../references.ts";
 import {
   ACCOUNT_KEYS,
   BINDING_MODES,

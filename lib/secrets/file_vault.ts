@@ -6,8 +6,8 @@
  * Every change re-reads and authenticates the file before rewriting it, so a wrong passphrase or
  * a damaged file is reported and never overwritten. Writes are atomic with mode 0600.
  */
-import { JanusError } from "../errors.ts";
-import { writeFileAtomic } from "../config/atomic_write.ts";
+import { JanusError, messageOf } from "../errors.ts";
+import { writeFileAtomic } from "../atomic_write.ts";
 import { assertVaultName, assertVaultValue, type Vault } from "./vault.ts";
 import {
   deriveVaultKey,
@@ -103,7 +103,7 @@ class FileVault implements Vault {
       return await Deno.readFile(this.options.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = messageOf(error);
       throw new JanusError("config", `cannot read vault file ${this.options.path}: ${reason}`, {
         cause: error,
       });

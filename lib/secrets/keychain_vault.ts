@@ -7,8 +7,8 @@
  * the kernel keyring, which lives in memory only and loses every secret at reboot.
  */
 import type * as Keyring from "@napi-rs/keyring";
-import { JanusError } from "../errors.ts";
-import { VAULT_NAME_PATTERN } from "../config/references.ts";
+import { JanusError, messageOf } from "../errors.ts";
+import { VAULT_NAME_PATTERN } from "../references.ts";
 import { assertVaultName, assertVaultValue, type Vault } from "./vault.ts";
 
 /** The keychain service name every JanusMCP secret is stored under. */
@@ -37,7 +37,7 @@ function loadKeyring(): Promise<KeyringModule> {
 
 /** The first line of an error's message, trimmed to a readable length. */
 function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const line = message.split(/\r?\n/).map((part) => part.trim()).find((part) => part !== "") ??
     "unknown error";
   return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH)}…` : line;

@@ -4,6 +4,7 @@
  * stdin is piped: all of it, minus one trailing newline (`echo "$TOKEN" | janusmcp vault set X`).
  */
 import { JanusError } from "../errors.ts";
+import { writeAll } from "../write_all.ts";
 
 /** The parts of stdin the reader uses (Deno.stdin by default). */
 export interface SecretInput {
@@ -40,11 +41,6 @@ const KEY = {
   escape: 0x1b,
   delete: 0x7f,
 } as const;
-
-function writeAll(output: PromptOutput, text: string): void {
-  let bytes = new TextEncoder().encode(text);
-  while (bytes.length > 0) bytes = bytes.subarray(output.writeSync(bytes));
-}
 
 /** Reads keys in raw mode until Enter; returns what was typed (nothing is echoed). */
 async function readHidden(input: SecretInput, output: PromptOutput, prompt: string): Promise<string> {

@@ -22,9 +22,7 @@ export type AddResult =
 const encoder = new TextEncoder();
 
 function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return bytes.toBase64();
 }
 
 function toUrlAlphabet(text: string): string {

@@ -3,7 +3,7 @@
  * for what may be stored: names as config references spell them, values never empty.
  */
 import { JanusError } from "../errors.ts";
-import { VAULT_NAME_PATTERN } from "../config/references.ts";
+import { VAULT_NAME_PATTERN } from "../references.ts";
 
 /** Where secrets live: the OS keychain (default) or an encrypted file (explicit opt-in). */
 export type VaultBackend = "keychain" | "file";

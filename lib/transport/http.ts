@@ -12,13 +12,14 @@ import {
   readRequestBody,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import type { Broker } from "../broker/broker.ts";
-import { createSessionServer, serverNotifier } from "../broker/session_server.ts";
+import type { Broker } from "../broker/mod.ts";
+import { createSessionServer, serverNotifier } from "./session_server.ts";
 import { PRODUCT } from "../version.ts";
 import { type GuardOptions, guardRequest } from "./http_guard.ts";
 import { BoundedEventStore } from "./event_store.ts";
 import { LegacySessions } from "./http_sessions.ts";
 import { paramHeaderMismatch } from "./param_headers.ts";
+import { isRecord } from "../values.ts";
 
 /** How the HTTP endpoint behaves. */
 export interface HttpOptions {
@@ -174,10 +175,6 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       broker.closeSession(stateless);
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A JSON-RPC error response with an HTTP status. */

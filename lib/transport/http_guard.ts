@@ -3,13 +3,13 @@
  * (DNS rebinding), an Origin (if any) from this machine, and — when the broker listens beyond
  * loopback — the bearer token.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   hostHeaderValidationResponse,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   originValidationResponse,
 } from "@modelcontextprotocol/server";
+import { constantTimeEqual } from "../crypto.ts";
 
 /** How requests are checked. */
 export interface GuardOptions {
@@ -51,12 +51,7 @@ export function guardRequest(request: Request, options: GuardOptions): Response 
   return undefined;
 }
 
-/** Compares in constant time (over SHA-256 digests, so lengths never leak either). */
 function bearerMatches(header: string | null, token: string): boolean {
   const presented = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "";
-  return timingSafeEqual(digest(presented), digest(token)) && presented.length > 0;
-}
-
-function digest(text: string): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(text).digest());
+  return constantTimeEqual(presented, token) && presented.length > 0;
 }

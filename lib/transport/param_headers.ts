@@ -3,6 +3,7 @@
  * header (`"x-mcp-header": "Region"` → `Mcp-Param-Region`), so proxies can route on it. The server
  * must refuse a call whose header is missing or disagrees with the body (pure).
  */
+import { isRecord } from "../values.ts";
 
 /** A header value: literal, or `=?base64?…?=` carrying UTF-8; undefined when the encoding is broken. */
 export function decodeParamHeader(value: string): string | undefined {
@@ -35,8 +36,4 @@ export function paramHeaderMismatch(
     return `Mcp-Param-${header} ${sent === null ? "is missing" : "does not match"} argument ${property}`;
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,8 +4,8 @@
  */
 import process from "node:process";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import type { Broker } from "../broker/broker.ts";
-import { createSessionServer, serverNotifier } from "../broker/session_server.ts";
+import type { Broker } from "../broker/mod.ts";
+import { createSessionServer, serverNotifier } from "./session_server.ts";
 
 /** Options for serving over stdio. */
 export interface StdioOptions {

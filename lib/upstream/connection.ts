@@ -14,7 +14,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { z } from "zod";
-import { JanusError } from "../errors.ts";
+import { JanusError, messageOf } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import {
   CATALOG_METHODS,
@@ -24,6 +24,7 @@ import {
 } from "./catalog.ts";
 import type { LaunchSpec, ResolvedLaunch } from "./launch.ts";
 import { StderrLines } from "./stderr_lines.ts";
+import { isRecord } from "../values.ts";
 
 /** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
 const ANY_RESULT = z.looseObject({});
@@ -374,11 +375,7 @@ function connectFailure(
   recent: readonly string[],
 ): string {
   const target = spec.transport === "stdio" ? `command "${spec.command}"` : `${spec.transport} ${spec.url}`;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = messageOf(error);
   const tail = recent.length ? `; its last output: ${recent.join(" | ")}` : "";
   return `account "${accountId}": could not connect to its upstream (${target}): ${reason}${tail}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

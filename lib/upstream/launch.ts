@@ -4,7 +4,7 @@
  * at the last moment and never stored anywhere but the child's environment or request headers.
  */
 import type { AccountConfig } from "../config/types.ts";
-import { parseReferences } from "../config/references.ts";
+import { parseReferences } from "../references.ts";
 import { JanusError } from "../errors.ts";
 
 /** How to start (stdio) or dial (http/sse) one upstream. */

@@ -5,7 +5,7 @@
  */
 import type { LoggingMessageNotification, PriorDiscovery } from "@modelcontextprotocol/client";
 import type { AccountConfig } from "../config/types.ts";
-import { JanusError } from "../errors.ts";
+import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogKind } from "./catalog.ts";
 import { UpstreamConnection } from "./connection.ts";
 import { type ReferenceSources, type ResolvedSecret, resolveLaunch } from "./launch.ts";
@@ -26,6 +26,12 @@ export interface PoolEvents {
 
 /** How an account's upstream is doing, for status displays. */
 export type UpstreamState = "idle" | "connecting" | "connected" | "failed";
+
+/** An upstream's state, and the reason when it failed. */
+export interface UpstreamStatus {
+  state: UpstreamState;
+  error?: string;
+}
 
 /** Live connections, one per account. */
 export class UpstreamPool {
@@ -62,7 +68,7 @@ export class UpstreamPool {
         (error: unknown) => {
           // Forget the failed attempt so the next call tries again.
           if (this.#connections.get(accountId) === pending) this.#connections.delete(accountId);
-          this.#failures.set(accountId, error instanceof Error ? error.message : String(error));
+          this.#failures.set(accountId, messageOf(error));
         },
       );
     }
@@ -70,7 +76,7 @@ export class UpstreamPool {
   }
 
   /** Where an account's upstream stands, and the last failure if it failed. */
-  state(accountId: string): { state: UpstreamState; error?: string } {
+  state(accountId: string): UpstreamStatus {
     if (this.#settled.has(accountId)) return { state: "connected" };
     if (this.#connections.has(accountId)) return { state: "connecting" };
     const error = this.#failures.get(accountId);

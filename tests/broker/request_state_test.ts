@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHmac } from "node:crypto";
-import { RequestStateSigner, type RoundState } from "../../lib/broker/request_state.ts";
+import { RequestStateSigner, ROUND_TTL_MS, type RoundState } from "../../lib/broker/request_state.ts";
 
 const KEY = new Uint8Array(32).map((_, i) => i * 7 + 1);
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -136,6 +136,31 @@ Deno.test("a correctly signed payload that is not JSON is reported as malformed"
       problemOf(signer, signWithKnownKey(payload)),
       "requestState is malformed",
       JSON.stringify(text),
+    );
+  }
+});
+
+Deno.test("a token past its lifetime is refused as expired; within it, accepted", () => {
+  let now = 1_000_000;
+  const signer = new RequestStateSigner(KEY, () => now);
+  const token = signer.wrap(round);
+  now += ROUND_TTL_MS;
+  assert.deepEqual(signer.unwrap(token), { ok: true, round });
+  now += 1;
+  assert.equal(problemOf(signer, token), "requestState has expired");
+});
+
+Deno.test("a correctly signed JSON payload without a round's fields is reported as malformed", () => {
+  const signer = new RequestStateSigner(KEY);
+  const { upstream: _, ...bare } = round;
+  for (
+    const value of [bare, { ...round, expires: "soon" }, { ...round, expires: 1, upstream: 7 }, [1], null]
+  ) {
+    const payload = Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+    assert.equal(
+      problemOf(signer, signWithKnownKey(payload)),
+      "requestState is malformed",
+      JSON.stringify(value),
     );
   }
 });

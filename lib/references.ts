@@ -7,7 +7,6 @@
  *   ${vault:NAME}       replaced by a vault secret, anywhere in the string
  *   $${                 a literal "${"
  */
-import type { AccountConfig } from "./types.ts";
 
 /** A piece of a config string: literal text, an environment variable, or a vault secret. */
 export type ReferencePart =
@@ -17,6 +16,14 @@ export type ReferencePart =
 
 /** The outcome of parsing one config string. */
 export type ParsedValue = { ok: true; parts: ReferencePart[] } | { ok: false; problem: string };
+
+/** The fields of an account that may hold references (structurally, so this module needs no config types). */
+export interface ReferenceFields {
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+  url?: string;
+  headers: Readonly<Record<string, string>>;
+}
 
 /** Vault secret names: letters, digits, `_`, `.`, `-`, 1–64 characters. */
 export const VAULT_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -78,7 +85,7 @@ function parseInner(inner: string): ReferencePart | string {
 }
 
 /** Every reference an account's launch fields (`args`, `env`, `url`, `headers`) make, each name once. */
-export function accountReferences(account: AccountConfig): { env: string[]; vault: string[] } {
+export function accountReferences(account: ReferenceFields): { env: string[]; vault: string[] } {
   const env = new Set<string>();
   const vault = new Set<string>();
   const fields = [

@@ -10,11 +10,10 @@ import type {
   GetPromptResult,
   ReadResourceResult,
 } from "@modelcontextprotocol/server";
-import { JanusError } from "../errors.ts";
+import type { Broker, ListKind, Session, SessionNotifier } from "../broker/mod.ts";
+import { JanusError, jsonRpcCodeFor, messageOf } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
-import type { Broker } from "./broker.ts";
 import { type DownstreamContext, requestContext } from "./request_context.ts";
-import type { ListKind, Session, SessionNotifier } from "./session.ts";
 
 /** Options for one session's server. */
 export interface SessionServerOptions {
@@ -101,11 +100,11 @@ export function createSessionServer(
   );
   server.setRequestHandler(
     "resources/list",
-    () => answer(async () => ({ resources: await broker.listResources(session) })),
+    () => answer(async () => ({ resources: await broker.list(session, "resources") })),
   );
   server.setRequestHandler(
     "resources/templates/list",
-    () => answer(async () => ({ resourceTemplates: await broker.listResourceTemplates(session) })),
+    () => answer(async () => ({ resourceTemplates: await broker.list(session, "resourceTemplates") })),
   );
   server.setRequestHandler(
     "resources/read",
@@ -118,7 +117,7 @@ export function createSessionServer(
   );
   server.setRequestHandler(
     "prompts/list",
-    () => answer(async () => ({ prompts: await broker.listPrompts(session) })),
+    () => answer(async () => ({ prompts: await broker.list(session, "prompts") })),
   );
   server.setRequestHandler(
     "prompts/get",
@@ -180,14 +179,6 @@ export function serverNotifier(
 /** Maps anything thrown by the core to the JSON-RPC error the client receives. */
 function toProtocolError(error: unknown): ProtocolError {
   if (error instanceof ProtocolError) return error; // relayed from the upstream as it was
-  if (error instanceof JanusError) {
-    const code = error.code === "selector" || error.code === "config" || error.code === "input_required"
-      ? ProtocolErrorCode.InvalidParams
-      : ProtocolErrorCode.InternalError;
-    return new ProtocolError(code, error.message);
-  }
-  return new ProtocolError(
-    ProtocolErrorCode.InternalError,
-    error instanceof Error ? error.message : String(error),
-  );
+  if (error instanceof JanusError) return new ProtocolError(jsonRpcCodeFor(error.code), error.message);
+  return new ProtocolError(ProtocolErrorCode.InternalError, messageOf(error));
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { LoggingLevel } from "@modelcontextprotocol/server";
-import { atLeast } from "../../lib/broker/log_levels.ts";
+import { atLeast } from "../../lib/transport/log_levels.ts";
 
 // RFC 5424 severities, least severe first, as MCP's logging/setLevel orders them.
 const ORDER: LoggingLevel[] = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { accountReferences, parseReferences } from "../../lib/config/references.ts";
-import type { AccountConfig } from "../../lib/config/types.ts";
+import { accountReferences, parseReferences } from "../lib/references.ts";
+import type { AccountConfig } from "../lib/config/types.ts";
 
 Deno.test("a plain string is one text part", () => {
   assert.deepEqual(parseReferences("hello"), { ok: true, parts: [{ kind: "text", text: "hello" }] });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../lib/config/atomic_write.ts";
+import { writeFileAtomic } from "../lib/atomic_write.ts";
 
 const posix = Deno.build.os !== "windows";
 

@@ -11,9 +11,8 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { RequestContext } from "./broker.ts";
+import type { RequestContext, Session } from "../broker/mod.ts";
 import { atLeast } from "./log_levels.ts";
-import type { Session } from "./session.ts";
 
 /** A client's answer is relayed to the upstream as it is; the upstream's SDK validates it. */
 const ANY_RESULT = z.looseObject({});

@@ -1,0 +1,122 @@
+/**
+ * What a selector exposes and where each item goes: the merged route tables of its accounts'
+ * lists, and the lookups a routed request needs (a tool or prompt by name, a resource by URI, a
+ * completion by what it refers to). Unknown names are `selector` errors that say what to do.
+ */
+import { type Tool, UriTemplate } from "@modelcontextprotocol/server";
+import { JanusError, messageOf } from "../errors.ts";
+import type { CatalogItems, CatalogKind, UpstreamPool } from "../upstream/mod.ts";
+import { CONTROL_TOOL_NAMES } from "./control_tools.ts";
+import {
+  type AccountItems,
+  parsePrefixedUri,
+  type Route,
+  routeByName,
+  routeByTemplate,
+  routeByUri,
+  type RouteTable,
+} from "./routes.ts";
+import { describeSelector, type ResolvedSelector } from "./selector.ts";
+
+/** A `completion/complete` reference. */
+export interface CompletionRef {
+  type: string;
+  name?: string;
+  uri?: string;
+}
+
+/** Route tables built from the upstreams' cached lists. */
+export class SelectorRoutes {
+  constructor(
+    private readonly pool: Pick<UpstreamPool, "get">,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The merged, routed list of one kind for a selector. Accounts that fail are left out and logged. */
+  async table<K extends CatalogKind>(
+    resolved: ResolvedSelector,
+    kind: K,
+  ): Promise<RouteTable<CatalogItems[K]>> {
+    const catalogs = await Promise.all(
+      resolved.accounts.map(async (account): Promise<AccountItems<CatalogItems[K]>> => {
+        try {
+          return { accountId: account.id, items: await (await this.pool.get(account.id)).list(kind) };
+        } catch (error) {
+          this.log(`[${account.id}] ${kind} unavailable: ${messageOf(error)}`);
+          return { accountId: account.id, items: [] };
+        }
+      }),
+    );
+    // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
+    if (kind === "tools") {
+      return routeByName(catalogs as AccountItems<Tool>[], CONTROL_TOOL_NAMES) as RouteTable<CatalogItems[K]>;
+    }
+    if (kind === "prompts") {
+      return routeByName(catalogs as AccountItems<CatalogItems["prompts"]>[]) as RouteTable<CatalogItems[K]>;
+    }
+    if (kind === "resources") {
+      return routeByUri(catalogs as AccountItems<CatalogItems["resources"]>[]) as RouteTable<CatalogItems[K]>;
+    }
+    return routeByTemplate(catalogs as AccountItems<CatalogItems["resourceTemplates"]>[]) as RouteTable<
+      CatalogItems[K]
+    >;
+  }
+
+  /** Where a tool the session sees is called. */
+  async tool(resolved: ResolvedSelector, name: string): Promise<Route> {
+    const route = (await this.table(resolved, "tools")).routes.get(name);
+    if (route) return route;
+    throw new JanusError(
+      "selector",
+      `unknown tool "${name}" for ${
+        describeSelector(resolved.selector)
+      }; the tool list may be out of date — list tools again, or call janus_whoami`,
+    );
+  }
+
+  /** Where a prompt the session sees is got. */
+  async prompt(resolved: ResolvedSelector, name: string): Promise<Route> {
+    const route = (await this.table(resolved, "prompts")).routes.get(name);
+    if (route) return route;
+    throw new JanusError("selector", `unknown prompt "${name}" for ${describeSelector(resolved.selector)}`);
+  }
+
+  /** The account that owns a resource URI: listed, prefixed, matched by a template, or the only account. */
+  async resource(resolved: ResolvedSelector, uri: string): Promise<Route> {
+    const exact = (await this.table(resolved, "resources")).routes.get(uri);
+    if (exact) return exact;
+    const prefixed = parsePrefixedUri(uri);
+    if (prefixed && resolved.accounts.some((a) => a.id === prefixed.accountId)) return prefixed;
+    for (const [template, route] of (await this.table(resolved, "resourceTemplates")).routes) {
+      if (template === route.upstream && new UriTemplate(template).match(uri)) {
+        return { accountId: route.accountId, upstream: uri };
+      }
+    }
+    if (resolved.accounts.length === 1) return { accountId: resolved.accounts[0].id, upstream: uri };
+    throw new JanusError(
+      "selector",
+      `no account of ${describeSelector(resolved.selector)} offers resource "${uri}"`,
+    );
+  }
+
+  /** Where a completion goes, and its reference as the upstream knows it. */
+  async completion(
+    resolved: ResolvedSelector,
+    ref: CompletionRef,
+  ): Promise<{ route: Route; target: string; upstreamRef: CompletionRef }> {
+    if (ref.type === "ref/prompt" && ref.name) {
+      const route = (await this.table(resolved, "prompts")).routes.get(ref.name);
+      if (route) return { route, target: ref.name, upstreamRef: { ...ref, name: route.upstream } };
+    } else if (ref.type === "ref/resource" && ref.uri) {
+      const route = (await this.table(resolved, "resourceTemplates")).routes.get(ref.uri) ??
+        (await this.table(resolved, "resources")).routes.get(ref.uri);
+      if (route) return { route, target: ref.uri, upstreamRef: { ...ref, uri: route.upstream } };
+    }
+    throw new JanusError(
+      "selector",
+      `nothing to complete: ${ref.type} "${ref.name ?? ref.uri ?? ""}" is not offered by ${
+        describeSelector(resolved.selector)
+      }`,
+    );
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The upstream layer: one live MCP client connection per account (a child process over stdio,
+ * or a remote Streamable HTTP / SSE server), started lazily, shared by concurrent callers, with
+ * its lists cached. The broker uses the pool; nothing else reaches a connection directly.
+ */
+export type { CatalogItems, CatalogKind } from "./catalog.ts";
+export type {
+  AskClient,
+  Caller,
+  Progress,
+  RelayOptions,
+  UpstreamConnection,
+  UpstreamResult,
+} from "./connection.ts";
+export type { ReferenceSources, ResolvedSecret } from "./launch.ts";
+export type { PoolEvents, UpstreamState, UpstreamStatus } from "./pool.ts";
+export { UpstreamPool } from "./pool.ts";
