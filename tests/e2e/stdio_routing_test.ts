@@ -3,6 +3,7 @@
  * permission set, real fixture upstream processes, a real SDK client.
  */
 import assert from "node:assert/strict";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/client";
 import { z } from "zod";
 import { callText, connectBroker, eventually, fixtureAccount, REVISIONS, writeConfig } from "./harness.ts";
 
@@ -181,6 +182,26 @@ for (const revision of REVISIONS) {
         () => session.client.callTool({ name: "only_beta", arguments: {} }),
         /unknown tool "only_beta" for account "alpha"/,
       );
+    } finally {
+      await session.close();
+    }
+  });
+
+  Deno.test(`[${revision}] a config fault found while starting an upstream is an internal error, not invalid params`, async () => {
+    const broken = fixtureAccount("broken", { env: { FIXTURE_ACCOUNT: "${JANUS_TEST_NEVER_SET_VARIABLE}" } });
+    const session = await connectBroker(await writeConfig({ accounts: [broken] }), revision);
+    try {
+      const refusal = await session.client.readResource({ uri: "fixture://profile" }).then(
+        () => assert.fail("reading through an upstream that cannot start must fail"),
+        (error: unknown) => error,
+      );
+      assert.ok(refusal instanceof ProtocolError, String(refusal));
+      assert.equal(refusal.code, ProtocolErrorCode.InternalError);
+      assert.match(refusal.message, /JANUS_TEST_NEVER_SET_VARIABLE/);
+      // In a tool call the same fault is a tool error the model can read.
+      const call = await callText(session.client, "janus_with_account", { account_id: "broken" });
+      assert.equal(call.isError, true);
+      assert.match(call.text, /JANUS_TEST_NEVER_SET_VARIABLE/);
     } finally {
       await session.close();
     }
