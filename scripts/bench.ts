@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line program: what it prints is its output
 /**
  * The benchmark: what the broker adds to a call. 1,000 sequential `echo` calls (after 50 warm-up
  * calls) to npm's server-everything, directly and through JanusMCP over stdio and over HTTP at
@@ -5,11 +6,12 @@
  *
  *   deno task bench [--calls N]
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Client, StreamableHTTPClientTransport, type Transport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
-const REPO = new URL("../", import.meta.url).pathname;
+const REPO = fileURLToPath(new URL("../", import.meta.url));
 const EVERYTHING = [
   "run",
   "-A",

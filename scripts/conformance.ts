@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line program: what it prints is its output
 /**
  * Runs the official MCP conformance suite (server scenarios, every one applicable to each revision)
  * against JanusMCP serving the conformance fixture as its only account:
@@ -13,12 +14,13 @@
  * summary per revision and the total time; exits 1 when any check failed (or, with a baseline,
  * when the suite's baseline check failed). The broker is always stopped.
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { messageOf } from "../lib/errors.ts";
 
 const SUITE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 const REVISIONS = ["2025-11-25", "2026-07-28"];
-const REPO = new URL("../", import.meta.url).pathname;
+const REPO = fileURLToPath(new URL("../", import.meta.url));
 const BASELINE = `${REPO}scripts/conformance-expected-failures.yml`;
 const HEALTH_TIMEOUT_MS = 30_000;
 

@@ -1,12 +1,14 @@
+// deno-lint-ignore-file no-console -- a command-line program: what it prints is its output
 /**
  * Plays a short client conversation against `janusmcp --demo` so switching can be watched in a
  * terminal: who am I, call a tool, switch, call again. Run: deno task demo [--modern]
  */
+import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const modern = Deno.args.includes("--modern");
-const main = new URL("../main.ts", import.meta.url).pathname;
+const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 const transport = new StdioClientTransport({
   command: Deno.execPath(),
   args: ["run", "--quiet", "-P=janusmcp", main, "serve", "--demo"],

@@ -23,7 +23,7 @@ Deno.test("writes a new file with mode 0600 and nothing else in the directory", 
     await writeFileAtomic(path, '{"accounts": []}\n');
     assert.equal(await Deno.readTextFile(path), '{"accounts": []}\n');
     assert.deepEqual(entries(dir), ["config.json"]);
-    if (posix) assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    if (posix) assert.equal(((await Deno.stat(path)).mode ?? -1) & 0o777, 0o600);
   });
 });
 
@@ -33,8 +33,8 @@ Deno.test("creates missing parent directories with mode 0700", async () => {
     await writeFileAtomic(path, "x");
     assert.equal(await Deno.readTextFile(path), "x");
     if (posix) {
-      assert.equal((await Deno.stat(join(dir, "a", "b"))).mode! & 0o777, 0o700);
-      assert.equal((await Deno.stat(join(dir, "a"))).mode! & 0o777, 0o700);
+      assert.equal(((await Deno.stat(join(dir, "a", "b"))).mode ?? -1) & 0o777, 0o700);
+      assert.equal(((await Deno.stat(join(dir, "a"))).mode ?? -1) & 0o777, 0o700);
     }
   });
 });
@@ -44,7 +44,7 @@ Deno.test("leaves an existing directory's mode alone", async () => {
     if (!posix) return;
     await Deno.chmod(dir, 0o755);
     await writeFileAtomic(join(dir, "f"), "x");
-    assert.equal((await Deno.stat(dir)).mode! & 0o777, 0o755);
+    assert.equal(((await Deno.stat(dir)).mode ?? -1) & 0o777, 0o755);
   });
 });
 
@@ -55,7 +55,7 @@ Deno.test("replaces an existing file and tightens its mode to 0600", async () =>
     if (posix) await Deno.chmod(path, 0o644);
     await writeFileAtomic(path, "new");
     assert.equal(await Deno.readTextFile(path), "new");
-    if (posix) assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    if (posix) assert.equal(((await Deno.stat(path)).mode ?? -1) & 0o777, 0o600);
     assert.deepEqual(entries(dir), ["state.json"]);
   });
 });
@@ -122,7 +122,7 @@ Deno.test("bytes are written exactly as given (binary files such as the encrypte
     const bytes = Uint8Array.from({ length: 4096 }, (_, i) => (i * 37) % 256);
     await writeFileAtomic(path, bytes);
     assert.deepEqual(await Deno.readFile(path), bytes);
-    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assert.equal(((await Deno.stat(path)).mode ?? -1) & 0o777, 0o600);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,5 +1,5 @@
 /** Selector resolution (pure): which accounts a call runs against, and why. */
-import type { AccountConfig, JanusConfig, Selector } from "../config/types.ts";
+import type { AccountConfig, JanusConfig, Selector } from "../config/mod.ts";
 
 /** Where the resolved selector came from, highest precedence first. */
 export type SelectorSource = "override" | "session" | "global" | "default" | "first" | "none";

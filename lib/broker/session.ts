@@ -1,7 +1,7 @@
 /** One downstream conversation: its own selector (binding mode `session`) and how to reach it. */
 import type { LoggingLevel, LoggingMessageNotification } from "@modelcontextprotocol/server";
-import type { Selector } from "../config/types.ts";
-import type { CatalogKind } from "../upstream/catalog.ts";
+import type { Selector } from "../config/mod.ts";
+import type { CatalogKind } from "../upstream/mod.ts";
 
 /** The lists a client can be told changed. */
 export type ListKind = "tools" | "resources" | "prompts";

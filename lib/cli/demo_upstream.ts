@@ -1,5 +1,5 @@
 /** `janusmcp demo-upstream` (hidden): the demo MCP server the built-in demo config runs. */
-import { serveDemoUpstream } from "../demo/upstream.ts";
+import { serveDemoUpstream } from "../demo/mod.ts";
 import type { Command } from "./context.ts";
 
 export const demoUpstreamCommand: Command = {

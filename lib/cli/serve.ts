@@ -1,23 +1,26 @@
 /** `janusmcp serve`: run the broker over stdio, HTTP, or both. */
 import { dirname } from "node:path";
 import { Broker } from "../broker/mod.ts";
-import { loadConfig } from "../config/load.ts";
-import { locateConfigFromEnvironment } from "../config/locate.ts";
-import { StateStore } from "../config/state.ts";
-import type { JanusConfig, Selector } from "../config/types.ts";
-import { demoConfig } from "../demo/config.ts";
-import { openVault } from "../secrets/open_vault.ts";
-import { Redactor } from "../secrets/redact.ts";
-import { JanusError } from "../errors.ts";
-import { loadOrCreateHttpToken } from "../config/http_token.ts";
 import {
+  type JanusConfig,
+  loadConfig,
+  loadOrCreateHttpToken,
+  locateConfigFromEnvironment,
+  type Selector,
+  StateStore,
+} from "../config/mod.ts";
+import { demoConfig } from "../demo/mod.ts";
+import { JanusError } from "../errors.ts";
+import { openVault, Redactor } from "../secrets/mod.ts";
+import {
+  allowedHostsFor,
   createHttpApp,
   DEFAULT_MAX_BODY_BYTES,
   type HttpServerHandle,
+  isLoopbackHost,
   listenHttp,
-} from "../transport/http.ts";
-import { allowedHostsFor, isLoopbackHost } from "../transport/http_guard.ts";
-import { serveBrokerOverStdio } from "../transport/stdio.ts";
+  serveBrokerOverStdio,
+} from "../transport/mod.ts";
 import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";

@@ -1,7 +1,7 @@
 /** `serve` options from flags and environment (pure, so every combination is tested directly). */
 import { parseArgs } from "node:util";
 import { JanusError } from "../errors.ts";
-import { isLoopbackHost } from "../transport/http_guard.ts";
+import { isLoopbackHost } from "../transport/mod.ts";
 
 /** Which transports to serve. */
 export type TransportMode = "stdio" | "http" | "both";

@@ -5,12 +5,9 @@
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { accountReferences } from "../references.ts";
-import { loadConfig } from "../config/load.ts";
-import { locateConfigFromEnvironment } from "../config/locate.ts";
-import type { AccountConfig } from "../config/types.ts";
+import { type AccountConfig, loadConfig, locateConfigFromEnvironment } from "../config/mod.ts";
 import { JanusError, messageOf } from "../errors.ts";
-import { openVault } from "../secrets/open_vault.ts";
-import type { Vault } from "../secrets/vault.ts";
+import { openVault, type Vault } from "../secrets/mod.ts";
 import type { Command } from "./context.ts";
 
 /** One account's readiness. */

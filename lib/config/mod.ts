@@ -19,3 +19,4 @@ export type { LoadedConfig } from "./load.ts";
 export { loadConfig, parseConfigText } from "./load.ts";
 export type { StateStoreOptions } from "./state.ts";
 export { stateFilePath, StateStore } from "./state.ts";
+export { httpTokenPath, loadOrCreateHttpToken } from "./http_token.ts";

@@ -4,6 +4,7 @@
  */
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../atomic_write.ts";
+import { writeAll } from "../write_all.ts";
 import type { PersistedState, Selector } from "./types.ts";
 import { isRecord } from "../values.ts";
 import { messageOf } from "../errors.ts";
@@ -46,7 +47,7 @@ export class StateStore {
 
   constructor(configPath: string, options: StateStoreOptions = {}) {
     this.path = stateFilePath(configPath);
-    this.#warn = options.warn ?? ((message) => console.error(message));
+    this.#warn = options.warn ?? ((message) => writeAll(Deno.stderr, `${message}\n`));
   }
 
   /** The saved state; `{}` if there is none, or (with one warning) if the file cannot be used. */

@@ -1,5 +1,6 @@
 /** The built-in demo configuration: two accounts of the demo upstream, run by this same program. */
-import type { AccountConfig, JanusConfig } from "../config/types.ts";
+import { fileURLToPath } from "node:url";
+import type { AccountConfig, JanusConfig } from "../config/mod.ts";
 
 /** Builds the demo config; the upstream is this program's hidden `demo-upstream` command. */
 export function demoConfig(): JanusConfig {
@@ -29,7 +30,7 @@ function selfCommand(): { command: string; args: string[] } {
   const exe = Deno.execPath();
   const isDeno = /^deno(\.exe)?$/i.test(exe.split(/[\\/]/).pop() ?? "");
   if (!isDeno) return { command: exe, args: ["demo-upstream"] };
-  const root = new URL("../../", import.meta.url).pathname;
+  const root = fileURLToPath(new URL("../../", import.meta.url));
   // The demo server needs only environment access; --config keeps imports resolvable from any cwd.
   return {
     command: exe,

@@ -4,14 +4,18 @@
  */
 import { join } from "node:path";
 import { JanusError } from "../errors.ts";
-import type { JanusConfig } from "../config/types.ts";
 import { createFileVault, type PassphrasePurpose, VAULT_FILE_NAME } from "./file_vault.ts";
 import { createKeychainVault } from "./keychain_vault.ts";
 import type { Vault, VaultBackend } from "./vault.ts";
 
+/** The part of the config that chooses the vault (structural: this layer imports no config code). */
+export interface VaultChoice {
+  vault: { backend: VaultBackend };
+}
+
 /** What opening a vault depends on (all injected, so callers and tests control the environment). */
 export interface OpenVaultOptions {
-  config: JanusConfig;
+  config: VaultChoice;
   /** The directory holding the config file; the file vault lives there as `vault.enc`. */
   configDir: string;
   env: (name: string) => string | undefined;
@@ -21,7 +25,7 @@ export interface OpenVaultOptions {
 
 /** The backend in force: `JANUS_VAULT` when set (non-empty), else the config's choice. */
 export function chooseVaultBackend(
-  config: JanusConfig,
+  config: VaultChoice,
   env: (name: string) => string | undefined,
 ): VaultBackend {
   const override = env("JANUS_VAULT")?.trim();

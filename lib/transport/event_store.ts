@@ -17,7 +17,10 @@ export class BoundedEventStore implements EventStore {
     const id = `${streamId}_${++this.#next}`;
     this.#events.set(id, { streamId, message });
     // Maps iterate in insertion order: the first key is the oldest event.
-    while (this.#events.size > this.capacity) this.#events.delete(this.#events.keys().next().value!);
+    for (const oldest of this.#events.keys()) {
+      if (this.#events.size <= this.capacity) break;
+      this.#events.delete(oldest);
+    }
     return Promise.resolve(id);
   }
 

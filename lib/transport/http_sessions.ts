@@ -38,11 +38,6 @@ export class LegacySessions {
     this.#entries.delete(id);
   }
 
-  /** How many sessions are open. */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /** Closes the sessions idle for longer than the limit. */
   async prune(now = Date.now()): Promise<void> {
     const idle = [...this.#entries].filter(([, entry]) => now - entry.lastSeen > this.idleMs);

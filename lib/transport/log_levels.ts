@@ -16,3 +16,8 @@ const SEVERITY: Record<LoggingLevel, number> = {
 export function atLeast(level: LoggingLevel, minimum: LoggingLevel): boolean {
   return SEVERITY[level] >= SEVERITY[minimum];
 }
+
+/** Whether a value a client sent is a log level the broker knows. */
+export function isLoggingLevel(value: unknown): value is LoggingLevel {
+  return typeof value === "string" && Object.hasOwn(SEVERITY, value);
+}

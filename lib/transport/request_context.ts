@@ -7,12 +7,12 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
   LOG_LEVEL_META_KEY,
-  type LoggingLevel,
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { RequestContext, Session } from "../broker/mod.ts";
-import { atLeast } from "./log_levels.ts";
+import { isRecord } from "../values.ts";
+import { atLeast, isLoggingLevel } from "./log_levels.ts";
 
 /** A client's answer is relayed to the upstream as it is; the upstream's SDK validates it. */
 const ANY_RESULT = z.looseObject({});
@@ -39,11 +39,16 @@ export function requestContext(
   // A 2025-11-25 request has no per-request envelope; only it can be asked mid-call.
   const envelope = ctx.mcpReq.envelope;
   const legacy = envelope === undefined;
-  const fields = (envelope ?? {}) as Record<string, unknown>;
-  const capabilities = legacy
+  const fields: Record<string, unknown> = isRecord(envelope) ? envelope : {};
+  const declaredCapabilities = fields[CLIENT_CAPABILITIES_META_KEY];
+  const capabilities: Record<string, unknown> | undefined = legacy
     ? options.initializeCapabilities()
-    : fields[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-  const logLevel = legacy ? session.logLevel : fields[LOG_LEVEL_META_KEY] as LoggingLevel | undefined;
+    : isRecord(declaredCapabilities)
+    ? declaredCapabilities
+    : undefined;
+  // A level the broker does not know is ignored rather than trusted: it would filter out every log.
+  const declaredLevel = fields[LOG_LEVEL_META_KEY];
+  const logLevel = legacy ? session.logLevel : isLoggingLevel(declaredLevel) ? declaredLevel : undefined;
 
   const progressToken = params._meta?.progressToken;
   const requestState = ctx.mcpReq.requestState<unknown>();

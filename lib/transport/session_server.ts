@@ -4,15 +4,10 @@
  * Everything leaving toward the client passes through `outbound` (redaction) here, and only here.
  */
 import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from "@modelcontextprotocol/server";
-import type {
-  CallToolResult,
-  CompleteResult,
-  GetPromptResult,
-  ReadResourceResult,
-} from "@modelcontextprotocol/server";
 import type { Broker, ListKind, Session, SessionNotifier } from "../broker/mod.ts";
 import { JanusError, jsonRpcCodeFor, messageOf } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
+import { completionResult, promptResult, readResult, toolResult } from "./relayed_results.ts";
 import { type DownstreamContext, requestContext } from "./request_context.ts";
 
 /** Options for one session's server. */
@@ -67,11 +62,11 @@ export function createSessionServer(
     }
   };
   /** Like `answer`, for a request relayed upstream with cancellation and progress. */
-  const relay = <T>(
+  const relay = <R>(
     params: { _meta?: { progressToken?: string | number } },
     ctx: ServerContext,
-    work: (context: DownstreamContext) => Promise<unknown>,
-  ): Promise<T> =>
+    work: (context: DownstreamContext) => Promise<R>,
+  ): Promise<R> =>
     answer(async () => {
       const context = requestContext(params, ctx, {
         session,
@@ -79,7 +74,7 @@ export function createSessionServer(
         initializeCapabilities: () => server.getClientCapabilities(),
       });
       try {
-        return await work(context) as T;
+        return await work(context);
       } finally {
         await context.settled();
       }
@@ -92,10 +87,10 @@ export function createSessionServer(
   server.setRequestHandler(
     "tools/call",
     (request, ctx) =>
-      relay<CallToolResult>(
+      relay(
         request.params,
         ctx,
-        (context) => broker.callTool(session, request.params, context),
+        async (context) => toolResult(await broker.callTool(session, request.params, context)),
       ),
   );
   server.setRequestHandler(
@@ -109,10 +104,10 @@ export function createSessionServer(
   server.setRequestHandler(
     "resources/read",
     (request, ctx) =>
-      relay<ReadResourceResult>(
+      relay(
         request.params,
         ctx,
-        (context) => broker.readResource(session, request.params, context),
+        async (context) => readResult(await broker.readResource(session, request.params, context)),
       ),
   );
   server.setRequestHandler(
@@ -122,19 +117,19 @@ export function createSessionServer(
   server.setRequestHandler(
     "prompts/get",
     (request, ctx) =>
-      relay<GetPromptResult>(
+      relay(
         request.params,
         ctx,
-        (context) => broker.getPrompt(session, request.params, context),
+        async (context) => promptResult(await broker.getPrompt(session, request.params, context)),
       ),
   );
   server.setRequestHandler(
     "completion/complete",
     (request, ctx) =>
-      relay<CompleteResult>(
+      relay(
         request.params,
         ctx,
-        (context) => broker.complete(session, request.params, context),
+        async (context) => completionResult(await broker.complete(session, request.params, context)),
       ),
   );
   server.setRequestHandler("resources/subscribe", (request) =>

@@ -103,7 +103,6 @@ export class UpstreamConnection {
 
   private constructor(
     readonly accountId: string,
-    readonly launch: ResolvedLaunch,
     private readonly client: Client,
   ) {}
 
@@ -124,7 +123,7 @@ export class UpstreamConnection {
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
       },
     );
-    const connection = new UpstreamConnection(accountId, launch, client);
+    const connection = new UpstreamConnection(accountId, client);
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -225,11 +224,6 @@ export class UpstreamConnection {
       : { kind: "legacy" };
   }
 
-  /** The protocol revision negotiated with the upstream. */
-  get protocolVersion(): string | undefined {
-    return this.client.getNegotiatedProtocolVersion();
-  }
-
   /** One whole list (all pages), cached until the upstream says it changed. */
   list<K extends CatalogKind>(kind: K): Promise<CatalogItems[K][]> {
     let pending = this.#lists.get(kind);
@@ -246,7 +240,11 @@ export class UpstreamConnection {
    * answered with is rethrown untouched; a local failure (the upstream went away, a timeout)
    * becomes a JanusError naming the account.
    */
-  async request(method: string, params: Record<string, unknown> | undefined, options: RelayOptions = {}) {
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RelayOptions = {},
+  ): Promise<UpstreamResult> {
     const { onProgress, caller, upstreamMeta, ...requestOptions } = options;
     if (upstreamMeta && Object.keys(upstreamMeta).length > 0 && this.client.getProtocolEra() === "modern") {
       const meta = isRecord(params?._meta) ? params._meta : {};

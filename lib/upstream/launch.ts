@@ -3,7 +3,7 @@
  * `${ENV}` and vault references. Runs only when an upstream is connected, so secrets are read
  * at the last moment and never stored anywhere but the child's environment or request headers.
  */
-import type { AccountConfig } from "../config/types.ts";
+import type { AccountConfig } from "../config/mod.ts";
 import { parseReferences } from "../references.ts";
 import { JanusError } from "../errors.ts";
 

@@ -4,7 +4,7 @@
  * by the next call; a connection that dies is dropped so the next call starts a fresh one.
  */
 import type { LoggingMessageNotification, PriorDiscovery } from "@modelcontextprotocol/client";
-import type { AccountConfig } from "../config/types.ts";
+import type { AccountConfig } from "../config/mod.ts";
 import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogKind } from "./catalog.ts";
 import { UpstreamConnection } from "./connection.ts";

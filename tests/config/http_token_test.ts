@@ -30,7 +30,7 @@ Deno.test("a first call creates a long base64url token in a private file", async
     assert.match(token, /^[A-Za-z0-9_-]{40,}$/);
     assert.equal(await Deno.readTextFile(path), `${token}\n`);
     assert.deepEqual(entries(dir), ["http-token"]);
-    if (posix) assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    if (posix) assert.equal(((await Deno.stat(path)).mode ?? -1) & 0o777, 0o600);
   });
 });
 
@@ -41,8 +41,8 @@ Deno.test("a missing config directory is created with mode 0700", async () => {
     assert.equal(created, true);
     assert.equal(path, join(configDir, "http-token"));
     if (posix) {
-      assert.equal((await Deno.stat(configDir)).mode! & 0o777, 0o700);
-      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+      assert.equal(((await Deno.stat(configDir)).mode ?? -1) & 0o777, 0o700);
+      assert.equal(((await Deno.stat(path)).mode ?? -1) & 0o777, 0o600);
     }
   });
 });

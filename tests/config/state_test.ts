@@ -63,8 +63,8 @@ Deno.test("saving creates the file with mode 0600 and its directory with mode 07
     assert.deepEqual(JSON.parse(text), { globalSelector: { kind: "account", id: "a" } });
     assert.ok(text.endsWith("\n"));
     if (posix) {
-      assert.equal((await Deno.stat(join(configDir, "state.json"))).mode! & 0o777, 0o600);
-      assert.equal((await Deno.stat(configDir)).mode! & 0o777, 0o700);
+      assert.equal(((await Deno.stat(join(configDir, "state.json"))).mode ?? -1) & 0o777, 0o600);
+      assert.equal(((await Deno.stat(configDir)).mode ?? -1) & 0o777, 0o700);
     }
   });
 });

@@ -2,12 +2,13 @@
  * Starts the real broker (`deno run -P=janusmcp main.ts`, the shipped permission set) with a
  * config in a temp dir and connects a real SDK client to it over stdio at a chosen revision.
  */
+import { fileURLToPath } from "node:url";
 import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
 
 /** The repository root, with a trailing slash. */
-export const REPO = new URL("../../", import.meta.url).pathname;
+export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The two protocol revisions every e2e test runs at. */
 export const REVISIONS = ["2025-11-25", "2026-07-28"] as const;

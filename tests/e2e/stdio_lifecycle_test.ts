@@ -151,7 +151,7 @@ Deno.test("a global switch is persisted to state.json (0600) and survives a rest
   assert.deepEqual(JSON.parse(await Deno.readTextFile(statePath)), {
     globalSelector: { kind: "account", id: "beta" },
   });
-  assert.equal((await Deno.stat(statePath)).mode! & 0o777, 0o600);
+  assert.equal(((await Deno.stat(statePath)).mode ?? -1) & 0o777, 0o600);
 
   const second = await connectBroker(configPath, "2026-07-28");
   try {

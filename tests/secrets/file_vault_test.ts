@@ -207,10 +207,10 @@ Deno.test(
       const path = join(dir, "nested", "janusmcp", "vault.enc");
       const vault = vaultAt(path);
       await vault.set("A", "value-1234");
-      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
-      assert.equal((await Deno.stat(join(dir, "nested", "janusmcp"))).mode! & 0o777, 0o700);
+      assert.equal(((await Deno.stat(path)).mode ?? -1) & 0o777, 0o600);
+      assert.equal(((await Deno.stat(join(dir, "nested", "janusmcp"))).mode ?? -1) & 0o777, 0o700);
       await vault.set("B", "value-5678");
-      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600, "a rewrite keeps the mode");
+      assert.equal(((await Deno.stat(path)).mode ?? -1) & 0o777, 0o600, "a rewrite keeps the mode");
       const leftovers = [...Deno.readDirSync(join(dir, "nested", "janusmcp"))].map((entry) => entry.name);
       assert.deepEqual(leftovers, ["vault.enc"], "no temp files are left behind");
     } finally {

@@ -28,6 +28,7 @@ export const keychainStatus: KeychainStatus = await probe();
 const HINT = "run the tests through scripts/with_secret_service.sh";
 
 if (!keychainStatus.available && Deno.env.get("CI") !== "true") {
+  // deno-lint-ignore no-console -- tells a developer without a Secret Service why tests were skipped
   console.warn(`keychain tests are skipped: ${keychainStatus.reason}`);
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { LoggingLevel } from "@modelcontextprotocol/server";
-import { atLeast } from "../../lib/transport/log_levels.ts";
+import { atLeast, isLoggingLevel } from "../../lib/transport/log_levels.ts";
 
 // RFC 5424 severities, least severe first, as MCP's logging/setLevel orders them.
 const ORDER: LoggingLevel[] = [
@@ -35,4 +35,13 @@ Deno.test("an emergency minimum lets only emergencies through", () => {
 
 Deno.test("a warning minimum drops debug, info and notice", () => {
   assert.deepEqual(ORDER.filter((level) => !atLeast(level, "warning")), ["debug", "info", "notice"]);
+});
+
+Deno.test("only the eight MCP levels are log levels; anything else a client sends is not", () => {
+  for (const level of ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]) {
+    assert.equal(isLoggingLevel(level), true, level);
+  }
+  for (const value of ["bogus", "INFO", "", "toString", "__proto__", 3, null, undefined, {}]) {
+    assert.equal(isLoggingLevel(value), false, String(value));
+  }
 });
