@@ -7,38 +7,24 @@
  * (misplacing it is then reported for free; its default, if any, goes in `withAccountDefaults`).
  */
 import { z } from "zod";
-import { parseReferences } from "./references.ts";
+import { ENV_NAME_PATTERN, parseReferences } from "./references.ts";
 import { crossReferences, transportRules } from "./relations.ts";
 import { describe, oneOf } from "./wording.ts";
 
 /** Account ids and profile names: a letter or digit, then letters, digits, `_` or `-`, at most 64. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** Environment variable names a stdio account may set. */
-export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** HTTP header names: RFC 9110 tokens. */
-export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** The transports an account may use. */
-export const TRANSPORTS = ["stdio", "http", "sse"] as const;
-/** The binding modes. */
-export const BINDING_MODES = ["global", "session", "locked"] as const;
-/** The vault backends. */
-export const VAULT_BACKENDS = ["keychain", "file"] as const;
-
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const ID_RULE = 'use 1–64 letters, digits, "_" or "-", starting with a letter or digit';
-const ENV_NAME_RULE = 'letters, digits and "_", not starting with a digit';
-const HEADER_NAME_RULE = "letters, digits and !#$%&'*+-.^_`|~, no spaces or colons";
+/** HTTP header names: RFC 9110 tokens. */
+const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const URL_RULE = 'expected a URL starting with http:// or https:// (or a whole "vault:NAME")';
-
-/** Stands in for `${...}` references when checking that a URL is well formed. */
-const URL_PLACEHOLDER = "1";
 
 /** True when a config URL is acceptable: a whole `vault:NAME`, or http(s) once references are filled. */
 export function isAcceptableUrl(value: string): boolean {
   const parsed = parseReferences(value);
   if (!parsed.ok) return false;
   if (value.startsWith("vault:")) return true;
-  const filled = parsed.parts.map((part) => part.kind === "text" ? part.text : URL_PLACEHOLDER).join("");
+  // Any reference could be filled with "1"; the rest must already make an http(s) URL.
+  const filled = parsed.parts.map((part) => part.kind === "text" ? part.text : "1").join("");
   if (!URL.canParse(filled)) return false;
   const protocol = new URL(filled).protocol;
   return protocol === "http:" || protocol === "https:";
@@ -100,7 +86,7 @@ const stdioFields = {
   /** Extra environment for the child (on top of a minimal inherited set). */
   env: nameMap(
     ENV_NAME_PATTERN,
-    () => `not a valid environment variable name (${ENV_NAME_RULE})`,
+    () => 'not a valid environment variable name (letters, digits and "_", not starting with a digit)',
     withReferences(),
     "expected an object mapping variable names to strings",
   ).optional(),
@@ -115,7 +101,7 @@ const remoteFields = {
   /** Extra request headers. */
   headers: nameMap(
     HEADER_NAME_PATTERN,
-    () => `not a valid HTTP header name (${HEADER_NAME_RULE})`,
+    () => "not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~, no spaces or colons)",
     withReferences((value) => /[\r\n]/.test(value) ? "must not contain line breaks" : undefined),
     "expected an object mapping header names to strings",
   ).optional(),
@@ -132,7 +118,7 @@ const accountShape = {
   /** Human label; defaults to the id. */
   label: nonEmpty(" (leave it out to use the id)").optional(),
   /** How the upstream is reached: `stdio` spawns a child; `http`/`sse` dial a URL. */
-  transport: choice(TRANSPORTS).default("stdio"),
+  transport: choice(["stdio", "http", "sse"]).default("stdio"),
   ...stdioFields,
   ...remoteFields,
 };
@@ -169,7 +155,7 @@ export const RawAccountSchema = accountObject
 
 /** The vault section as written. */
 export const RawVaultSchema = z.strictObject(
-  { backend: choice(VAULT_BACKENDS).default("keychain") },
+  { backend: choice(["keychain", "file"]).default("keychain") },
   typed('expected an object like {"backend": "keychain"}'),
 );
 
@@ -191,7 +177,7 @@ export const RawConfigSchema = z
       "expected an object mapping profile names to lists of account ids",
     ).default(() => ({})),
     /** Who may switch identities, and how far a switch reaches. */
-    bindingMode: choice(BINDING_MODES).default("global"),
+    bindingMode: choice(["global", "session", "locked"]).default("global"),
     /** Account id used when nothing else selects one. */
     defaultAccount: z.string(typed("expected a string (an account id)")).optional(),
     /** Where secrets referenced as `vault:NAME` are kept. */
