@@ -29,45 +29,50 @@ export function formatProblem(problem: ConfigProblem): string {
 export function validateConfig(raw: unknown): ValidationResult {
   const parsed = RawConfigSchema.safeParse(raw);
   if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, problems: problemsFromIssues(parsed.error.issues, raw, RawConfigSchema) };
+  const located = parsed.error.issues.flatMap((issue) => locate(issue, RawConfigSchema));
+  const problems = inReadingOrder(withoutReplaced(located), raw, RawConfigSchema);
+  return { ok: false, problems: problems.map(({ path, message }) => ({ path: formatPath(path), message })) };
 }
 
 type Schema = z.core.$ZodType;
 type Located = { path: PathSegment[]; message: string; replaces: boolean };
 
 /**
- * zod's issues for `raw` as problems: an unknown-key issue becomes one problem per key (with a
- * suggestion from the keys `schema` allows there), a problem that stands for its subtree drops
- * the field problems below it, and the rest are ordered as a person reads the document: unknown
- * keys first, then the schema's fields in its order, entries of maps and lists in theirs.
+ * One zod issue as problems. The schema words every message itself, except for unknown keys: one
+ * problem per key, suggesting the closest key that `schema` allows there.
  */
-export function problemsFromIssues(
-  issues: readonly z.core.$ZodIssue[],
-  raw: unknown,
-  schema: Schema,
-): ConfigProblem[] {
-  const located = issues.flatMap((issue): Located[] => {
-    const path = issue.path.map((segment) => typeof segment === "symbol" ? String(segment) : segment);
-    if (issue.code !== "unrecognized_keys") {
-      return [{ path, message: issue.message, replaces: replacesBelow(issue) }];
-    }
-    const allowed = objectKeys(schemaAt(schema, path));
-    return issue.keys.map((key) => ({
-      path: [...path, key],
-      message: unknownKeyMessage(key, allowed),
-      replaces: false,
-    }));
-  });
-  const kept = located.filter((problem) =>
-    !located.some((other) =>
+function locate(issue: z.core.$ZodIssue, schema: Schema): Located[] {
+  const path = issue.path.map((segment) => typeof segment === "symbol" ? String(segment) : segment);
+  if (issue.code !== "unrecognized_keys") {
+    return [{ path, message: issue.message, replaces: replacesBelow(issue) }];
+  }
+  const allowed = objectKeys(schemaAt(schema, path));
+  return issue.keys.map((key) => ({
+    path: [...path, key],
+    message: unknownKeyMessage(key, allowed),
+    replaces: false,
+  }));
+}
+
+/** Drops the problems at or below one that stands for its whole subtree (a misplaced field, a repeat). */
+function withoutReplaced(problems: readonly Located[]): Located[] {
+  return problems.filter((problem) =>
+    !problems.some((other) =>
       other !== problem && other.replaces && startsWith(problem.path, other.path) &&
       (!problem.replaces || other.path.length < problem.path.length)
     )
   );
-  return kept
+}
+
+/**
+ * Orders problems as a person reads the document: in an object, unknown keys first, then the
+ * schema's fields in its order; entries of maps and lists in the document's order.
+ */
+function inReadingOrder(problems: readonly Located[], raw: unknown, schema: Schema): Located[] {
+  return problems
     .map((problem) => ({ problem, rank: rankOf(schema, raw, problem.path) }))
     .sort((a, b) => compareRanks(a.rank, b.rank))
-    .map(({ problem }) => ({ path: formatPath(problem.path), message: problem.message }));
+    .map(({ problem }) => problem);
 }
 
 function startsWith(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
