@@ -27,7 +27,8 @@ export interface ReferenceFields {
 
 /** Vault secret names: letters, digits, `_`, `.`, `-`, 1–64 characters. */
 export const VAULT_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Environment variable names, in `${NAME}` references and as keys of a stdio account's `env`. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Splits a config string into literal text and references, or says what is malformed. */
 export function parseReferences(value: string): ParsedValue {

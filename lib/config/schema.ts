@@ -1,105 +1,192 @@
 /**
- * The raw config document, as the user writes it (before defaults). The zod schema is the
- * machine-readable statement of the shape (and the source of a JSON Schema for editors); the
- * hand-written walk in validate.ts uses the same patterns and key lists so the two cannot drift,
- * and adds the messages a person can act on.
+ * The config document: its one statement of shape, defaults and the message for each problem.
+ * validate.ts only runs it and turns zod's issues into lines; types.ts derives the types from it.
+ *
+ * Adding a field is one line in a shape below: a field every account has goes in `accountShape`,
+ * one that only a stdio or only an http/sse account may set goes in `stdioFields` / `remoteFields`
+ * (misplacing it is then reported for free; its default, if any, goes in `withAccountDefaults`).
  */
 import { z } from "zod";
-import { parseReferences } from "../references.ts";
+import { ENV_NAME_PATTERN, parseReferences } from "../references.ts";
+import { crossReferences, transportRules } from "./relations.ts";
+import { describe, oneOf } from "./wording.ts";
 
 /** Account ids and profile names: a letter or digit, then letters, digits, `_` or `-`, at most 64. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** Environment variable names a stdio account may set. */
-export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const ID_RULE = 'use 1–64 letters, digits, "_" or "-", starting with a letter or digit';
 /** HTTP header names: RFC 9110 tokens. */
-export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** The transports an account may use. */
-export const TRANSPORTS = ["stdio", "http", "sse"] as const;
-/** The binding modes. */
-export const BINDING_MODES = ["global", "session", "locked"] as const;
-/** The vault backends. */
-export const VAULT_BACKENDS = ["keychain", "file"] as const;
-
-/** Stands in for `${...}` references when checking that a URL is well formed. */
-const URL_PLACEHOLDER = "1";
+const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const URL_RULE = 'expected a URL starting with http:// or https:// (or a whole "vault:NAME")';
 
 /** True when a config URL is acceptable: a whole `vault:NAME`, or http(s) once references are filled. */
 export function isAcceptableUrl(value: string): boolean {
   const parsed = parseReferences(value);
   if (!parsed.ok) return false;
   if (value.startsWith("vault:")) return true;
-  const filled = parsed.parts.map((part) => part.kind === "text" ? part.text : URL_PLACEHOLDER).join("");
+  // Any reference could be filled with "1"; the rest must already make an http(s) URL.
+  const filled = parsed.parts.map((part) => part.kind === "text" ? part.text : "1").join("");
   if (!URL.canParse(filled)) return false;
   const protocol = new URL(filled).protocol;
   return protocol === "http:" || protocol === "https:";
 }
 
-const referenceString = z.string().refine((value) => parseReferences(value).ok, {
-  message: "malformed reference",
-});
+/**
+ * Error customisation for a schema's own type check: `required` when the key is absent (JSON has
+ * no `undefined`), otherwise `expected`; a function of the value when it names what was given.
+ */
+function typed(expected: string | ((input: unknown) => string), required = "required") {
+  return {
+    error: (issue: z.core.$ZodRawIssue) => {
+      if (issue.code !== "invalid_type") return undefined;
+      if (issue.input === undefined) return required;
+      return typeof expected === "string" ? expected : expected(issue.input);
+    },
+  };
+}
 
-/** One account as written. Transport-specific rules are checked in `superRefine`. */
-export const RawAccountSchema = z.strictObject({
-  id: z.string().regex(ID_PATTERN),
-  service: z.string().trim().min(1),
-  label: z.string().min(1).optional(),
-  transport: z.enum(TRANSPORTS).default("stdio"),
-  command: z.string().min(1).optional(),
-  args: z.array(referenceString).optional(),
-  env: z.record(z.string().regex(ENV_NAME_PATTERN), referenceString).optional(),
-  cwd: z.string().min(1).optional(),
-  url: z.string().optional(),
-  headers: z.record(z.string().regex(HEADER_NAME_PATTERN), referenceString).optional(),
-}).superRefine((account, ctx) => {
-  const stdioOnly = ["command", "args", "env", "cwd"] as const;
-  const remoteOnly = ["url", "headers"] as const;
-  if (account.transport === "stdio") {
-    if (account.command === undefined) {
-      ctx.addIssue({ code: "custom", path: ["command"], message: "required for a stdio account" });
-    }
-    for (const key of remoteOnly) {
-      if (account[key] !== undefined) {
-        ctx.addIssue({ code: "custom", path: [key], message: "only used by http/sse accounts" });
-      }
-    }
-    return;
-  }
-  if (account.url === undefined) {
-    ctx.addIssue({ code: "custom", path: ["url"], message: `required for an ${account.transport} account` });
-  } else if (!isAcceptableUrl(account.url)) {
-    ctx.addIssue({ code: "custom", path: ["url"], message: "expected an http:// or https:// URL" });
-  }
-  for (const key of stdioOnly) {
-    if (account[key] !== undefined) {
-      ctx.addIssue({ code: "custom", path: [key], message: "only used by stdio accounts" });
-    }
-  }
-});
+const text = (required?: string) => z.string(typed("expected a string", required));
+
+const nonEmpty = (hint = "", required?: string) =>
+  text(required).refine((value) => value.trim() !== "", `must not be empty${hint}`);
+
+/** A string that may hold references; a malformed one is reported in the parser's words, then `rule`. */
+function withReferences(rule: (value: string) => string | undefined = () => undefined) {
+  return text().superRefine((value, ctx) => {
+    const parsed = parseReferences(value);
+    const problem = parsed.ok ? rule(value) : parsed.problem;
+    if (problem !== undefined) ctx.addIssue(problem);
+  });
+}
+
+function choice<const T extends readonly [string, ...string[]]>(options: T) {
+  return z.enum(options, { error: (issue) => `expected ${oneOf(options)}, got ${describe(issue.input)}` });
+}
+
+/** An object of names to values, the names checked by `pattern` and explained by `badName`. */
+function nameMap<V extends z.ZodType>(
+  pattern: RegExp,
+  badName: (name: string) => string,
+  value: V,
+  expected: string,
+) {
+  return z.record(z.string().regex(pattern), value, {
+    error: (issue) => {
+      if (issue.code === "invalid_key") return badName(String(issue.input));
+      return issue.code === "invalid_type" ? expected : undefined;
+    },
+  });
+}
+
+/** The fields only a stdio account may set. */
+const stdioFields = {
+  /** The program to run. */
+  command: nonEmpty().optional(),
+  /** Its arguments. */
+  args: z.array(withReferences(), typed("expected an array of strings")).optional(),
+  /** Extra environment for the child (on top of a minimal inherited set). */
+  env: nameMap(
+    ENV_NAME_PATTERN,
+    () => 'not a valid environment variable name (letters, digits and "_", not starting with a digit)',
+    withReferences(),
+    "expected an object mapping variable names to strings",
+  ).optional(),
+  /** Working directory of the child. */
+  cwd: nonEmpty().optional(),
+};
+
+/** The fields only an http/sse account may set. */
+const remoteFields = {
+  /** The server URL. */
+  url: withReferences((value) => isAcceptableUrl(value) ? undefined : URL_RULE).optional(),
+  /** Extra request headers. */
+  headers: nameMap(
+    HEADER_NAME_PATTERN,
+    () => "not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~, no spaces or colons)",
+    withReferences((value) => /[\r\n]/.test(value) ? "must not contain line breaks" : undefined),
+    "expected an object mapping header names to strings",
+  ).optional(),
+};
+
+/** One identity at one service. String values in launch fields may hold references. */
+const accountShape = {
+  /** Stable id; used in namespaced tool names. */
+  id: text().regex(ID_PATTERN, {
+    error: (issue) => `${describe(issue.input)} is not a valid id: ${ID_RULE}`,
+  }),
+  /** The service this identity belongs to (`github`, `supabase`…). */
+  service: nonEmpty("", 'required (the service, e.g. "github")'),
+  /** Human label; defaults to the id. */
+  label: nonEmpty(" (leave it out to use the id)").optional(),
+  /** How the upstream is reached: `stdio` spawns a child; `http`/`sse` dial a URL. */
+  transport: choice(["stdio", "http", "sse"]).default("stdio"),
+  ...stdioFields,
+  ...remoteFields,
+};
+
+const accountObject = z.strictObject(
+  accountShape,
+  typed((input) => `expected an object (one account), got ${describe(input)}`),
+);
+
+/**
+ * Fills what an account left out. Launch fields default here, not in their shape, so that the
+ * transport rules can tell a field that was written from one that was filled in.
+ */
+function withAccountDefaults(account: z.output<typeof accountObject>) {
+  return {
+    ...account,
+    label: account.label ?? account.id,
+    args: account.args ?? [],
+    env: account.env ?? {},
+    headers: account.headers ?? {},
+  };
+}
+
+/** Runs a refinement even where a field failed, so every problem of the document is reported at once. */
+const evenWithFieldProblems = {
+  when: (payload: { value: unknown }) =>
+    typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value),
+};
+
+/** One account as written, with its defaults filled. */
+export const RawAccountSchema = accountObject
+  .superRefine(transportRules(Object.keys(stdioFields), Object.keys(remoteFields)), evenWithFieldProblems)
+  .transform(withAccountDefaults);
 
 /** The vault section as written. */
-export const RawVaultSchema = z.strictObject({
-  backend: z.enum(VAULT_BACKENDS).default("keychain"),
-});
+export const RawVaultSchema = z.strictObject(
+  { backend: choice(["keychain", "file"]).default("keychain") },
+  typed('expected an object like {"backend": "keychain"}'),
+);
 
-/** The whole config document as written. Cross-references (ids, profiles) are checked by validate.ts. */
-export const RawConfigSchema = z.strictObject({
-  $schema: z.string().optional(),
-  accounts: z.array(RawAccountSchema),
-  profiles: z.record(z.string().regex(ID_PATTERN), z.array(z.string()).min(1)).optional(),
-  bindingMode: z.enum(BINDING_MODES).default("global"),
-  defaultAccount: z.string().optional(),
-  vault: RawVaultSchema.default({ backend: "keychain" }),
-});
+/** The whole config document as written, with its defaults filled (and `$schema` dropped). */
+export const RawConfigSchema = z
+  .strictObject({
+    /** A JSON Schema URL for editors; ignored. */
+    $schema: text().optional(),
+    accounts: z.array(
+      RawAccountSchema,
+      typed("expected an array of accounts", "required (a list of accounts; it may be empty)"),
+    ),
+    /** Profile name → account ids activated together, in order. */
+    profiles: nameMap(
+      ID_PATTERN,
+      (name) => `${describe(name)} is not a valid profile name: ${ID_RULE}`,
+      z.array(z.string(typed("expected a string (an account id)")), typed("expected an array of account ids"))
+        .min(1, "must list at least one account"),
+      "expected an object mapping profile names to lists of account ids",
+    ).default(() => ({})),
+    /** Who may switch identities, and how far a switch reaches. */
+    bindingMode: choice(["global", "session", "locked"]).default("global"),
+    /** Account id used when nothing else selects one. */
+    defaultAccount: z.string(typed("expected a string (an account id)")).optional(),
+    /** Where secrets referenced as `vault:NAME` are kept. */
+    vault: RawVaultSchema.default(() => ({ backend: "keychain" as const })),
+  }, typed((input) => `expected an object with an "accounts" list, got ${describe(input)}`))
+  .superRefine(crossReferences, evenWithFieldProblems)
+  .transform(({ $schema: _ignored, ...config }) => config);
 
 /** The config document as the user writes it. */
 export type RawConfig = z.input<typeof RawConfigSchema>;
 /** One account as the user writes it. */
 export type RawAccount = z.input<typeof RawAccountSchema>;
-
-/** The keys allowed at the top level of the document. */
-export const ROOT_KEYS: readonly string[] = Object.keys(RawConfigSchema.shape);
-/** The keys allowed in an account (shared by every transport). */
-export const ACCOUNT_KEYS: readonly string[] = Object.keys(RawAccountSchema.shape);
-/** The keys allowed in the vault section. */
-export const VAULT_KEYS: readonly string[] = Object.keys(RawVaultSchema.shape);

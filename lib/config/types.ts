@@ -1,49 +1,25 @@
-/** The shape of a validated JanusMCP configuration. Produced only by `validateConfig`. */
+/**
+ * The shape of a validated JanusMCP configuration, derived from the zod schema (schema.ts), which
+ * is its only statement. Produced only by `validateConfig`.
+ */
+import type { z } from "zod";
+import { RawConfigSchema } from "./schema.ts";
+import type { RawAccountSchema, RawVaultSchema } from "./schema.ts";
 
-/** How an account's upstream is reached. `stdio` spawns a child; `http`/`sse` dial a URL. */
-export type UpstreamTransport = "stdio" | "http" | "sse";
-
-/** Who may switch identities, and how far a switch reaches. */
-export type BindingMode = "global" | "session" | "locked";
-
-/** One identity at one service. String values may hold references (`${ENV}`, `vault:NAME`). */
-export interface AccountConfig {
-  /** Stable id, `[A-Za-z0-9][A-Za-z0-9_-]{0,63}`; used in namespaced tool names. */
-  id: string;
-  /** The service this identity belongs to (`github`, `supabase`…). */
-  service: string;
-  /** Human label; defaults to the id. */
-  label: string;
-  transport: UpstreamTransport;
-  /** stdio: the program to run. */
-  command?: string;
-  /** stdio: its arguments. */
-  args: string[];
-  /** stdio: extra environment for the child (on top of a minimal inherited set). */
-  env: Record<string, string>;
-  /** stdio: working directory of the child. */
-  cwd?: string;
-  /** http/sse: the server URL. */
-  url?: string;
-  /** http/sse: extra request headers. */
-  headers: Record<string, string>;
-}
-
-/** Where secrets referenced as `vault:NAME` are kept. */
-export interface VaultConfig {
-  backend: "keychain" | "file";
-}
+/** One identity at one service, defaults filled. String values may hold references (`${ENV}`, `vault:NAME`). */
+export type AccountConfig = z.output<typeof RawAccountSchema>;
 
 /** A whole, validated configuration. */
-export interface JanusConfig {
-  accounts: AccountConfig[];
-  /** Profile name → account ids activated together, in order. */
-  profiles: Record<string, string[]>;
-  bindingMode: BindingMode;
-  /** Account id used when nothing else selects one. */
-  defaultAccount?: string;
-  vault: VaultConfig;
-}
+export type JanusConfig = z.output<typeof RawConfigSchema>;
+
+/** How an account's upstream is reached. `stdio` spawns a child; `http`/`sse` dial a URL. */
+export type UpstreamTransport = AccountConfig["transport"];
+
+/** Who may switch identities, and how far a switch reaches. */
+export type BindingMode = JanusConfig["bindingMode"];
+
+/** Where secrets referenced as `vault:NAME` are kept. */
+export type VaultConfig = z.output<typeof RawVaultSchema>;
 
 /** What a session is pointed at. */
 export type Selector = { kind: "account"; id: string } | { kind: "profile"; name: string };
@@ -54,10 +30,5 @@ export interface PersistedState {
   globalSelector?: Selector;
 }
 
-/** The configuration used when no file exists: no accounts, control tools only. */
-export const EMPTY_CONFIG: JanusConfig = {
-  accounts: [],
-  profiles: {},
-  bindingMode: "global",
-  vault: { backend: "keychain" },
-};
+/** The configuration used when no file exists: no accounts, control tools only (the schema's defaults). */
+export const EMPTY_CONFIG: JanusConfig = RawConfigSchema.parse({ accounts: [] });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { formatPath, formatProblem, validateConfig } from "../../lib/config/validate.ts";
 import { RawConfigSchema } from "../../lib/config/schema.ts";
-import type { JanusConfig } from "../../lib/config/types.ts";
+import { EMPTY_CONFIG, type JanusConfig } from "../../lib/config/types.ts";
 
 /** The problems of an invalid document, as formatted lines. */
 function problemsOf(raw: unknown): string[] {
@@ -506,4 +506,83 @@ Deno.test("the zod schema accepts what validation accepts and rejects the shape 
     assert.equal(validateConfig(raw).ok, false, JSON.stringify(raw));
     assert.equal(RawConfigSchema.safeParse(raw).success, false, JSON.stringify(raw));
   }
+});
+
+Deno.test("a field on the wrong transport is reported as misplaced only, not also checked", () => {
+  assert.deepEqual(problemsOf({ accounts: [http({ args: "x", env: ["A=1"], cwd: 3 })] }), [
+    "accounts[0].args: only used by stdio accounts",
+    "accounts[0].env: only used by stdio accounts",
+    "accounts[0].cwd: only used by stdio accounts",
+  ]);
+  assert.deepEqual(problemsOf({ accounts: [stdio({ headers: { "Bad Name": 1, a: "x", A: "y" } })] }), [
+    "accounts[0].headers: only used by http/sse accounts",
+  ]);
+});
+
+Deno.test("a header repeated in another case is reported as the repeat, its value not also checked", () => {
+  assert.deepEqual(problemsOf({ accounts: [http({ headers: { "X-Key": "a", "x-key": 5 } })] }), [
+    'accounts[0].headers["x-key"]: same header as accounts[0].headers["X-Key"] (header names ignore case)',
+  ]);
+});
+
+Deno.test("a profile member listed twice is reported as the repeat, and an unknown one once", () => {
+  const accounts = [stdio({ id: "a" })];
+  assert.deepEqual(problemsOf({ accounts, profiles: { work: ["x", "a", "x"] } }), [
+    'profiles.work[0]: unknown account "x"',
+    'profiles.work[2]: "x" is already listed at profiles.work[0]',
+  ]);
+});
+
+Deno.test("problems in maps and lists follow the document, with cross-references in their place", () => {
+  const lines = problemsOf({
+    defaultAccount: "nobody",
+    profiles: { work: ["x"], home: [1] },
+    accounts: [
+      http({ id: "a", headers: { B: 1, A: "a\nb" }, url: 5, labl: "x" }),
+      stdio({ id: "a", env: { Z: 1, "1A": "v" } }),
+    ],
+  });
+  assert.deepEqual(lines, [
+    'accounts[0].labl: unknown key (did you mean "label"?)',
+    "accounts[0].url: expected a string",
+    "accounts[0].headers.B: expected a string",
+    "accounts[0].headers.A: must not contain line breaks",
+    'accounts[1].id: "a" is already used by accounts[0]',
+    "accounts[1].env.Z: expected a string",
+    'accounts[1].env["1A"]: not a valid environment variable name (letters, digits and "_", not starting with a digit)',
+    'profiles.work[0]: unknown account "x"',
+    "profiles.home[0]: expected a string (an account id)",
+    'defaultAccount: unknown account "nobody" (known: a)',
+  ]);
+});
+
+Deno.test("validation leaves its input untouched and gives each config its own defaults", () => {
+  const raw = {
+    accounts: [stdio(), http({ id: "b", headers: { A: "x" } })],
+    profiles: { p: ["a", "b"] },
+    $schema: "s",
+  };
+  const before = structuredClone(raw);
+  const first = configOf(raw);
+  assert.deepEqual(raw, before);
+  assert.equal("$schema" in first, false);
+  first.accounts[0].args.push("changed");
+  first.accounts[0].env.CHANGED = "1";
+  first.profiles.q = ["a"];
+  first.vault.backend = "file";
+  const second = configOf({ accounts: [stdio()] });
+  assert.deepEqual(second.accounts[0].args, []);
+  assert.deepEqual(second.accounts[0].env, {});
+  assert.deepEqual(second.profiles, {});
+  assert.deepEqual(second.vault, { backend: "keychain" });
+});
+
+Deno.test("the empty config is the schema's defaults for a document with no accounts", () => {
+  assert.deepEqual(EMPTY_CONFIG, configOf({ accounts: [] }));
+  assert.deepEqual(EMPTY_CONFIG, {
+    accounts: [],
+    profiles: {},
+    bindingMode: "global",
+    vault: { backend: "keychain" },
+  });
 });
