@@ -14,8 +14,9 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Broker } from "../broker/mod.ts";
 import { createSessionServer, serverNotifier } from "./session_server.ts";
+import { JSON_RPC } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
-import { type GuardOptions, guardRequest } from "./http_guard.ts";
+import { bearerGuard, type GuardOptions, hostAndOriginGuard } from "./http_guard.ts";
 import { BoundedEventStore } from "./event_store.ts";
 import { LegacySessions } from "./http_sessions.ts";
 import { paramHeaderMismatch } from "./param_headers.ts";
@@ -70,15 +71,8 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
   const sessions = new LegacySessions(options.sessionIdleMs, options.log);
 
   const app = new Hono();
-  app.use("*", async (c, next) => {
-    const refused = guardRequest(
-      c.req.raw,
-      c.req.path === "/healthz" ? { ...options.guard, token: undefined } : options.guard,
-    );
-    if (refused) return refused;
-    await next();
-  });
-
+  // Every path refuses foreign Hosts and Origins; only /mcp needs the bearer token.
+  app.use("*", hostAndOriginGuard(options.guard.allowedHosts));
   app.get("/healthz", (c) =>
     c.json({
       ok: true,
@@ -88,18 +82,23 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       protocolVersions: ["2025-11-25", "2026-07-28"],
     }));
 
+  if (options.guard.token !== undefined) app.use("/mcp", bearerGuard(options.guard.token));
   app.all("/mcp", async (c) => {
     const request = c.req.raw;
     let parsedBody: unknown;
     if (request.method === "POST") {
       const body = await readRequestBody(request, options.maxBodyBytes);
       if (body.tooLarge) {
-        return jsonRpcError(413, -32600, `request body is larger than ${options.maxBodyBytes} bytes`);
+        return jsonRpcError(
+          413,
+          JSON_RPC.invalidRequest,
+          `request body is larger than ${options.maxBodyBytes} bytes`,
+        );
       }
       try {
         parsedBody = JSON.parse(body.text);
       } catch {
-        return jsonRpcError(400, -32700, "parse error: the request body is not valid JSON");
+        return jsonRpcError(400, JSON_RPC.parseError, "parse error: the request body is not valid JSON");
       }
     }
 
@@ -107,7 +106,11 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     if (sessionId) {
       const entry = sessions.get(sessionId);
       if (!entry) {
-        return jsonRpcError(404, -32001, `unknown or expired session ${sessionId}; initialize again`);
+        return jsonRpcError(
+          404,
+          JSON_RPC.unauthorizedOrUnknownSession,
+          `unknown or expired session ${sessionId}; initialize again`,
+        );
       }
       return await entry.transport.handleRequest(request, { parsedBody });
     }
@@ -119,7 +122,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     }
     return jsonRpcError(
       400,
-      -32600,
+      JSON_RPC.invalidRequest,
       "missing Mcp-Session-Id: 2025-11-25 clients start with initialize; 2026-07-28 requests carry their protocol version in _meta",
     );
   });
@@ -139,7 +142,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     return Response.json({
       jsonrpc: "2.0",
       id,
-      error: { code: -32020, message: `header mismatch: ${problem}` },
+      error: { code: JSON_RPC.headerMismatch, message: `header mismatch: ${problem}` },
     }, {
       status: 400,
     });

@@ -9,7 +9,10 @@ import {
   localhostAllowedOrigins,
   originValidationResponse,
 } from "@modelcontextprotocol/server";
+import type { MiddlewareHandler } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import { constantTimeEqual } from "../crypto.ts";
+import { JSON_RPC } from "../errors.ts";
 
 /** How requests are checked. */
 export interface GuardOptions {
@@ -34,24 +37,29 @@ export function allowedHostsFor(host: string): string[] | undefined {
   return [...new Set([...localhostAllowedHostnames(), hostname])];
 }
 
-/** A refusal for a request that fails a check, or undefined when it may proceed. */
-export function guardRequest(request: Request, options: GuardOptions): Response | undefined {
-  if (options.allowedHosts) {
-    const refused = hostHeaderValidationResponse(request, options.allowedHosts);
+/** Refuses a request whose Host is not this machine's (DNS rebinding) or whose Origin is foreign. */
+export function hostAndOriginGuard(allowedHosts: string[] | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    const refused = (allowedHosts && hostHeaderValidationResponse(c.req.raw, allowedHosts)) ??
+      originValidationResponse(c.req.raw, localhostAllowedOrigins());
     if (refused) return refused;
-  }
-  const refused = originValidationResponse(request, localhostAllowedOrigins());
-  if (refused) return refused;
-  if (options.token !== undefined && !bearerMatches(request.headers.get("authorization"), options.token)) {
-    return Response.json(
-      { jsonrpc: "2.0", error: { code: -32001, message: "missing or wrong bearer token" }, id: null },
-      { status: 401, headers: { "www-authenticate": 'Bearer realm="janusmcp"' } },
-    );
-  }
-  return undefined;
+    await next();
+  };
 }
 
-function bearerMatches(header: string | null, token: string): boolean {
-  const presented = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "";
-  return constantTimeEqual(presented, token) && presented.length > 0;
+/** Requires `Authorization: Bearer <token>` (RFC 6750: a malformed header is 400, a wrong token 401). */
+export function bearerGuard(token: string): MiddlewareHandler {
+  const refusal = (message: string) => () => ({
+    jsonrpc: "2.0",
+    error: { code: JSON_RPC.unauthorizedOrUnknownSession, message },
+    id: null,
+  });
+  return bearerAuth({
+    // An empty configured token admits nobody (hono would compare it against an empty one).
+    verifyToken: (presented) => token !== "" && constantTimeEqual(presented, token),
+    realm: "janusmcp",
+    noAuthenticationHeader: { message: refusal("missing bearer token") },
+    invalidAuthenticationHeader: { message: refusal("malformed Authorization header; send Bearer <token>") },
+    invalidToken: { message: refusal("wrong bearer token") },
+  });
 }
