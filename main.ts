@@ -1,3 +1,3 @@
-import { main } from "./lib/cli/main.ts";
+import { main } from "./lib/cli/mod.ts";
 
 Deno.exit(await main(Deno.args));

@@ -1,0 +1,2 @@
+/** The command-line interface: argument parsing, one module per command, exit codes. */
+export { main } from "./main.ts";
