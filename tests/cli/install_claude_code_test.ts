@@ -89,7 +89,9 @@ Deno.test("the claude commands add the stdio entry as JSON and remove it by name
 const realCli = CLAUDE !== undefined || Deno.env.get("CI") === "true";
 Deno.test({
   name: `claude-code with the real claude CLI: add, idempotent re-add, update, remove${
-    realCli ? "" : " [skipped: no claude CLI; npm install @anthropic-ai/claude-code, or set JANUS_TEST_CLAUDE]"
+    realCli
+      ? ""
+      : " [skipped: no claude CLI; npm install @anthropic-ai/claude-code, or set JANUS_TEST_CLAUDE]"
   }`,
   ignore: !realCli,
   async fn() {
@@ -105,9 +107,14 @@ Deno.test({
 
     const pinned = await run(deps, "install", "claude-code", "--config", `${home}/other config.json`);
     assert.match(pinned, /claude mcp remove --scope user janusmcp\n {2}claude mcp add-json/);
-    assert.deepEqual((userEntry(home) as { env: unknown }).env, { JANUS_CONFIG: `${home}/other config.json` });
+    assert.deepEqual((userEntry(home) as { env: unknown }).env, {
+      JANUS_CONFIG: `${home}/other config.json`,
+    });
 
-    assert.match(await run(deps, "uninstall", "claude-code"), /ran:\n {2}claude mcp remove --scope user janusmcp/);
+    assert.match(
+      await run(deps, "uninstall", "claude-code"),
+      /ran:\n {2}claude mcp remove --scope user janusmcp/,
+    );
     assert.equal(userEntry(home), undefined);
     assert.match(await run(deps, "uninstall", "claude-code"), /not configured; nothing to remove/);
   },

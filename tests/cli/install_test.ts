@@ -26,7 +26,13 @@ function isFile(path: string): boolean {
 /** A temp HOME with a space in it, and the deps of a process whose HOME it is. */
 async function tempHome(vars: Record<string, string> = {}): Promise<{ home: string; deps: InstallDeps }> {
   const home = await Deno.makeTempDir({ prefix: "janus home " });
-  const env: Record<string, string> = { HOME: home, USERPROFILE: home, APPDATA: `${home}/AppData`, PATH: "", ...vars };
+  const env: Record<string, string> = {
+    HOME: home,
+    USERPROFILE: home,
+    APPDATA: `${home}/AppData`,
+    PATH: "",
+    ...vars,
+  };
   const cwd = await Deno.makeTempDir({ prefix: "janus cwd " });
   const deps: InstallDeps = {
     env: (name) => env[name],
@@ -55,7 +61,10 @@ async function tempHome(vars: Record<string, string> = {}): Promise<{ home: stri
 }
 
 /** Runs install/uninstall in-process and captures what it prints. */
-async function run(deps: InstallDeps, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  deps: InstallDeps,
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
   const commands = createInstallCommands(() => deps);
   let out = "";
   let err = "";
@@ -66,13 +75,19 @@ async function run(deps: InstallDeps, ...args: string[]): Promise<{ code: number
 }
 
 function pathOf(target: ClientTarget, home: string): string {
-  return target.configPath({ os: Deno.build.os, home, env: (n) => (n === "APPDATA" ? `${home}/AppData` : undefined) });
+  return target.configPath({
+    os: Deno.build.os,
+    home,
+    env: (n) => (n === "APPDATA" ? `${home}/AppData` : undefined),
+  });
 }
 
 /** Our entry in a client's file, parsed. */
 function entryIn(target: ClientTarget, text: string): Record<string, unknown> | undefined {
   let document = (target.format === "toml" ? parseToml(text) : parseJsonc(text)) as Record<string, unknown>;
-  for (const key of target.containerPath) document = (document?.[key] ?? undefined) as Record<string, unknown>;
+  for (const key of target.containerPath) {
+    document = (document?.[key] ?? undefined) as Record<string, unknown>;
+  }
   const entry = document?.janusmcp;
   return entry === undefined ? undefined : JSON.parse(JSON.stringify(entry));
 }
@@ -89,7 +104,8 @@ function fileWithOthers(target: ClientTarget): string {
 function backups(path: string): string[] {
   const dir = path.slice(0, path.lastIndexOf("/"));
   const name = path.slice(path.lastIndexOf("/") + 1);
-  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith(`${name}.janusmcp-backup-`)).sort();
+  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith(`${name}.janusmcp-backup-`))
+    .sort();
 }
 
 async function writeFile(path: string, text: string): Promise<void> {
@@ -202,21 +218,30 @@ Deno.test("a ./config.json in the working directory is pinned, since a client st
   const { home, deps } = await tempHome();
   await Deno.writeTextFile(`${deps.cwd}/config.json`, "{}");
   await run(deps, "install", "gemini");
-  const entry = entryIn(CLIENT_TARGETS.find((t) => t.id === "gemini")!, await Deno.readTextFile(`${home}/.gemini/settings.json`));
+  const entry = entryIn(
+    CLIENT_TARGETS.find((t) => t.id === "gemini")!,
+    await Deno.readTextFile(`${home}/.gemini/settings.json`),
+  );
   assert.deepEqual(entry!.env, { JANUS_CONFIG: `${deps.cwd}/config.json` });
 });
 
 Deno.test("install and uninstall refuse a missing or unknown client with a usage error", async () => {
   const { deps } = await tempHome();
   for (const args of [["install"], ["install", "notepad"], ["uninstall"], ["install", "cursor", "zed"]]) {
-    await assert.rejects(run(deps, ...args), (error) => error instanceof JanusError && error.code === "usage");
+    await assert.rejects(
+      run(deps, ...args),
+      (error) => error instanceof JanusError && error.code === "usage",
+    );
   }
 });
 
 Deno.test("install list shows every client, its file and whether this JanusMCP is configured there", async () => {
   const { home, deps } = await tempHome();
   await run(deps, "install", "cursor");
-  await writeFile(`${home}/.gemini/settings.json`, `{"mcpServers": {"janusmcp": {"command": "/old/janusmcp"}}}`);
+  await writeFile(
+    `${home}/.gemini/settings.json`,
+    `{"mcpServers": {"janusmcp": {"command": "/old/janusmcp"}}}`,
+  );
   await writeFile(`${home}/.codeium/windsurf/mcp_config.json`, `{ broken`);
   const { out, err } = await run(deps, "install", "list");
   assert.match(out, new RegExp(`^cursor +yes +${home}/\\.cursor/mcp\\.json$`, "m"));

@@ -2,8 +2,13 @@ import assert from "node:assert/strict";
 import { readJsonEntry, removeJsonEntry, setJsonEntry } from "../../lib/clients/json_edit.ts";
 import { JanusError } from "../../lib/errors.ts";
 
-const ENTRY = { command: "/Applications/Jan us/janusmcp", args: ["serve"], env: { JANUS_CONFIG: "/a b/c.json" } };
-const set = (text: string, value: unknown = ENTRY) => setJsonEntry(text, "mcp.json", ["mcpServers"], "janusmcp", value);
+const ENTRY = {
+  command: "/Applications/Jan us/janusmcp",
+  args: ["serve"],
+  env: { JANUS_CONFIG: "/a b/c.json" },
+};
+const set = (text: string, value: unknown = ENTRY) =>
+  setJsonEntry(text, "mcp.json", ["mcpServers"], "janusmcp", value);
 const remove = (text: string) => removeJsonEntry(text, "mcp.json", ["mcpServers"], "janusmcp");
 const read = (text: string) => readJsonEntry(text, "mcp.json", ["mcpServers"], "janusmcp");
 
@@ -89,7 +94,10 @@ Deno.test("removing the only entry leaves an empty container and the rest of the
 Deno.test("a nested container path is created level by level (Zed's context_servers beside other settings)", () => {
   const text = `{\n  // Zed settings\n  "vim_mode": true\n}\n`;
   const out = setJsonEntry(text, "settings.json", ["context_servers"], "janusmcp", ENTRY);
-  assert.match(out, /^\{\n {2}\/\/ Zed settings\n {2}"vim_mode": true,\n {2}"context_servers": \{\n {4}"janusmcp"/);
+  assert.match(
+    out,
+    /^\{\n {2}\/\/ Zed settings\n {2}"vim_mode": true,\n {2}"context_servers": \{\n {4}"janusmcp"/,
+  );
 });
 
 Deno.test("a syntax error is reported with file, line and column, and nothing is produced", () => {
@@ -100,5 +108,8 @@ Deno.test("a syntax error is reported with file, line and column, and nothing is
 Deno.test("a container that is not an object is refused by name", () => {
   const error = configError(() => set(`{"mcpServers": ["x"]}`));
   assert.match(error.message, /"mcpServers" should be an object, found array/);
-  assert.match(configError(() => set(`[1, 2]`)).message, /expected a JSON object at the top level, found array/);
+  assert.match(
+    configError(() => set(`[1, 2]`)).message,
+    /expected a JSON object at the top level, found array/,
+  );
 });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { isDenoExecutable, launchSpec, quoteArg, quoteCommand, whichOnPath } from "../../lib/clients/launcher.ts";
+import {
+  isDenoExecutable,
+  launchSpec,
+  quoteArg,
+  quoteCommand,
+  whichOnPath,
+} from "../../lib/clients/launcher.ts";
 import { JanusError } from "../../lib/errors.ts";
 
 const nothing = () => false;
@@ -41,7 +47,10 @@ Deno.test("from a checkout, deno runs main.ts with the project's config and name
 
 Deno.test("otherwise an installed janusmcp on PATH is used, and without one the error says what to do", () => {
   const facts = { execPath: "/usr/bin/deno", mainModule: "https://example.com/main.ts", exists: nothing };
-  assert.equal(launchSpec({ ...facts, which: () => "/home/ada/.deno/bin/janusmcp" }).command, "/home/ada/.deno/bin/janusmcp");
+  assert.equal(
+    launchSpec({ ...facts, which: () => "/home/ada/.deno/bin/janusmcp" }).command,
+    "/home/ada/.deno/bin/janusmcp",
+  );
   try {
     launchSpec({ ...facts, which: none });
     assert.fail("expected an error");

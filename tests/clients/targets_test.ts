@@ -3,7 +3,11 @@ import { CLIENT_TARGETS, findTarget } from "../../lib/clients/targets.ts";
 import type { ClientEnvironment } from "../../lib/clients/types.ts";
 import { JanusError } from "../../lib/errors.ts";
 
-function environment(os: typeof Deno.build.os, home: string, vars: Record<string, string> = {}): ClientEnvironment {
+function environment(
+  os: typeof Deno.build.os,
+  home: string,
+  vars: Record<string, string> = {},
+): ClientEnvironment {
   return { os, home, env: (name) => vars[name] };
 }
 
@@ -29,8 +33,16 @@ const EXPECTED: Record<string, [string, string, string]> = {
     "/Users/ada/.codeium/windsurf/mcp_config.json",
     "C:\\Users\\Ada\\.codeium\\windsurf\\mcp_config.json",
   ],
-  gemini: ["/home/ada/.gemini/settings.json", "/Users/ada/.gemini/settings.json", "C:\\Users\\Ada\\.gemini\\settings.json"],
-  codex: ["/home/ada/.codex/config.toml", "/Users/ada/.codex/config.toml", "C:\\Users\\Ada\\.codex\\config.toml"],
+  gemini: [
+    "/home/ada/.gemini/settings.json",
+    "/Users/ada/.gemini/settings.json",
+    "C:\\Users\\Ada\\.gemini\\settings.json",
+  ],
+  codex: [
+    "/home/ada/.codex/config.toml",
+    "/Users/ada/.codex/config.toml",
+    "C:\\Users\\Ada\\.codex\\config.toml",
+  ],
   zed: [
     "/home/ada/.config/zed/settings.json",
     "/Users/ada/.config/zed/settings.json",
@@ -67,7 +79,11 @@ Deno.test("XDG_CONFIG_HOME, CODEX_HOME and CLAUDE_CONFIG_DIR move the files that
 Deno.test("each client gets the entry shape it documents", () => {
   const spec = { command: "/x/janusmcp", args: ["serve"], env: {} };
   assert.deepEqual(findTarget("cursor").entry(spec), { command: "/x/janusmcp", args: ["serve"] });
-  assert.deepEqual(findTarget("vscode").entry(spec), { type: "stdio", command: "/x/janusmcp", args: ["serve"] });
+  assert.deepEqual(findTarget("vscode").entry(spec), {
+    type: "stdio",
+    command: "/x/janusmcp",
+    args: ["serve"],
+  });
   assert.deepEqual(findTarget("zed").entry(spec), { command: "/x/janusmcp", args: ["serve"], env: {} });
   const pinned = { ...spec, env: { JANUS_CONFIG: "/c.json" } };
   assert.deepEqual(findTarget("gemini").entry(pinned), { ...spec, env: { JANUS_CONFIG: "/c.json" } });
@@ -84,6 +100,9 @@ Deno.test("an unknown client is a usage error that lists the known ones", () => 
   } catch (error) {
     assert.ok(error instanceof JanusError);
     assert.equal(error.code, "usage");
-    assert.match(error.message, /unknown client "notepad"; choose one of: claude-desktop, claude-code, cursor/);
+    assert.match(
+      error.message,
+      /unknown client "notepad"; choose one of: claude-desktop, claude-code, cursor/,
+    );
   }
 });

@@ -3,7 +3,11 @@ import { parse as parseToml } from "smol-toml";
 import { readTomlEntry, removeTomlEntry, setTomlEntry } from "../../lib/clients/toml_edit.ts";
 import { JanusError } from "../../lib/errors.ts";
 
-const ENTRY = { command: "/Users/me/My Tools/janusmcp", args: ["serve"], env: { JANUS_CONFIG: "/a b/c.json" } };
+const ENTRY = {
+  command: "/Users/me/My Tools/janusmcp",
+  args: ["serve"],
+  env: { JANUS_CONFIG: "/a b/c.json" },
+};
 const set = (text: string, value: Record<string, unknown> = ENTRY) =>
   setTomlEntry(text, "config.toml", "mcp_servers", "janusmcp", value);
 const remove = (text: string) => removeTomlEntry(text, "config.toml", "mcp_servers", "janusmcp");
@@ -57,7 +61,10 @@ Deno.test("an existing entry is replaced where it was; a comment introducing the
     `# the next one\n[mcp_servers.other]\ncommand = "x"\n`;
   const out = set(text);
   assert.match(out, /^\[mcp_servers\.janusmcp\]\ncommand = "\/Users/);
-  assert.match(out, /JANUS_CONFIG = "\/a b\/c\.json"\n\n# the next one\n\[mcp_servers\.other\]\ncommand = "x"\n$/);
+  assert.match(
+    out,
+    /JANUS_CONFIG = "\/a b\/c\.json"\n\n# the next one\n\[mcp_servers\.other\]\ncommand = "x"\n$/,
+  );
   assert.deepEqual((parse(out) as { mcp_servers: Record<string, unknown> }).mcp_servers.janusmcp, ENTRY);
   assert.doesNotMatch(out, /A = "1"/);
 });
@@ -80,7 +87,10 @@ Deno.test("an entry written inline is refused, not half-rewritten", () => {
 
 Deno.test("a root-level inline mcp_servers table is refused with the reason", () => {
   const error = configError(() => set(`mcp_servers = { other = { command = "x" } }\n`));
-  assert.match(error.message, /cannot add a \[mcp_servers\.janusmcp\] table here \(is mcp_servers an inline table\?\)/);
+  assert.match(
+    error.message,
+    /cannot add a \[mcp_servers\.janusmcp\] table here \(is mcp_servers an inline table\?\)/,
+  );
 });
 
 Deno.test("invalid TOML is reported with file, line and column", () => {
