@@ -4,6 +4,8 @@
  * idempotence, backups, dry-run and removal.
  */
 import assert from "node:assert/strict";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseJsonc } from "jsonc-parser";
 import { createInstallCommands, type InstallDeps } from "../../lib/cli/install.ts";
@@ -102,14 +104,14 @@ function fileWithOthers(target: ClientTarget): string {
 }
 
 function backups(path: string): string[] {
-  const dir = path.slice(0, path.lastIndexOf("/"));
-  const name = path.slice(path.lastIndexOf("/") + 1);
+  const dir = dirname(path);
+  const name = basename(path);
   return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith(`${name}.janusmcp-backup-`))
     .sort();
 }
 
 async function writeFile(path: string, text: string): Promise<void> {
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.mkdir(dirname(path), { recursive: true });
   await Deno.writeTextFile(path, text);
 }
 
@@ -125,7 +127,7 @@ for (const target of FILE_TARGETS) {
     const entry = entryIn(target, await Deno.readTextFile(path))!;
     const args = entry.args as string[];
     assert.equal(entry.command, Deno.execPath());
-    assert.deepEqual(args.slice(-3), ["-P=janusmcp", new URL("main.ts", REPO).pathname, "serve"]);
+    assert.deepEqual(args.slice(-3), ["-P=janusmcp", fileURLToPath(new URL("main.ts", REPO)), "serve"]);
     assert.equal(entry.env === undefined || Object.keys(entry.env as object).length === 0, true);
   });
 
@@ -152,8 +154,8 @@ for (const target of FILE_TARGETS) {
     const once = await Deno.readTextFile(path);
     const [backup, ...more] = backups(path);
     assert.equal(more.length, 0);
-    assert.equal(backup, `${path.slice(path.lastIndexOf("/") + 1)}.janusmcp-backup-20261125-163000`);
-    assert.equal(await Deno.readTextFile(`${path.slice(0, path.lastIndexOf("/"))}/${backup}`), original);
+    assert.equal(backup, `${basename(path)}.janusmcp-backup-20261125-163000`);
+    assert.equal(await Deno.readTextFile(join(dirname(path), backup)), original);
     const again = await run(deps, "install", target.id);
     assert.match(again.out, /already configured; nothing changed/);
     assert.equal(await Deno.readTextFile(path), once);
