@@ -4,6 +4,7 @@ import type { CliContext, Command } from "./context.ts";
 import { processContext } from "./context.ts";
 import { demoUpstreamCommand } from "./demo_upstream.ts";
 import { helpCommand, overview } from "./help.ts";
+import { installCommand, uninstallCommand } from "./install.ts";
 import { serveCommand } from "./serve.ts";
 import { statusCommand } from "./status.ts";
 import { vaultCommand } from "./vault.ts";
@@ -14,6 +15,8 @@ const COMMANDS: readonly Command[] = [
   statusCommand,
   vaultCommand,
   versionCommand,
+  installCommand,
+  uninstallCommand,
   demoUpstreamCommand,
   helpCommand(() => COMMANDS),
 ];

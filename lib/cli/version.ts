@@ -1,5 +1,5 @@
 /** `janusmcp version`: print the version. */
-import { PRODUCT } from "../version.ts";
+import { buildCommit, PRODUCT } from "../version.ts";
 import type { Command } from "./context.ts";
 
 export const versionCommand: Command = {
@@ -7,6 +7,7 @@ export const versionCommand: Command = {
   summary: "Print the version",
   usage: "Usage: janusmcp version [--json]   (also: janusmcp --version)",
   run(_args, ctx) {
+    const commit = buildCommit();
     ctx.out(
       ctx.json
         ? JSON.stringify({
@@ -14,8 +15,9 @@ export const versionCommand: Command = {
           name: PRODUCT.name,
           version: PRODUCT.version,
           deno: Deno.version.deno,
+          ...(commit === undefined ? {} : { commit }),
         }) + "\n"
-        : `${PRODUCT.name} ${PRODUCT.version}\n`,
+        : `${PRODUCT.name} ${PRODUCT.version}${commit === undefined ? "" : ` (${commit.slice(0, 12)})`}\n`,
     );
     return Promise.resolve(0);
   },

@@ -47,7 +47,8 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 };
 }
 
-function syntaxMessage(path: string, text: string, error: ParseError): string {
+/** `path:line:column: problem` for a JSONC syntax error. */
+export function syntaxMessage(path: string, text: string, error: ParseError): string {
   const { line, column } = lineAndColumn(text, error.offset);
   const name = printParseErrorCode(error.error);
   return `${path}:${line}:${column}: ${SYNTAX_PROBLEMS[name] ?? name}`;

@@ -16,7 +16,7 @@ export { formatPath, formatProblem, validateConfig } from "./validate.ts";
 export type { ConfigSource, LocatedConfig, LocateOptions, UserConfigDirOptions } from "./locate.ts";
 export { locateConfig, locateConfigFromEnvironment, userConfigDir } from "./locate.ts";
 export type { LoadedConfig } from "./load.ts";
-export { loadConfig, parseConfigText } from "./load.ts";
+export { loadConfig, parseConfigText, syntaxMessage } from "./load.ts";
 export type { StateStoreOptions } from "./state.ts";
 export { stateFilePath, StateStore } from "./state.ts";
 export { httpTokenPath, loadOrCreateHttpToken } from "./http_token.ts";

@@ -1,0 +1,55 @@
+// deno-lint-ignore-file no-console -- a command-line program: what it prints is its output
+/**
+ * Installs the `janusmcp` command from this checkout with the project's permission set:
+ *
+ *   deno task install [--root DIR]      (DIR defaults to DENO_INSTALL_ROOT or ~/.deno)
+ *
+ * `deno install -P=janusmcp` would write a launcher without the set (Deno 2.9.6), so the set's
+ * flags are passed explicitly, derived from deno.json. Then the installed command is run once.
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { permissionFlags, readPermissionSet } from "./permission_flags.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const DENO_JSON = `${ROOT}deno.json`;
+const MAIN = `${ROOT}main.ts`;
+
+/** The `deno install` arguments that install janusmcp with exactly the named set. */
+export async function installArgs(root?: string): Promise<string[]> {
+  const flags = permissionFlags(await readPermissionSet(DENO_JSON), ROOT);
+  return [
+    "install",
+    "--global",
+    "--force",
+    "--quiet",
+    "--config",
+    DENO_JSON,
+    "--name",
+    "janusmcp",
+    ...(root === undefined ? [] : ["--root", root]),
+    ...flags,
+    MAIN,
+  ];
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ args: Deno.args, options: { root: { type: "string" } } });
+  const installed = await new Deno.Command("deno", { args: await installArgs(values.root) }).output();
+  if (installed.code !== 0) Deno.exit(installed.code);
+  const root = values.root ?? Deno.env.get("DENO_INSTALL_ROOT") ??
+    `${Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE")}/.deno`;
+  const bin = `${root}/bin`;
+  const launcher = `${bin}/janusmcp${Deno.build.os === "windows" ? ".cmd" : ""}`;
+  const check = await new Deno.Command(launcher, { args: ["--version"], stdout: "piped", stderr: "inherit" })
+    .output();
+  if (check.code !== 0) {
+    console.error(`installed ${launcher}, but "janusmcp --version" failed (exit ${check.code})`);
+    Deno.exit(1);
+  }
+  console.log(`Installed ${new TextDecoder().decode(check.stdout).trim()} as ${launcher}`);
+  const onPath = (Deno.env.get("PATH") ?? "").split(Deno.build.os === "windows" ? ";" : ":").includes(bin);
+  if (!onPath) {
+    console.log(`Add ${bin} to your PATH, then: janusmcp install claude-desktop (or cursor, vscode, …)`);
+  } else console.log("Next: janusmcp install claude-desktop (or cursor, vscode, …)");
+}
