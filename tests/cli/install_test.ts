@@ -224,7 +224,7 @@ Deno.test("a ./config.json in the working directory is pinned, since a client st
     CLIENT_TARGETS.find((t) => t.id === "gemini")!,
     await Deno.readTextFile(`${home}/.gemini/settings.json`),
   );
-  assert.deepEqual(entry!.env, { JANUS_CONFIG: `${deps.cwd}/config.json` });
+  assert.deepEqual(entry!.env, { JANUS_CONFIG: join(deps.cwd, "config.json") });
 });
 
 Deno.test("install and uninstall refuse a missing or unknown client with a usage error", async () => {
@@ -246,7 +246,8 @@ Deno.test("install list shows every client, its file and whether this JanusMCP i
   );
   await writeFile(`${home}/.codeium/windsurf/mcp_config.json`, `{ broken`);
   const { out, err } = await run(deps, "install", "list");
-  assert.match(out, new RegExp(`^cursor +yes +${home}/\\.cursor/mcp\\.json$`, "m"));
+  const cursorPath = join(home, ".cursor", "mcp.json").replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  assert.match(out, new RegExp(`^cursor +yes +${cursorPath}$`, "m"));
   assert.match(out, /^gemini +yes \(other command\) /m);
   assert.match(out, /^windsurf +unreadable /m);
   assert.match(out, /^zed +no /m);
