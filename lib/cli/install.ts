@@ -21,6 +21,7 @@ import {
   findTarget,
   type LaunchSpec,
   launchSpec,
+  mergeEntry,
   quoteCommand,
   whichOnPath,
 } from "../clients/mod.ts";
@@ -186,7 +187,7 @@ async function list(invocation: Invocation, ctx: CliContext, deps: InstallDeps):
     const status = await fileStatus(target, environment);
     const configured = status.entry !== undefined;
     const current = configured && spec !== undefined
-      ? canonical(status.entry) === canonical(target.entry(spec))
+      ? canonical(status.entry) === canonical(mergeEntry(status.entry, target.entry(spec)))
       : undefined;
     rows.push({
       id: target.id,

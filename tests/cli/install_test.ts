@@ -202,6 +202,22 @@ for (const target of FILE_TARGETS) {
   });
 }
 
+Deno.test("updating an entry keeps what the user added to it (a client flag, extra env) and is then stable", async () => {
+  const { home, deps } = await tempHome();
+  const path = join(home, ".gemini", "settings.json");
+  await writeFile(
+    path,
+    `{\n  "mcpServers": {\n    "janusmcp": { "command": "/old/janusmcp", "trust": true, "env": { "JANUS_VAULT": "file" } }\n  }\n}\n`,
+  );
+  assert.match((await run(deps, "install", "gemini")).out, /janusmcp updated in /);
+  const entry = entryIn(CLIENT_TARGETS.find((t) => t.id === "gemini")!, await Deno.readTextFile(path))!;
+  assert.equal(entry.trust, true);
+  assert.deepEqual(entry.env, { JANUS_VAULT: "file" });
+  assert.equal(entry.command, Deno.execPath());
+  assert.match((await run(deps, "install", "gemini")).out, /already configured; nothing changed/);
+  assert.match((await run(deps, "install", "list")).out, /^gemini +yes +/m);
+});
+
 Deno.test("a broken client file is refused with its position, and left exactly as it was", async () => {
   const { home, deps } = await tempHome();
   const path = pathOf(CLIENT_TARGETS.find((t) => t.id === "cursor")!, home);
