@@ -85,6 +85,31 @@ Deno.test("compile --dry-run names all five binaries and writes nothing", async 
   await assert.rejects(Deno.stat(`${REPO}build_info.json`), Deno.errors.NotFound);
 });
 
+/** Runs the official MCPB validator (npm @anthropic-ai/mcpb) on a manifest. */
+async function validateManifest(manifest: unknown): Promise<{ code: number; out: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "janus mcpb " });
+  await Deno.writeTextFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  const output = await new Deno.Command("deno", {
+    args: ["run", "-A", "--quiet", "npm:@anthropic-ai/mcpb@2.1.2", "validate", join(dir, "manifest.json")],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, out: decode(output.stdout) + decode(output.stderr) };
+}
+
+Deno.test("each platform's .mcpb manifest passes the official MCPB validator", async () => {
+  for (const target of TARGETS) {
+    const { code, out } = await validateManifest(mcpbManifest(denoJson.version, target));
+    assert.equal(code, 0, out);
+    assert.match(out, /Manifest schema validation passes/, target.triple);
+  }
+  // The validator can fail: a platform name it does not know is refused.
+  const broken = { ...mcpbManifest(denoJson.version, TARGETS[0]), compatibility: { platforms: ["win64"] } };
+  assert.match((await validateManifest(broken)).out, /Manifest validation failed/);
+});
+
 Deno.test("an unknown target is refused before anything is built", async () => {
   const { code, out } = await run([
     "deno",
