@@ -133,7 +133,9 @@ Deno.test({
   const version = denoJson.version;
   for (const target of [TARGETS[0], TARGETS[4]]) {
     // A stand-in for the compiled binary (deno compile cannot run here).
-    await Deno.writeTextFile(join(out, binaryName(version, target)), `binary for ${target.triple}\n`);
+    await Deno.writeTextFile(join(out, binaryName(version, target)), `binary for ${target.triple}\n`, {
+      mode: 0o755,
+    });
     await buildTarget(version, target, out, { dryRun: false, compile: false });
   }
   await Deno.remove(join(out, ".stage"), { recursive: true });
@@ -154,6 +156,9 @@ Deno.test({
     (await run(["unzip", "-p", join(out, `${linux}.mcpb`), "server/janusmcp"])).out,
     "binary for x86_64-unknown-linux-gnu\n",
   );
+
+  // Claude Desktop runs the bundled binary as it is unpacked: it must stay executable.
+  assert.match((await run(["zipinfo", join(out, `${linux}.mcpb`)])).out, /-rwx.* server\/janusmcp\n/);
 
   const sums = await Deno.readTextFile(join(out, "SHA256SUMS"));
   assert.equal(sums.trim().split("\n").length, 6); // two binaries, two archives, two bundles
