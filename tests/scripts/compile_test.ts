@@ -158,7 +158,7 @@ Deno.test({
   );
 
   // Claude Desktop runs the bundled binary as it is unpacked: it must stay executable.
-  assert.match((await run(["zipinfo", join(out, `${linux}.mcpb`)])).out, /-rwx.* server\/janusmcp\n/);
+  assert.match((await run(["zipinfo", join(out, `${linux}.mcpb`)])).out, /rwxr-xr-x .* server\/janusmcp\n/);
 
   const sums = await Deno.readTextFile(join(out, "SHA256SUMS"));
   assert.equal(sums.trim().split("\n").length, 6); // two binaries, two archives, two bundles
