@@ -243,6 +243,20 @@ Deno.test("a ./config.json in the working directory is pinned, since a client st
   assert.deepEqual(entry!.env, { JANUS_CONFIG: join(deps.cwd, "config.json") });
 });
 
+Deno.test("without HOME the client files cannot be found, and that is said instead of guessing", async () => {
+  const { deps } = await tempHome();
+  const homeless: InstallDeps = {
+    ...deps,
+    env: (name) => (name === "HOME" || name === "USERPROFILE" ? undefined : deps.env(name)),
+  };
+  await assert.rejects(run(homeless, "install", "cursor"), (error) => {
+    assert.ok(error instanceof JanusError);
+    assert.equal(error.code, "config");
+    assert.match(error.message, /cannot find the client config files: HOME is not set/);
+    return true;
+  });
+});
+
 Deno.test("install and uninstall refuse a missing or unknown client with a usage error", async () => {
   const { deps } = await tempHome();
   for (const args of [["install"], ["install", "notepad"], ["uninstall"], ["install", "cursor", "zed"]]) {
