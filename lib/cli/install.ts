@@ -151,6 +151,7 @@ async function change(
 
 async function installOne(invocation: Invocation, ctx: CliContext, deps: InstallDeps): Promise<number> {
   const target = single(invocation, "install", INSTALL_USAGE);
+  environmentOf(deps); // Without HOME there is no client file to edit: say that first.
   const spec = specFor(invocation, deps);
   const result = await change(target, target.entry(spec), invocation, deps);
   ctx.out(
