@@ -21,6 +21,9 @@ export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const DENO_JSON = join(ROOT, "deno.json");
 const MAIN = join(ROOT, "main.ts");
 const BUILD_INFO = join(ROOT, "build_info.json");
+/** The MCPB packer, at the version deno.json pins (npm @anthropic-ai/mcpb). */
+const MCPB_PACKER: string =
+  JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json"))).imports["@anthropic-ai/mcpb"];
 
 /** A release target: its Rust-style triple, OS and archive kind. */
 export interface Target {
@@ -72,7 +75,7 @@ export async function compileArgs(target: Target, output: string): Promise<strin
   ];
 }
 
-/** A zip of `files` (relative to `dir`): Info-ZIP where there is no bsdtar (Linux), bsdtar elsewhere. */
+/** A zip of `files` (relative to `dir`): Info-ZIP on Linux (GNU tar writes no zip), bsdtar elsewhere. */
 function zipStep(host: typeof Deno.build.os, output: string, dir: string, files: string[]): Step {
   if (host === "linux") return { argv: ["zip", "-q", "-r", output, ...files], cwd: dir };
   return { argv: ["tar", "--format", "zip", "-cf", output, "-C", dir, ...files] };
@@ -122,7 +125,11 @@ export function packageSteps(
       { copy: { from: binary, to: join(stage, inner) } },
       archive,
       { copy: { from: binary, to: join(mcpbStage, "server", inner) } },
-      zipStep(host, join(out, `${name}.mcpb`), mcpbStage, ["manifest.json", "server"]),
+      // The official packer validates the manifest and keeps the binary's executable bit.
+      {
+        argv: ["deno", "run", "-A", "--quiet", MCPB_PACKER, "pack", mcpbStage, join(out, `${name}.mcpb`)],
+        cwd: ROOT,
+      },
     ],
   };
 }

@@ -21,10 +21,12 @@ import {
   findTarget,
   type LaunchSpec,
   launchSpec,
+  mergeEntry,
   quoteCommand,
   whichOnPath,
 } from "../clients/mod.ts";
 import type { CliContext, Command } from "./context.ts";
+import { reportChange, snippetText } from "./install_output.ts";
 
 const TARGET_IDS = CLIENT_TARGETS.map((t) => t.id).join(", ");
 
@@ -131,50 +133,6 @@ function single(invocation: Invocation, verb: string, usage: string): ClientTarg
   return findTarget(invocation.positionals[0]);
 }
 
-const VERBS: Record<ChangeResult["action"], string> = {
-  added: "added",
-  updated: "updated",
-  removed: "removed",
-  unchanged: "already configured; nothing changed in",
-  absent: "not configured; nothing to remove in",
-};
-
-/** The human report of one change. */
-function report(
-  target: ClientTarget,
-  result: ChangeResult,
-  spec: LaunchSpec | undefined,
-  os: string,
-): string {
-  const lines: string[] = [];
-  const changes = result.action !== "unchanged" && result.action !== "absent";
-  if (result.commands !== undefined && changes) {
-    const commands = result.commands.map((argv) => `  ${quoteCommand(argv, os as typeof Deno.build.os)}`);
-    if (result.manual) {
-      lines.push(`${target.title}: "claude" is not on PATH. Run this to finish:`, ...commands);
-      return `${lines.join("\n")}\n`;
-    }
-    lines.push(`${target.title}: ${result.dryRun ? "would run" : "ran"}:`, ...commands);
-  } else if (result.dryRun && changes) {
-    lines.push(
-      result.diff.trimEnd(),
-      `${target.title}: would be ${VERBS[result.action]} (dry run: nothing written)`,
-    );
-    return `${lines.join("\n")}\n`;
-  } else {
-    const where =
-      { added: " to", updated: " in", removed: " from", unchanged: "", absent: "" }[result.action];
-    lines.push(`${target.title}: ${ENTRY_NAME} ${VERBS[result.action]}${where} ${result.path}`);
-  }
-  if (result.backup !== undefined) lines.push(`  backup: ${result.backup}`);
-  if (spec !== undefined && result.action !== "removed") {
-    lines.push(`  starts: ${quoteCommand([spec.command, ...spec.args], os as typeof Deno.build.os)}`);
-    for (const [name, value] of Object.entries(spec.env)) lines.push(`  with ${name}=${value}`);
-  }
-  if (changes && !result.dryRun) lines.push(`Restart the client to pick it up — ${target.restartHint}.`);
-  return `${lines.join("\n")}\n`;
-}
-
 async function change(
   target: ClientTarget,
   entry: Record<string, unknown> | undefined,
@@ -193,12 +151,13 @@ async function change(
 
 async function installOne(invocation: Invocation, ctx: CliContext, deps: InstallDeps): Promise<number> {
   const target = single(invocation, "install", INSTALL_USAGE);
+  environmentOf(deps); // Without HOME there is no client file to edit: say that first.
   const spec = specFor(invocation, deps);
   const result = await change(target, target.entry(spec), invocation, deps);
   ctx.out(
     invocation.json
       ? `${JSON.stringify({ ok: true, ...result, launch: spec })}\n`
-      : report(target, result, spec, deps.os),
+      : reportChange(target, result, spec, deps.os),
   );
   return 0;
 }
@@ -229,7 +188,7 @@ async function list(invocation: Invocation, ctx: CliContext, deps: InstallDeps):
     const status = await fileStatus(target, environment);
     const configured = status.entry !== undefined;
     const current = configured && spec !== undefined
-      ? canonical(status.entry) === canonical(target.entry(spec))
+      ? canonical(status.entry) === canonical(mergeEntry(status.entry, target.entry(spec)))
       : undefined;
     rows.push({
       id: target.id,
@@ -276,19 +235,7 @@ function print(invocation: Invocation, ctx: CliContext, deps: InstallDeps): Prom
     ctx.out(`${JSON.stringify({ ok: true, stdio, http, launch: spec })}\n`);
     return Promise.resolve(0);
   }
-  const httpCommand = quoteCommand([spec.command, ...spec.args, "--http"], deps.os);
-  ctx.out(`For a client that starts MCP servers itself (stdio), add to its MCP config:
-
-${JSON.stringify(stdio, null, 2)}
-
-For a client that connects to a URL (Streamable HTTP), keep JanusMCP running with
-  ${httpCommand}
-and point the client at:
-
-${JSON.stringify(http, null, 2)}
-
-Some clients name the object "servers" (VS Code) or "context_servers" (Zed) instead of "mcpServers".
-`);
+  ctx.out(snippetText(stdio, http, quoteCommand([spec.command, ...spec.args, "--http"], deps.os)));
   return Promise.resolve(0);
 }
 
@@ -329,7 +276,7 @@ export function createInstallCommands(getDeps: () => InstallDeps): { install: Co
       ctx.out(
         invocation.json
           ? `${JSON.stringify({ ok: true, ...result })}\n`
-          : report(target, result, undefined, deps.os),
+          : reportChange(target, result, undefined, deps.os),
       );
       return 0;
     },

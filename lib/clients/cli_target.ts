@@ -5,6 +5,7 @@
  */
 import { JanusError } from "../errors.ts";
 import { canonical, fileStatus } from "./config_file.ts";
+import { mergeEntry } from "./merge.ts";
 import { type ChangeResult, type ClientEnvironment, type ClientTarget, ENTRY_NAME } from "./types.ts";
 
 /** Running a program: how the CLI flow reaches the outside world. */
@@ -40,6 +41,7 @@ export async function changeThroughCli(
   const status = await fileStatus(target, environment);
   if (status.error !== undefined) throw new JanusError("config", status.error);
   const current = status.entry;
+  if (entry !== undefined) entry = mergeEntry(current, entry);
   const commands = claudeCommands(entry ?? {});
   const result = { target: target.id, path: status.path, dryRun: options.dryRun, diff: "" };
   if (entry === undefined && current === undefined) return { ...result, action: "absent" };

@@ -6,6 +6,7 @@
 import { writeFileAtomic } from "../atomic_write.ts";
 import { JanusError } from "../errors.ts";
 import { unifiedDiff } from "./diff.ts";
+import { mergeEntry } from "./merge.ts";
 import { readJsonEntry, removeJsonEntry, setJsonEntry } from "./json_edit.ts";
 import { readTomlEntry, removeTomlEntry, setTomlEntry } from "./toml_edit.ts";
 import { type ChangeResult, type ClientEnvironment, type ClientTarget, ENTRY_NAME } from "./types.ts";
@@ -88,6 +89,7 @@ export async function changeConfigFile(
   const original = await readIfExists(path);
   const before = original ?? "";
   const current = readEntry(target, path, before);
+  if (entry !== undefined) entry = mergeEntry(current, entry);
   const result = { target: target.id, path, dryRun: options.dryRun, diff: "" };
   if (entry === undefined && current === undefined) return { ...result, action: "absent" };
   if (entry !== undefined && current !== undefined && canonical(current) === canonical(entry)) {

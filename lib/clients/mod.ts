@@ -9,5 +9,6 @@ export { canonical, changeConfigFile, fileStatus } from "./config_file.ts";
 export type { CommandRunner } from "./cli_target.ts";
 export { changeThroughCli, claudeCommands } from "./cli_target.ts";
 export { unifiedDiff } from "./diff.ts";
+export { mergeEntry } from "./merge.ts";
 export { readJsonEntry, removeJsonEntry, setJsonEntry } from "./json_edit.ts";
 export { readTomlEntry, removeTomlEntry, setTomlEntry } from "./toml_edit.ts";

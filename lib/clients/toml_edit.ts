@@ -8,6 +8,17 @@ import { JanusError } from "../errors.ts";
 
 type Table = Record<string, unknown>;
 
+/** JSON with keys sorted: TOML writes sub-tables after plain keys, so key order says nothing. */
+function sorted(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, inner) =>
+      inner !== null && typeof inner === "object" && !Array.isArray(inner) && !(inner instanceof Date)
+        ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : inner,
+  );
+}
+
 /** The dotted key of a `[table]` or `[[array]]` header line, split into parts; undefined otherwise. */
 function headerKey(line: string): string[] | undefined {
   const header = /^\s*\[\[?(.+?)\]\]?\s*(#.*)?$/.exec(line);
@@ -143,9 +154,8 @@ function edit(
         `edit it by hand`,
     );
   }
-  const same = JSON.stringify(withoutEntry(after, container, name)) ===
-    JSON.stringify(withoutEntry(before, container, name));
-  const entryRight = JSON.stringify(entryOf(after, container, name)) === JSON.stringify(value);
+  const same = sorted(withoutEntry(after, container, name)) === sorted(withoutEntry(before, container, name));
+  const entryRight = sorted(entryOf(after, container, name)) === sorted(value);
   if (!same || !entryRight) {
     throw new JanusError(
       "config",

@@ -205,6 +205,23 @@ for (const target of FILE_TARGETS) {
   });
 }
 
+Deno.test("updating an entry keeps what the user added to it (a client flag, extra env) and is then stable", async () => {
+  const { home, deps } = await tempHome();
+  const path = join(home, ".gemini", "settings.json");
+  await writeFile(
+    path,
+    `{\n  "mcpServers": {\n    "janusmcp": { "command": "/old/janusmcp", "trust": true, "env": { "JANUS_VAULT": "file" } }\n  }\n}\n`,
+  );
+  assert.match((await run(deps, "install", "gemini")).out, /janusmcp updated in /);
+  const gemini = must(CLIENT_TARGETS.find((t) => t.id === "gemini"), "gemini");
+  const entry = must(entryIn(gemini, await Deno.readTextFile(path)), "janusmcp entry");
+  assert.equal(entry.trust, true);
+  assert.deepEqual(entry.env, { JANUS_VAULT: "file" });
+  assert.equal(entry.command, Deno.execPath());
+  assert.match((await run(deps, "install", "gemini")).out, /already configured; nothing changed/);
+  assert.match((await run(deps, "install", "list")).out, /^gemini +yes +/m);
+});
+
 Deno.test("a broken client file is refused with its position, and left exactly as it was", async () => {
   const { home, deps } = await tempHome();
   const path = pathOf(must(CLIENT_TARGETS.find((t) => t.id === "cursor"), "cursor"), home);
@@ -227,7 +244,21 @@ Deno.test("a ./config.json in the working directory is pinned, since a client st
     must(CLIENT_TARGETS.find((t) => t.id === "gemini"), "gemini"),
     await Deno.readTextFile(`${home}/.gemini/settings.json`),
   );
-  assert.deepEqual(must(entry, "janusmcp entry").env, { JANUS_CONFIG: `${deps.cwd}/config.json` });
+  assert.deepEqual(must(entry, "janusmcp entry").env, { JANUS_CONFIG: join(deps.cwd, "config.json") });
+});
+
+Deno.test("without HOME the client files cannot be found, and that is said instead of guessing", async () => {
+  const { deps } = await tempHome();
+  const homeless: InstallDeps = {
+    ...deps,
+    env: (name) => (name === "HOME" || name === "USERPROFILE" ? undefined : deps.env(name)),
+  };
+  await assert.rejects(run(homeless, "install", "cursor"), (error) => {
+    assert.ok(error instanceof JanusError);
+    assert.equal(error.code, "config");
+    assert.match(error.message, /cannot find the client config files: HOME is not set/);
+    return true;
+  });
 });
 
 Deno.test("install and uninstall refuse a missing or unknown client with a usage error", async () => {
@@ -249,7 +280,8 @@ Deno.test("install list shows every client, its file and whether this JanusMCP i
   );
   await writeFile(`${home}/.codeium/windsurf/mcp_config.json`, `{ broken`);
   const { out, err } = await run(deps, "install", "list");
-  assert.match(out, new RegExp(`^cursor +yes +${home}/\\.cursor/mcp\\.json$`, "m"));
+  const cursorPath = join(home, ".cursor", "mcp.json").replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  assert.match(out, new RegExp(`^cursor +yes +${cursorPath}$`, "m"));
   assert.match(out, /^gemini +yes \(other command\) /m);
   assert.match(out, /^windsurf +unreadable /m);
   assert.match(out, /^zed +no /m);

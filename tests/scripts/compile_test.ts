@@ -86,6 +86,31 @@ Deno.test("compile --dry-run names all five binaries and writes nothing", async 
   await assert.rejects(Deno.stat(`${REPO}build_info.json`), Deno.errors.NotFound);
 });
 
+/** Runs the official MCPB validator (npm @anthropic-ai/mcpb) on a manifest. */
+async function validateManifest(manifest: unknown): Promise<{ code: number; out: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "janus mcpb " });
+  await Deno.writeTextFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  const output = await new Deno.Command("deno", {
+    args: ["run", "-A", "--quiet", "npm:@anthropic-ai/mcpb@2.1.2", "validate", join(dir, "manifest.json")],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, out: decode(output.stdout) + decode(output.stderr) };
+}
+
+Deno.test("each platform's .mcpb manifest passes the official MCPB validator", async () => {
+  for (const target of TARGETS) {
+    const { code, out } = await validateManifest(mcpbManifest(denoJson.version, target));
+    assert.equal(code, 0, out);
+    assert.match(out, /Manifest schema validation passes/, target.triple);
+  }
+  // The validator can fail: a platform name it does not know is refused.
+  const broken = { ...mcpbManifest(denoJson.version, TARGETS[0]), compatibility: { platforms: ["win64"] } };
+  assert.match((await validateManifest(broken)).out, /Manifest validation failed/);
+});
+
 Deno.test("an unknown target is refused before anything is built", async () => {
   const { code, out } = await run([
     "deno",
@@ -109,7 +134,9 @@ Deno.test({
   const version = denoJson.version;
   for (const target of [TARGETS[0], TARGETS[4]]) {
     // A stand-in for the compiled binary (deno compile cannot run here).
-    await Deno.writeTextFile(join(out, binaryName(version, target)), `binary for ${target.triple}\n`);
+    await Deno.writeTextFile(join(out, binaryName(version, target)), `binary for ${target.triple}\n`, {
+      mode: 0o755,
+    });
     await buildTarget(version, target, out, { dryRun: false, compile: false });
   }
   await Deno.remove(join(out, ".stage"), { recursive: true });
@@ -130,6 +157,9 @@ Deno.test({
     (await run(["unzip", "-p", join(out, `${linux}.mcpb`), "server/janusmcp"])).out,
     "binary for x86_64-unknown-linux-gnu\n",
   );
+
+  // Claude Desktop runs the bundled binary as it is unpacked: it must stay executable.
+  assert.match((await run(["zipinfo", join(out, `${linux}.mcpb`)])).out, /rwxr-xr-x .* server\/janusmcp\n/);
 
   const sums = await Deno.readTextFile(join(out, "SHA256SUMS"));
   assert.equal(sums.trim().split("\n").length, 6); // two binaries, two archives, two bundles
