@@ -11,6 +11,8 @@ import type { CatalogItems, CatalogKind } from "../upstream/catalog.ts";
 import type { AskClient, Progress, UpstreamResult } from "../upstream/connection.ts";
 import type { ReferenceSources, ResolvedSecret } from "../upstream/launch.ts";
 import { UpstreamPool } from "../upstream/pool.ts";
+import type { RevisionMemory } from "../upstream/revision_memory.ts";
+import type { Era } from "../upstream/revisions.ts";
 import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
 import {
   type AccountItems,
@@ -25,6 +27,7 @@ import {
 import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } from "./selector.ts";
 import { runControlAction } from "./control_actions.ts";
 import { RequestStateSigner } from "./request_state.ts";
+import { ResourceSubscriptions } from "./resource_subscriptions.ts";
 import { type ListKind, Session } from "./session.ts";
 import { toolError } from "./tool_results.ts";
 
@@ -43,6 +46,8 @@ export interface BrokerOptions {
   log(line: string): void;
   /** Called with every secret value resolved for an upstream (for redaction). */
   secretsResolved?(accountId: string, secrets: readonly ResolvedSecret[]): void;
+  /** Where upstreams' protocol revisions are remembered across restarts (default: this process only). */
+  revisions?: RevisionMemory;
 }
 
 /** Per-request information from the transport. */
@@ -98,7 +103,7 @@ export class Broker {
   /** Relayed requests not yet answered. */
   #inFlight = 0;
   /** Resource subscriptions: account + upstream URI → each subscribed session and its URI for it. */
-  readonly #subscriptions = new Map<string, Map<Session, string>>();
+  readonly #subscriptions = new ResourceSubscriptions<Session>();
   /** Signs the requestState handed to clients between rounds of a multi-round-trip call. */
   readonly #rounds = new RequestStateSigner();
   #global?: Selector;
@@ -119,7 +124,7 @@ export class Broker {
       log: (accountId, line) => options.log(`[${accountId}] ${line}`),
       listChanged: (accountId, kinds) => this.#upstreamListChanged(accountId, kinds),
       resourceUpdated: (accountId, uri) => {
-        for (const [session, exposed] of this.#subscriptions.get(subscriptionKey(accountId, uri)) ?? []) {
+        for (const [session, exposed] of this.#subscriptions.subscribersOf(accountId, uri)) {
           session.notifier.resourceUpdated?.(exposed);
         }
       },
@@ -129,7 +134,7 @@ export class Broker {
         for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
       },
       secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
-    });
+    }, options.revisions);
   }
 
   /** The configuration the broker runs with. */
@@ -138,8 +143,8 @@ export class Broker {
   }
 
   /** Registers a downstream session; its transport sets `notifier` once it can reach the client. */
-  openSession(id: string, options: { stateless?: boolean } = {}): Session {
-    const session = new Session(id, options.stateless);
+  openSession(id: string, options: { stateless?: boolean; era?: Era } = {}): Session {
+    const session = new Session(id, options.stateless, options.era);
     this.#sessions.add(session);
     return session;
   }
@@ -153,32 +158,23 @@ export class Broker {
   /** Forgets a session (its client went away), and the resource subscriptions only it held. */
   closeSession(session: Session): void {
     this.#sessions.delete(session);
-    for (const [key, subscribers] of this.#subscriptions) {
-      if (!subscribers.delete(session) || subscribers.size > 0) continue;
-      this.#subscriptions.delete(key);
-      const [accountId, uri] = JSON.parse(key) as [string, string];
-      void this.#pool.connected(accountId)?.unsubscribe(uri).catch(() => {});
-    }
+    this.#subscriptions.removeEverywhere(session);
   }
 
   /** `resources/subscribe`: the upstream that owns the URI is subscribed once, for every session that asks. */
   async subscribe(session: Session, uri: string): Promise<void> {
     const route = await this.#routeUri(this.resolve(session), uri);
-    const key = subscriptionKey(route.accountId, route.upstream);
-    const subscribers = this.#subscriptions.get(key) ?? new Map<Session, string>();
-    if (subscribers.size === 0) await (await this.#pool.get(route.accountId)).subscribe(route.upstream);
-    subscribers.set(session, uri);
-    this.#subscriptions.set(key, subscribers);
+    await this.#subscriptions.add(route.accountId, route.upstream, session, uri, async () => {
+      const connection = await this.#pool.get(route.accountId, session.era);
+      await connection.subscribe(route.upstream);
+      return () => connection.unsubscribe(route.upstream);
+    });
   }
 
   /** `resources/unsubscribe`: the upstream is unsubscribed when no session follows the URI any more. */
   async unsubscribe(session: Session, uri: string): Promise<void> {
     const route = await this.#routeUri(this.resolve(session), uri);
-    const key = subscriptionKey(route.accountId, route.upstream);
-    const subscribers = this.#subscriptions.get(key);
-    if (!subscribers?.delete(session) || subscribers.size > 0) return;
-    this.#subscriptions.delete(key);
-    await this.#pool.connected(route.accountId)?.unsubscribe(route.upstream);
+    await this.#subscriptions.remove(route.accountId, route.upstream, session);
   }
 
   /** Closes every upstream (ends every child process). */
@@ -196,7 +192,7 @@ export class Broker {
 
   /** `tools/list`: the control tools, then the selector's tools. */
   async listTools(session: Session): Promise<Tool[]> {
-    const table = await this.#table(this.resolve(session), "tools");
+    const table = await this.#table(this.resolve(session), "tools", session.era);
     this.#remember(session, "tools", table.items);
     return [...CONTROL_TOOLS, ...table.items];
   }
@@ -204,26 +200,28 @@ export class Broker {
   /** The definition of a tool as the session sees it (control tools included), if it has one. */
   async findTool(session: Session, name: string): Promise<Tool | undefined> {
     return CONTROL_TOOLS.find((tool) => tool.name === name) ??
-      (await this.#table(this.resolve(session), "tools")).items.find((tool) => tool.name === name);
+      (await this.#table(this.resolve(session), "tools", session.era)).items.find((tool) =>
+        tool.name === name
+      );
   }
 
   /** `resources/list` for the session's selector. */
   async listResources(session: Session): Promise<CatalogItems["resources"][]> {
-    const table = await this.#table(this.resolve(session), "resources");
+    const table = await this.#table(this.resolve(session), "resources", session.era);
     this.#remember(session, "resources", table.items);
     return table.items;
   }
 
   /** `resources/templates/list` for the session's selector. */
   async listResourceTemplates(session: Session): Promise<CatalogItems["resourceTemplates"][]> {
-    const table = await this.#table(this.resolve(session), "resourceTemplates");
+    const table = await this.#table(this.resolve(session), "resourceTemplates", session.era);
     this.#remember(session, "resourceTemplates", table.items);
     return table.items;
   }
 
   /** `prompts/list` for the session's selector. */
   async listPrompts(session: Session): Promise<CatalogItems["prompts"][]> {
-    const table = await this.#table(this.resolve(session), "prompts");
+    const table = await this.#table(this.resolve(session), "prompts", session.era);
     this.#remember(session, "prompts", table.items);
     return table.items;
   }
@@ -246,7 +244,7 @@ export class Broker {
         : toolError(parsed.problem);
     }
     const resolved = this.resolve(session);
-    const { routes } = await this.#table(resolved, "tools");
+    const { routes } = await this.#table(resolved, "tools", session.era);
     const route = routes.get(params.name);
     if (!route) {
       throw new JanusError(
@@ -369,8 +367,8 @@ export class Broker {
   }
 
   /** An account's own tools, under their upstream names (starts the upstream if needed). */
-  async accountTools(accountId: string): Promise<Tool[]> {
-    return await (await this.#pool.get(accountId)).list("tools");
+  async accountTools(accountId: string, need?: Era): Promise<Tool[]> {
+    return await (await this.#pool.get(accountId, need)).list("tools");
   }
 
   /** How many tools a session sees besides the control tools. */
@@ -392,7 +390,7 @@ export class Broker {
     if (!accounts) throw new JanusError("selector", `${describeSelector(target)} is not in the config`);
     // A switch to an account that cannot start is refused, so the session never ends up pointed
     // at something that will fail every call.
-    const started = await Promise.allSettled(accounts.map((a) => this.accountTools(a.id)));
+    const started = await Promise.allSettled(accounts.map((a) => this.accountTools(a.id, session.era)));
     const failures = started.flatMap((outcome) =>
       outcome.status === "rejected" ? [messageOf(outcome.reason)] : []
     );
@@ -458,7 +456,7 @@ export class Broker {
         ...call.params,
         ...(context.retry?.inputResponses ? { inputResponses: context.retry.inputResponses } : {}),
       };
-    const connection = await this.#pool.get(accountId);
+    const connection = await this.#pool.get(accountId, session.era);
     this.#inFlight++;
     const result = await connection.request(method, params, {
       signal: context.signal,
@@ -532,11 +530,12 @@ export class Broker {
   async #table<K extends CatalogKind>(
     resolved: ResolvedSelector,
     kind: K,
+    need?: Era,
   ): Promise<RouteTable<CatalogItems[K]>> {
     const catalogs = await Promise.all(
       resolved.accounts.map(async (account): Promise<AccountItems<CatalogItems[K]>> => {
         try {
-          return { accountId: account.id, items: await (await this.#pool.get(account.id)).list(kind) };
+          return { accountId: account.id, items: await (await this.#pool.get(account.id, need)).list(kind) };
         } catch (error) {
           this.#options.log(`[${account.id}] ${kind} unavailable: ${messageOf(error)}`);
           return { accountId: account.id, items: [] };
@@ -588,10 +587,6 @@ export class Broker {
   #sessionsUsing(accountId: string): Session[] {
     return [...this.#sessions].filter((s) => this.resolve(s).accounts.some((a) => a.id === accountId));
   }
-}
-
-function subscriptionKey(accountId: string, uri: string): string {
-  return JSON.stringify([accountId, uri]);
 }
 
 function withRef(

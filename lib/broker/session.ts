@@ -2,6 +2,7 @@
 import type { LoggingLevel, LoggingMessageNotification } from "@modelcontextprotocol/server";
 import type { Selector } from "../config/types.ts";
 import type { CatalogKind } from "../upstream/catalog.ts";
+import type { Era } from "../upstream/revisions.ts";
 
 /** The lists a client can be told changed. */
 export type ListKind = "tools" | "resources" | "prompts";
@@ -30,5 +31,10 @@ export class Session {
    * @param stateless the session stands for many clients that keep no session (2026-07-28 over
    *   HTTP): it can follow the global choice but cannot hold one of its own.
    */
-  constructor(readonly id: string, readonly stateless = false) {}
+  constructor(readonly id: string, readonly stateless = false, era?: Era) {
+    this.era = era ?? (stateless ? "modern" : undefined);
+  }
+
+  /** The protocol era its client speaks, once known: upstreams that speak both are spoken to in it. */
+  era?: Era;
 }

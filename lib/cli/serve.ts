@@ -18,6 +18,7 @@ import {
 } from "../transport/http.ts";
 import { allowedHostsFor, isLoopbackHost } from "../transport/http_guard.ts";
 import { serveBrokerOverStdio } from "../transport/stdio.ts";
+import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/revision_memory.ts";
 import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";
@@ -30,6 +31,8 @@ interface Setup {
   configDir: string;
   initialGlobal?: Selector;
   persistGlobal(selector: Selector): Promise<void>;
+  /** Upstreams' protocol revisions, remembered beside the state file (in memory for the demo). */
+  revisions?: RevisionMemory;
   banner: string;
 }
 
@@ -77,6 +80,7 @@ Options:
       configPath: setup.configPath,
       initialGlobal: setup.initialGlobal,
       persistGlobal: setup.persistGlobal,
+      revisions: setup.revisions,
       sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
       log,
       secretsResolved: (accountId, secrets) => {
@@ -158,6 +162,12 @@ async function fileSetup(ctx: CliContext): Promise<Setup> {
   const loaded = await loadConfig(configPath);
   const state = new StateStore(configPath, { warn: (message) => ctx.err(`janusmcp: ${message}\n`) });
   const initialGlobal = loaded.exists ? (await state.load()).globalSelector : undefined;
+  const revisions = loaded.exists
+    ? await FileRevisionMemory.load(
+      revisionsFilePath(configPath),
+      (line) => ctx.err(`janusmcp: warning: ${line}\n`),
+    )
+    : undefined;
   const { accounts, bindingMode } = loaded.config;
   const banner = loaded.exists
     ? `${PRODUCT.title} ${PRODUCT.version}: config ${configPath} (${accounts.length} account${
@@ -170,6 +180,7 @@ async function fileSetup(ctx: CliContext): Promise<Setup> {
     configDir: dirname(configPath),
     initialGlobal,
     persistGlobal: (selector) => state.save({ globalSelector: selector }),
+    revisions,
     banner,
   };
 }

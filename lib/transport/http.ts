@@ -145,7 +145,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
   }
 
   async function startLegacySession(request: Request, parsedBody: unknown): Promise<Response> {
-    const session = broker.openSession(`http-${crypto.randomUUID()}`);
+    const session = broker.openSession(`http-${crypto.randomUUID()}`, { era: "legacy" });
     const server = createSessionServer(broker, session, { outbound });
     session.notifier = serverNotifier(server, outbound);
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({

@@ -22,8 +22,8 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       ended = true;
       resolve();
     };
-    const handle = serveStdio(() => {
-      const session = broker.openSession("stdio");
+    const handle = serveStdio(({ era }) => {
+      const session = broker.openSession("stdio", { era });
       const server = createSessionServer(broker, session, { outbound: options.outbound });
       session.notifier = serverNotifier(server, options.outbound);
       server.onclose = () => {

@@ -1,9 +1,8 @@
 /** One live MCP client connection to one account's upstream, with its lists cached. */
 import {
   Client,
+  type DiscoverResult,
   type LoggingMessageNotification,
-  type McpSubscription,
-  type PriorDiscovery,
   ProtocolError,
   ProtocolErrorCode,
   SdkError,
@@ -23,7 +22,11 @@ import {
   LIST_CHANGED_NOTIFICATIONS,
 } from "./catalog.ts";
 import type { LaunchSpec, ResolvedLaunch } from "./launch.ts";
+import { describeRejected, screenItems } from "./list_items.ts";
+import { type ConnectPlan, type Era, ERA_REVISION } from "./revisions.ts";
+import { paramHeadersFor } from "../protocol/param_headers.ts";
 import { StderrLines } from "./stderr_lines.ts";
+import { ListenStream } from "./listen_stream.ts";
 
 /** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
 const ANY_RESULT = z.looseObject({});
@@ -31,6 +34,8 @@ const ANY_RESULT = z.looseObject({});
 const MAX_LIST_PAGES = 100;
 /** How long an upstream may take to start and answer the handshake. */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** SEP-2243's HeaderMismatch: the upstream refused a call whose `Mcp-Param-*` headers were wrong. */
+const HEADER_MISMATCH = -32020;
 
 /** A relayed JSON-RPC result. */
 export type UpstreamResult = Record<string, unknown>;
@@ -84,6 +89,8 @@ export interface UpstreamHooks {
   resourceUpdated(uri: string): void;
   /** The upstream sent a log message (`notifications/message`). */
   message(params: LoggingMessageNotification["params"]): void;
+  /** Items of a list were dropped as invalid (one line naming their positions and reasons). */
+  invalidItems?(line: string): void;
 }
 
 /** A connected upstream. Create with `UpstreamConnection.open`. */
@@ -95,10 +102,10 @@ export class UpstreamConnection {
   /** Calls in flight and who made them, newest last. */
   readonly #callers = new Map<number, Caller>();
   /** Resources this broker follows on a 2026 upstream, and the stream that carries them. */
-  readonly #resourceSubscriptions = new Set<string>();
-  #listening?: McpSubscription;
+  #listening?: ListenStream;
   #callerSeq = 0;
   #closing = false;
+  #invalidItems?: (line: string) => void;
 
   private constructor(
     readonly accountId: string,
@@ -111,19 +118,26 @@ export class UpstreamConnection {
     accountId: string,
     launch: ResolvedLaunch,
     hooks: UpstreamHooks,
-    prior?: PriorDiscovery,
+    plan: ConnectPlan = { kind: "auto" },
   ): Promise<UpstreamConnection> {
     const stderr = new StderrLines(hooks.stderr);
     const transport = createTransport(launch.spec, stderr);
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
       {
-        versionNegotiation: { mode: "auto" },
+        versionNegotiation: {
+          mode: plan.kind !== "try"
+            ? "auto"
+            : plan.era === "legacy"
+            ? "legacy"
+            : { pin: ERA_REVISION.modern },
+        },
         // Declared so upstreams may ask for input; each request is relayed to the caller's client.
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
       },
     );
     const connection = new UpstreamConnection(accountId, launch, client);
+    connection.#invalidItems = hooks.invalidItems;
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -157,7 +171,10 @@ export class UpstreamConnection {
       if (!connection.#closing) hooks.closed();
     };
     try {
-      await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS, ...(prior ? { prior } : {}) });
+      await client.connect(transport, {
+        timeout: CONNECT_TIMEOUT_MS,
+        ...(plan.kind === "prior" ? { prior: plan.prior } : {}),
+      });
     } catch (error) {
       connection.#closing = true;
       await client.close().catch(() => {});
@@ -167,40 +184,19 @@ export class UpstreamConnection {
       });
     }
     if (client.getProtocolEra() === "modern") {
+      connection.#listening = new ListenStream(client);
       // Without the stream the lists still work; they just are not refreshed on the upstream's word.
-      await connection.#listenForChanges().catch((error: Error) =>
+      await connection.#listening.refresh().catch((error: Error) =>
         hooks.stderr(`(janusmcp) cannot follow list changes: ${error.message}`)
       );
     }
     return connection;
   }
 
-  /**
-   * On 2026-07-28 an upstream announces list changes and resource updates only on an open
-   * `subscriptions/listen` stream, whose filter is fixed when it opens: a new set of resource
-   * subscriptions means a new stream (opened before the old one closes, so nothing is missed).
-   */
-  async #listenForChanges(): Promise<void> {
-    const capabilities = this.client.getServerCapabilities() ?? {};
-    const filter = {
-      toolsListChanged: capabilities.tools?.listChanged === true,
-      promptsListChanged: capabilities.prompts?.listChanged === true,
-      resourcesListChanged: capabilities.resources?.listChanged === true,
-      ...(this.#resourceSubscriptions.size
-        ? { resourceSubscriptions: [...this.#resourceSubscriptions] }
-        : {}),
-    };
-    if (!Object.values(filter).some((value) => value === true || Array.isArray(value))) return;
-    const previous = this.#listening;
-    this.#listening = await this.client.listen(filter);
-    await previous?.close();
-  }
-
   /** Asks the upstream to tell of changes to one resource (`notifications/resources/updated`). */
   async subscribe(uri: string): Promise<void> {
-    if (this.client.getProtocolEra() === "modern") {
-      this.#resourceSubscriptions.add(uri);
-      await this.#listenForChanges();
+    if (this.#listening) {
+      await this.#listening.follow(uri);
     } else {
       await this.request("resources/subscribe", { uri });
     }
@@ -208,20 +204,21 @@ export class UpstreamConnection {
 
   /** Stops the updates for one resource. */
   async unsubscribe(uri: string): Promise<void> {
-    if (this.client.getProtocolEra() === "modern") {
-      this.#resourceSubscriptions.delete(uri);
-      await this.#listenForChanges();
+    if (this.#listening) {
+      await this.#listening.unfollow(uri);
     } else {
       await this.request("resources/unsubscribe", { uri });
     }
   }
 
-  /** The era verdict to reuse on the next connect (skips the version probe). */
-  get prior(): PriorDiscovery {
-    const discover = this.client.getDiscoverResult();
-    return this.client.getProtocolEra() === "modern" && discover
-      ? { kind: "modern", discover }
-      : { kind: "legacy" };
+  /** The era this connection speaks. */
+  get era(): Era {
+    return this.client.getProtocolEra() === "modern" ? "modern" : "legacy";
+  }
+
+  /** The upstream's `server/discover` answer (2026-07-28 connections only): the next connect's prior. */
+  get discover(): DiscoverResult | undefined {
+    return this.client.getDiscoverResult();
   }
 
   /** The protocol revision negotiated with the upstream. */
@@ -260,8 +257,19 @@ export class UpstreamConnection {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, progressToken: token } };
     }
+    const send = async () => {
+      const headers = await this.#paramHeaders(method, params);
+      return await this.client.request({ method, params }, ANY_RESULT, { ...requestOptions, headers });
+    };
     try {
-      return await this.client.request({ method, params }, ANY_RESULT, requestOptions) as UpstreamResult;
+      try {
+        return await send() as UpstreamResult;
+      } catch (error) {
+        // The tool's schema may have changed since it was listed: list again and retry once.
+        if (!(error instanceof ProtocolError) || error.code !== HEADER_MISMATCH) throw error;
+        this.#lists.delete("tools");
+        return await send() as UpstreamResult;
+      }
     } catch (error) {
       if (!(error instanceof SdkError)) throw error;
       if (error.code === SdkErrorCode.RequestTimeout) {
@@ -283,6 +291,27 @@ export class UpstreamConnection {
         this.#progress.delete(token);
       }
     }
+  }
+
+  /**
+   * SEP-2243: a 2026 tools/call over HTTP mirrors the arguments its tool declares with
+   * `x-mcp-header` into `Mcp-Param-*` headers, computed from the upstream's own tool schema.
+   */
+  async #paramHeaders(
+    method: string,
+    params: Record<string, unknown> | undefined,
+  ): Promise<Record<string, string> | undefined> {
+    if (method !== "tools/call" || this.era !== "modern" || this.launch.spec.transport !== "http") {
+      return undefined;
+    }
+    const tools = await this.list("tools").catch(() => []);
+    const tool = tools.find((candidate) => candidate.name === params?.name);
+    if (!tool) return undefined;
+    const headers = paramHeadersFor(
+      tool.inputSchema,
+      isRecord(params?.arguments) ? params.arguments : undefined,
+    );
+    return Object.keys(headers).length ? headers : undefined;
   }
 
   /**
@@ -325,6 +354,7 @@ export class UpstreamConnection {
   async close(): Promise<void> {
     this.#closing = true;
     await this.client.close();
+    await this.#listening?.close();
   }
 
   async #fetchList(kind: CatalogKind): Promise<unknown[]> {
@@ -337,7 +367,11 @@ export class UpstreamConnection {
       const pageItems = result[field];
       if (Array.isArray(pageItems)) items.push(...pageItems);
       cursor = typeof result.nextCursor === "string" && result.nextCursor ? result.nextCursor : undefined;
-      if (!cursor) return items;
+      if (!cursor) {
+        const { valid, rejected } = screenItems(kind, items);
+        if (rejected.length) this.#invalidItems?.(describeRejected(kind, rejected));
+        return valid;
+      }
     }
     throw new JanusError(
       "upstream",

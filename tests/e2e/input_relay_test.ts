@@ -10,6 +10,8 @@ import { callText, connectBroker, fixtureAccount, REVISIONS, writeConfig } from 
 
 const legacyUpstream = (id: string) =>
   fixtureAccount(id, { env: { FIXTURE_ACCOUNT: id, FIXTURE_ERA: "legacy" } });
+const modernUpstream = (id: string) =>
+  fixtureAccount(id, { env: { FIXTURE_ACCOUNT: id, FIXTURE_ERA: "modern" } });
 
 /** A client that answers elicitation with a name and sampling with a word, counting the asks. */
 function answering(asked: string[]) {
@@ -32,7 +34,7 @@ for (const revision of REVISIONS) {
   Deno.test(`[${revision} client, 2026 upstream] input_required reaches the client and the answer the upstream`, async () => {
     const asked: string[] = [];
     const session = await connectBroker(
-      await writeConfig({ accounts: [fixtureAccount("alpha")] }),
+      await writeConfig({ accounts: [modernUpstream("alpha")] }),
       revision,
       answering(asked),
     );
