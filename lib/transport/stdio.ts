@@ -3,9 +3,11 @@
  * revision (the first message decides). stdout carries MCP frames only.
  */
 import process from "node:process";
-import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Broker } from "../broker/broker.ts";
 import { createSessionServer, serverNotifier } from "../broker/session_server.ts";
+import type { Session } from "../broker/session.ts";
+import { cancelledRequest, listenedResources, ListenResources } from "./listen_resources.ts";
 
 /** Options for serving over stdio. */
 export interface StdioOptions {
@@ -15,6 +17,7 @@ export interface StdioOptions {
 
 /** Serves the broker over stdio; resolves when the client closes stdin. */
 export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Promise<void> {
+  const wire = new StdioServerTransport();
   return new Promise((resolve) => {
     let ended = false;
     const end = () => {
@@ -22,8 +25,10 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       ended = true;
       resolve();
     };
+    let current: Session | undefined;
     const handle = serveStdio(({ era }) => {
       const session = broker.openSession("stdio", { era });
+      current = session;
       const server = createSessionServer(broker, session, { outbound: options.outbound });
       session.notifier = serverNotifier(server, options.outbound);
       server.onclose = () => {
@@ -31,9 +36,57 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
         end();
       };
       return server;
-    }, { onerror: (error) => options.log(`stdio: ${error.message}`) });
+    }, { transport: wire, onerror: (error) => options.log(`stdio: ${error.message}`) });
+    followListenedResources(wire, () => current, broker, options.log);
     // A client may close stdin before sending anything, when no server instance exists yet.
     process.stdin.once("end", () => void handle.close().finally(end));
     process.stdin.once("close", () => void handle.close().finally(end));
   });
+}
+
+/**
+ * A 2026 client names the resources it follows on its `subscriptions/listen` streams, which the
+ * SDK serves before the server sees them: read them off the wire and subscribe the session before
+ * the stream is acknowledged; unsubscribe when the stream is cancelled. Messages keep their order.
+ */
+function followListenedResources(
+  wire: StdioServerTransport,
+  session: () => Session | undefined,
+  broker: Broker,
+  log: (line: string) => void,
+): void {
+  const deliver = wire.onmessage;
+  if (!deliver) return;
+  const follower = new ListenResources({
+    subscribe: (uri) => {
+      const current = session();
+      return current ? broker.subscribe(current, uri) : Promise.resolve();
+    },
+    unsubscribe: (uri) => {
+      const current = session();
+      return current ? broker.unsubscribe(current, uri) : Promise.resolve();
+    },
+  }, log);
+  const streams = new Map<string | number, string[]>();
+  let queue: Promise<void> | undefined;
+  wire.onmessage = (message) => {
+    const listen = listenedResources(message);
+    const cancelled = cancelledRequest(message);
+    if (cancelled !== undefined && streams.has(cancelled)) {
+      void follower.release(streams.get(cancelled)!);
+      streams.delete(cancelled);
+    }
+    if (!listen && !queue) return deliver(message);
+    const previous = queue ?? Promise.resolve();
+    const mine: Promise<void> = previous.then(async () => {
+      if (listen) {
+        streams.set(listen.id, listen.uris);
+        await follower.acquire(listen.uris);
+      }
+      deliver(message);
+    }).finally(() => {
+      if (queue === mine) queue = undefined;
+    });
+    queue = mine;
+  };
 }
