@@ -27,6 +27,7 @@ import {
 import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } from "./selector.ts";
 import { runControlAction } from "./control_actions.ts";
 import { RequestStateSigner } from "./request_state.ts";
+import { type BridgeOutcome, InputBridge } from "./input_bridge.ts";
 import { ResourceSubscriptions } from "./resource_subscriptions.ts";
 import { type ListKind, Session } from "./session.ts";
 import { toolError } from "./tool_results.ts";
@@ -106,6 +107,8 @@ export class Broker {
   readonly #subscriptions = new ResourceSubscriptions<Session>();
   /** Signs the requestState handed to clients between rounds of a multi-round-trip call. */
   readonly #rounds = new RequestStateSigner();
+  /** 2025 upstreams' mid-call questions to 2026 clients, waiting for the client's retry. */
+  readonly #bridge = new InputBridge();
   #global?: Selector;
 
   constructor(options: BrokerOptions) {
@@ -450,13 +453,40 @@ export class Broker {
   async #relay(call: RelayedCall, context: RequestContext): Promise<UpstreamResult> {
     const { session, accountId, method, target } = call;
     // A retry carrying our requestState resumes a round; answers without one go on as they are.
-    const params = context.retry?.requestState !== undefined
+    const resumed = context.retry?.requestState !== undefined
       ? this.#resumeRound(call, context.retry.requestState, context.retry.inputResponses)
       : {
-        ...call.params,
-        ...(context.retry?.inputResponses ? { inputResponses: context.retry.inputResponses } : {}),
+        params: {
+          ...call.params,
+          ...(context.retry?.inputResponses ? { inputResponses: context.retry.inputResponses } : {}),
+        },
       };
+    if (resumed.bridged !== undefined) {
+      const again = `call ${target} again from the start`;
+      const outcome = await this.#bridge.resume(
+        resumed.bridged,
+        context.retry?.inputResponses,
+        context,
+        again,
+      );
+      return this.#bridgedRound(call, outcome);
+    }
+    const params = resumed.params;
     const connection = await this.#pool.get(accountId, session.era);
+    if (connection.era === "legacy" && !context.ask && ROUND_TRIP_METHODS.has(method)) {
+      // A 2025 upstream asks mid-call, which this client cannot be: its questions become rounds.
+      const outcome = await this.#bridge.start(
+        context,
+        (ask, signal, sink) =>
+          connection.request(method, params, {
+            signal,
+            timeout: RELAY_TIMEOUT_MS,
+            onProgress: sink.onProgress,
+            caller: { session: session.id, ask, log: sink.onLog },
+          }),
+      );
+      return this.#bridgedRound(call, outcome);
+    }
     this.#inFlight++;
     const result = await connection.request(method, params, {
       signal: context.signal,
@@ -480,12 +510,26 @@ export class Broker {
     return { ...withoutUpstreamServerInfo(result), requestState };
   }
 
+  /** A bridged round's result, or its question as `input_required` with a state naming the parked call. */
+  #bridgedRound(call: RelayedCall, outcome: BridgeOutcome): UpstreamResult {
+    if (outcome.kind === "result") return withoutUpstreamServerInfo(outcome.result);
+    const { accountId: account, session, method, target } = call;
+    const requestState = this.#rounds.wrap({
+      account,
+      session: session.id,
+      method,
+      target,
+      bridged: outcome.id,
+    });
+    return { resultType: "input_required", inputRequests: { [outcome.key]: outcome.question }, requestState };
+  }
+
   /** Checks a retry's requestState and puts the upstream's own state and the answers back. */
   #resumeRound(
     call: RelayedCall,
     requestState: string,
     inputResponses: Record<string, unknown> | undefined,
-  ): Record<string, unknown> {
+  ): { params: Record<string, unknown>; bridged?: string } {
     const again = `call ${call.target} again from the start`;
     const unwrapped = this.#rounds.unwrap(requestState);
     if (!unwrapped.ok) throw new JanusError("input_required", `${unwrapped.problem}; ${again}`);
@@ -502,10 +546,13 @@ export class Broker {
         `the active account changed since this call asked for input (it was "${round.account}", now "${call.accountId}"); ${again}`,
       );
     }
+    if (round.bridged !== undefined) return { params: call.params, bridged: round.bridged };
     return {
-      ...call.params,
-      inputResponses: inputResponses ?? {},
-      ...(round.upstream === undefined ? {} : { requestState: round.upstream }),
+      params: {
+        ...call.params,
+        inputResponses: inputResponses ?? {},
+        ...(round.upstream === undefined ? {} : { requestState: round.upstream }),
+      },
     };
   }
 

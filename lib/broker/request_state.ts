@@ -18,6 +18,8 @@ export interface RoundState {
   target: string;
   /** The upstream's own requestState, passed back to it untouched. */
   upstream?: string;
+  /** A parked call of a 2025 upstream waiting for this answer (see input_bridge.ts). */
+  bridged?: string;
 }
 
 const PREFIX = "janus1";
