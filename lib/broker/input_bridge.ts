@@ -30,8 +30,10 @@ export type BridgeOutcome =
   /** The upstream asked: hand `question` to the client under `key`; its retry names `id`. */
   | { kind: "ask"; id: string; key: string; question: BridgedQuestion };
 
-/** Where the current round's progress and log messages go (each retry is a new request). */
+/** The current round's request: its cancellation, and where its progress and log messages go. */
 export interface RoundSink {
+  /** The client cancelled this round's request: the upstream call is cancelled with it. */
+  signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   onLog?: (params: LoggingMessageNotification["params"]) => void;
 }
@@ -138,7 +140,18 @@ export class InputBridge {
   }
 
   async #nextOutcome(parked: Parked): Promise<BridgeOutcome> {
-    const event = await parked.next();
+    // Only while a round waits does its cancellation reach the upstream: a parked call belongs
+    // to no request until the client's retry.
+    const signal = parked.sink.signal;
+    const cancel = () => parked.abort.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    signal?.addEventListener("abort", cancel);
+    let event: Event;
+    try {
+      event = await parked.next();
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+    }
     if (event.kind === "done") return { kind: "result", result: event.result };
     if (event.kind === "failed") throw event.error;
     const id = `q${++this.#questions}-${crypto.randomUUID()}`;

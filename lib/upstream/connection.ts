@@ -22,7 +22,7 @@ import {
   LIST_CHANGED_NOTIFICATIONS,
 } from "./catalog.ts";
 import type { LaunchSpec, ResolvedLaunch } from "./launch.ts";
-import { describeRejected, screenItems } from "./list_items.ts";
+import { describeRejected, screenListResponses } from "./list_items.ts";
 import { type ConnectPlan, type Era, ERA_REVISION } from "./revisions.ts";
 import { paramHeadersFor } from "../protocol/param_headers.ts";
 import { StderrLines } from "./stderr_lines.ts";
@@ -105,7 +105,6 @@ export class UpstreamConnection {
   #listening?: ListenStream;
   #callerSeq = 0;
   #closing = false;
-  #invalidItems?: (line: string) => void;
 
   private constructor(
     readonly accountId: string,
@@ -137,7 +136,6 @@ export class UpstreamConnection {
       },
     );
     const connection = new UpstreamConnection(accountId, launch, client);
-    connection.#invalidItems = hooks.invalidItems;
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -175,6 +173,10 @@ export class UpstreamConnection {
         timeout: CONNECT_TIMEOUT_MS,
         ...(plan.kind === "prior" ? { prior: plan.prior } : {}),
       });
+      screenListResponses(
+        transport,
+        (kind, rejected) => hooks.invalidItems?.(describeRejected(kind, rejected)),
+      );
     } catch (error) {
       connection.#closing = true;
       await client.close().catch(() => {});
@@ -367,11 +369,7 @@ export class UpstreamConnection {
       const pageItems = result[field];
       if (Array.isArray(pageItems)) items.push(...pageItems);
       cursor = typeof result.nextCursor === "string" && result.nextCursor ? result.nextCursor : undefined;
-      if (!cursor) {
-        const { valid, rejected } = screenItems(kind, items);
-        if (rejected.length) this.#invalidItems?.(describeRejected(kind, rejected));
-        return valid;
-      }
+      if (!cursor) return items;
     }
     throw new JanusError(
       "upstream",

@@ -2,10 +2,11 @@
  * One malformed item must not hide an account's whole list: each item of a tools, resources,
  * templates or prompts list is checked against the protocol's schema for its kind; valid items
  * are relayed exactly as the upstream sent them, invalid ones are dropped with their position
- * and the reason (pure).
+ * and the reason. The screening sits on the upstream transport, before the SDK client: on
+ * 2026-07-28 the client validates list results itself, and one bad item fails the whole page.
  */
-import { specTypeSchemas } from "@modelcontextprotocol/client";
-import type { CatalogKind } from "./catalog.ts";
+import { specTypeSchemas, type Transport } from "@modelcontextprotocol/client";
+import { CATALOG_METHODS, type CatalogKind } from "./catalog.ts";
 
 /** The protocol schema each list kind's items must satisfy. */
 const ITEM_SCHEMAS = {
@@ -69,4 +70,46 @@ function labelOf(item: unknown): { label?: string } {
     if (typeof record[key] === "string" && record[key] !== "") return { label: record[key] as string };
   }
   return {};
+}
+
+/**
+ * Screens list results as they arrive on a connected transport: each page of a list request
+ * loses its invalid items (reported with their position in the page) before the client reads it.
+ */
+export function screenListResponses(
+  transport: Transport,
+  rejected: (kind: CatalogKind, items: RejectedItem[]) => void,
+): void {
+  const byMethod = new Map(
+    Object.entries(CATALOG_METHODS).map(([kind, how]) => [how.method, kind as CatalogKind]),
+  );
+  const pending = new Map<string | number, CatalogKind>();
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    if ("method" in message && "id" in message) {
+      const kind = byMethod.get(message.method);
+      if (kind) pending.set(message.id, kind);
+    }
+    return send(message, options);
+  };
+  const deliver = transport.onmessage;
+  if (!deliver) return;
+  transport.onmessage = (message, extra) => {
+    if ("id" in message && "result" in message && pending.has(message.id)) {
+      const kind = pending.get(message.id)!;
+      pending.delete(message.id);
+      const field = CATALOG_METHODS[kind].field;
+      const items = message.result[field];
+      if (Array.isArray(items)) {
+        const screened = screenItems(kind, items);
+        if (screened.rejected.length) {
+          rejected(kind, screened.rejected);
+          message = { ...message, result: { ...message.result, [field]: screened.valid } };
+        }
+      }
+    } else if ("id" in message && "error" in message) {
+      pending.delete(message.id as string | number);
+    }
+    deliver(message, extra);
+  };
 }

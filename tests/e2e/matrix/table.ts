@@ -41,9 +41,14 @@ export function renderMatrix(rows: readonly Row[]): string {
   const legend = [
     "",
     "✓ works through the broker exactly as directly · ✓ᵇ works through the broker although this client and",
-    "upstream cannot talk directly (the broker speaks each side's revision) · ✗n impossible, the client receives:",
-    "",
-    ...notes.map((note, i) => `${i + 1}. ${note}`),
+    "upstream cannot talk directly (the broker speaks each side's revision to it)",
+    ...(notes.length
+      ? [
+        "· ✗n impossible; what the client receives instead:",
+        "",
+        ...notes.map((note, i) => `${i + 1}. ${note}`),
+      ]
+      : []),
   ];
   return [...lines, ...legend].join("\n");
 }

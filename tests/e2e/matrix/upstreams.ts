@@ -33,6 +33,7 @@ const STDIO_ARGS = (kind: FixtureKind) => [
   "run",
   "--quiet",
   `--config=${REPO}deno.json`,
+  "--allow-env=MATRIX_BAD_TOOL",
   `${REPO}tests/fixtures/matrix_stdio.ts`,
   kind,
 ];
