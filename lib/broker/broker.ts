@@ -65,6 +65,8 @@ export interface RequestContext {
   onLog?: (params: LoggingMessageNotification["params"]) => void;
   /** `_meta` keys for a 2026 upstream: the client's capabilities and log level. */
   upstreamMeta?: Record<string, unknown>;
+  /** Closes this request's SSE stream mid-call (the client resumes it; SEP-1699 polling). */
+  closeStream?: () => void;
 }
 
 /** One request on its way to an upstream. */
@@ -495,6 +497,7 @@ export class Broker {
       allowInputRequired: ROUND_TRIP_METHODS.has(method),
       caller: { session: session.id, ask: context.ask, log: context.onLog },
       upstreamMeta: context.upstreamMeta,
+      onStreamResumed: context.closeStream,
     }).finally(() => this.#inFlight--);
     if (result.resultType !== "input_required") return withoutUpstreamServerInfo(result);
     // The upstream needs input: the client gets its questions and a signed state naming the

@@ -27,6 +27,7 @@ import { type ConnectPlan, type Era, ERA_REVISION } from "./revisions.ts";
 import { paramHeadersFor } from "../protocol/param_headers.ts";
 import { StderrLines } from "./stderr_lines.ts";
 import { ListenStream } from "./listen_stream.ts";
+import { StreamResumes } from "./stream_resumes.ts";
 
 /** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
 const ANY_RESULT = z.looseObject({});
@@ -63,6 +64,8 @@ export interface RelayOptions {
   caller?: Caller;
   /** `_meta` keys sent to a 2026 upstream only (the real client's capabilities and log level). */
   upstreamMeta?: Record<string, unknown>;
+  /** The upstream closed this call's stream and it is being resumed (SEP-1699 polling). */
+  onStreamResumed?: () => void;
 }
 
 /** Who made a call in flight. */
@@ -110,6 +113,7 @@ export class UpstreamConnection {
     readonly accountId: string,
     readonly launch: ResolvedLaunch,
     private readonly client: Client,
+    private readonly resumes: StreamResumes,
   ) {}
 
   /** Starts (stdio) or dials (http/sse) the upstream and completes the MCP handshake. */
@@ -120,7 +124,8 @@ export class UpstreamConnection {
     plan: ConnectPlan = { kind: "auto" },
   ): Promise<UpstreamConnection> {
     const stderr = new StderrLines(hooks.stderr);
-    const transport = createTransport(launch.spec, stderr);
+    const resumes = new StreamResumes();
+    const transport = createTransport(launch.spec, stderr, resumes);
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
       {
@@ -135,7 +140,7 @@ export class UpstreamConnection {
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
       },
     );
-    const connection = new UpstreamConnection(accountId, launch, client);
+    const connection = new UpstreamConnection(accountId, launch, client, resumes);
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -245,7 +250,8 @@ export class UpstreamConnection {
    * becomes a JanusError naming the account.
    */
   async request(method: string, params: Record<string, unknown> | undefined, options: RelayOptions = {}) {
-    const { onProgress, caller, upstreamMeta, ...requestOptions } = options;
+    const { onProgress, caller, upstreamMeta, onStreamResumed, ...requestOptions } = options;
+    const watched = onStreamResumed ? this.resumes.watch(onStreamResumed) : undefined;
     if (upstreamMeta && Object.keys(upstreamMeta).length > 0 && this.client.getProtocolEra() === "modern") {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, ...upstreamMeta } };
@@ -261,7 +267,11 @@ export class UpstreamConnection {
     }
     const send = async () => {
       const headers = await this.#paramHeaders(method, params);
-      return await this.client.request({ method, params }, ANY_RESULT, { ...requestOptions, headers });
+      return await this.client.request({ method, params }, ANY_RESULT, {
+        ...requestOptions,
+        headers,
+        ...(watched ? { onresumptiontoken: watched.seen } : {}),
+      });
     };
     try {
       try {
@@ -285,6 +295,7 @@ export class UpstreamConnection {
         cause: error,
       });
     } finally {
+      watched?.release();
       this.#callers.delete(callerId);
       if (token) {
         // The SDK dispatches notifications a microtask after reading them, so progress sent just
@@ -378,7 +389,7 @@ export class UpstreamConnection {
   }
 }
 
-function createTransport(spec: LaunchSpec, stderr: StderrLines): Transport {
+function createTransport(spec: LaunchSpec, stderr: StderrLines, resumes: StreamResumes): Transport {
   if (spec.transport === "stdio") {
     const transport = new StdioClientTransport({
       command: spec.command,
@@ -395,7 +406,7 @@ function createTransport(spec: LaunchSpec, stderr: StderrLines): Transport {
   const url = new URL(spec.url);
   const requestInit = { headers: spec.headers };
   return spec.transport === "http"
-    ? new StreamableHTTPClientTransport(url, { requestInit })
+    ? new StreamableHTTPClientTransport(url, { requestInit, fetch: resumes.fetch })
     : new SSEClientTransport(url, { requestInit });
 }
 
