@@ -47,6 +47,8 @@ export class UpstreamPool {
   readonly #settled = new Map<string, Map<Era, UpstreamConnection>>();
   /** Each account's connection work, one step at a time (so two needs never start two of one era). */
   readonly #queues = new Map<string, Promise<unknown>>();
+  /** Acquisitions under way, by account and need: concurrent callers with one need share one. */
+  readonly #acquiring = new Map<string, Promise<UpstreamConnection>>();
   readonly #connecting = new Set<string>();
   readonly #failures = new Map<string, string>();
   /** What each upstream speaks; survives restarts when the memory is a file. */
@@ -74,11 +76,17 @@ export class UpstreamPool {
     if (this.#closed) return Promise.reject(new JanusError("upstream", "the broker is shutting down"));
     const ready = this.#reusable(accountId, need);
     if (ready) return Promise.resolve(ready);
+    // One attempt per need, whose outcome (a failure too) every concurrent caller shares.
+    const key = `${accountId}\n${need ?? ""}`;
+    const shared = this.#acquiring.get(key);
+    if (shared) return shared;
     const previous = this.#queues.get(accountId) ?? Promise.resolve();
     const next = previous.then(() => this.#acquire(accountId, need));
     const settled = next.catch(() => {});
+    this.#acquiring.set(key, next);
     this.#queues.set(accountId, settled);
     void settled.then(() => {
+      if (this.#acquiring.get(key) === next) this.#acquiring.delete(key);
       if (this.#queues.get(accountId) === settled) this.#queues.delete(accountId);
     });
     return next;
