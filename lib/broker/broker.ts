@@ -484,7 +484,13 @@ export class Broker {
             signal,
             timeout: RELAY_TIMEOUT_MS,
             onProgress: sink.onProgress,
-            caller: { session: session.id, ask, log: sink.onLog },
+            // Stateless clients share one session: each call counts as its own conversation, so
+            // an upstream question is never shown to another client's call.
+            caller: {
+              session: session.stateless ? `${session.id}/${crypto.randomUUID()}` : session.id,
+              ask,
+              log: sink.onLog,
+            },
           }),
       );
       return this.#bridgedRound(call, outcome);
