@@ -463,37 +463,35 @@ export class Broker {
           ...(context.retry?.inputResponses ? { inputResponses: context.retry.inputResponses } : {}),
         },
       };
-    if (resumed.bridged !== undefined) {
+    const parked = resumed.bridged;
+    if (parked !== undefined) {
       const again = `call ${target} again from the start`;
-      const outcome = await this.#bridge.resume(
-        resumed.bridged,
-        context.retry?.inputResponses,
-        context,
-        again,
+      return await this.#bridgedRound(
+        call,
+        () => this.#bridge.resume(parked, context.retry?.inputResponses, context, again),
       );
-      return this.#bridgedRound(call, outcome);
     }
     const params = resumed.params;
     const connection = await this.#pool.get(accountId, session.era);
     if (connection.era === "legacy" && !context.ask && ROUND_TRIP_METHODS.has(method)) {
       // A 2025 upstream asks mid-call, which this client cannot be: its questions become rounds.
-      const outcome = await this.#bridge.start(
-        context,
-        (ask, signal, sink) =>
-          connection.request(method, params, {
-            signal,
-            timeout: RELAY_TIMEOUT_MS,
-            onProgress: sink.onProgress,
-            // Stateless clients share one session: each call counts as its own conversation, so
-            // an upstream question is never shown to another client's call.
-            caller: {
-              session: session.stateless ? `${session.id}/${crypto.randomUUID()}` : session.id,
-              ask,
-              log: sink.onLog,
-            },
-          }),
-      );
-      return this.#bridgedRound(call, outcome);
+      return await this.#bridgedRound(call, () =>
+        this.#bridge.start(
+          context,
+          (ask, signal, sink) =>
+            connection.request(method, params, {
+              signal,
+              timeout: RELAY_TIMEOUT_MS,
+              onProgress: sink.onProgress,
+              // Stateless clients share one session: each call counts as its own conversation, so
+              // an upstream question is never shown to another client's call.
+              caller: {
+                session: session.stateless ? `${session.id}/${crypto.randomUUID()}` : session.id,
+                ask,
+                log: sink.onLog,
+              },
+            }),
+        ));
     }
     this.#inFlight++;
     const result = await connection.request(method, params, {
@@ -520,7 +518,9 @@ export class Broker {
   }
 
   /** A bridged round's result, or its question as `input_required` with a state naming the parked call. */
-  #bridgedRound(call: RelayedCall, outcome: BridgeOutcome): UpstreamResult {
+  async #bridgedRound(call: RelayedCall, round: () => Promise<BridgeOutcome>): Promise<UpstreamResult> {
+    this.#inFlight++;
+    const outcome = await round().finally(() => this.#inFlight--);
     if (outcome.kind === "result") return withoutUpstreamServerInfo(outcome.result);
     const { accountId: account, session, method, target } = call;
     const requestState = this.#rounds.wrap({
