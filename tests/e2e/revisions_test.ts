@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { callText, startHttpBroker, writeConfig } from "./harness.ts";
 import { connectMatrixClient } from "./matrix/features.ts";
-import { accountOf } from "./matrix/upstreams.ts";
+import { accountOf, startHttpFixture } from "./matrix/upstreams.ts";
 
 const connect = (origin: string, revision: "2025-11-25" | "2026-07-28") =>
   connectMatrixClient(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`)), revision);
@@ -87,29 +87,35 @@ Deno.test("a 2026-only upstream is tried once at 2025, then serves 2025 clients 
   }
 });
 
-Deno.test("one invalid tool does not hide an account: the rest are listed, the bad one logged once", async () => {
-  const configPath = await writeConfig({
-    accounts: [{
-      ...accountOf({ kind: "dual", transport: "stdio", id: "odd" }),
-      env: { MATRIX_BAD_TOOL: "1" },
-    }],
-  });
-  const broker = await startHttpBroker(configPath);
-  try {
-    for (const revision of ["2025-11-25", "2026-07-28"] as const) {
-      const client = await connect(broker.origin, revision);
-      const names = (await client.client.listTools()).tools.map((tool) => tool.name);
-      assert.ok(
-        names.includes("sample") && names.includes("region"),
-        `${names.join(",")}\n${broker.stderr.join("\n")}`,
-      );
-      assert.equal((await callText(client.client, "era")).text, `era: ${revision}`);
-      await client.close();
+for (const transport of ["stdio", "http"] as const) {
+  Deno.test(`[${transport} upstream] one invalid tool does not hide an account: the rest are listed, the bad one logged once`, async () => {
+    const fixture = transport === "http"
+      ? await startHttpFixture("dual", { MATRIX_BAD_TOOL: "1" })
+      : undefined;
+    const configPath = await writeConfig({
+      accounts: [{
+        ...accountOf({ kind: "dual", transport, id: "odd", url: fixture?.url }),
+        ...(transport === "stdio" ? { env: { MATRIX_BAD_TOOL: "1" } } : {}),
+      }],
+    });
+    const broker = await startHttpBroker(configPath);
+    try {
+      for (const revision of ["2025-11-25", "2026-07-28"] as const) {
+        const client = await connect(broker.origin, revision);
+        const names = (await client.client.listTools()).tools.map((tool) => tool.name);
+        assert.ok(
+          names.includes("sample") && names.includes("region"),
+          `${names.join(",")}\n${broker.stderr.join("\n")}`,
+        );
+        assert.equal((await callText(client.client, "era")).text, `era: ${revision}`);
+        await client.close();
+      }
+      const logged = broker.stderr.filter((line) => /dropped 1 invalid item of its tools list/.test(line));
+      assert.equal(logged.length, 1, broker.stderr.join("\n"));
+      assert.match(logged[0], /\[odd\] .*#1: name: /);
+    } finally {
+      await broker.stop();
+      await fixture?.stop();
     }
-    const logged = broker.stderr.filter((line) => /dropped 1 invalid item of its tools list/.test(line));
-    assert.equal(logged.length, 1, broker.stderr.join("\n"));
-    assert.match(logged[0], /\[odd\] .*#1: name: /);
-  } finally {
-    await broker.stop();
-  }
-});
+  });
+}

@@ -39,7 +39,10 @@ const STDIO_ARGS = (kind: FixtureKind) => [
 ];
 
 /** Starts an HTTP fixture of one kind on a free port. */
-export async function startHttpFixture(kind: FixtureKind): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startHttpFixture(
+  kind: FixtureKind,
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
   const child = new Deno.Command("deno", {
     args: [
       "run",
@@ -52,6 +55,7 @@ export async function startHttpFixture(kind: FixtureKind): Promise<{ url: string
       kind,
       "0",
     ],
+    env,
     stdin: "null",
     stdout: "null",
     stderr: "piped",
