@@ -178,6 +178,11 @@ export class UpstreamConnection {
         timeout: CONNECT_TIMEOUT_MS,
         ...(plan.kind === "prior" ? { prior: plan.prior } : {}),
       });
+      // A remembered 2026 verdict is adopted without a round trip; one `server/discover` on the
+      // started upstream proves it still holds (an upstream changed under the same command).
+      if (plan.kind === "prior" && plan.prior.kind === "modern") {
+        await client.discover({ timeout: CONNECT_TIMEOUT_MS });
+      }
       screenListResponses(
         transport,
         (kind, rejected) => hooks.invalidItems?.(describeRejected(kind, rejected)),

@@ -5,22 +5,23 @@
 import assert from "node:assert/strict";
 import type { AccountConfig } from "../../lib/config/types.ts";
 import { UpstreamPool } from "../../lib/upstream/pool.ts";
+import { InMemoryRevisions, type RevisionMemory } from "../../lib/upstream/revision_memory.ts";
 import { REPO } from "../e2e/harness.ts";
 
-function account(id: string, script: string, args: string[] = []): AccountConfig {
+function account(id: string, script: string, env: Record<string, string> = {}): AccountConfig {
   return {
     id,
     service: "fixture",
     label: id,
     transport: "stdio",
     command: "deno",
-    args: ["run", "--quiet", `--config=${REPO}deno.json`, "--allow-env", `${REPO}${script}`, ...args],
-    env: {},
+    args: ["run", "--quiet", `--config=${REPO}deno.json`, "--allow-env", `${REPO}${script}`],
+    env,
     headers: {},
   };
 }
 
-function pool(accounts: AccountConfig[]) {
+function pool(accounts: AccountConfig[], memory: RevisionMemory = new InMemoryRevisions()) {
   const opens: string[] = [];
   const lines: string[] = [];
   const upstreams = new UpstreamPool(accounts, { env: () => undefined }, {
@@ -29,7 +30,7 @@ function pool(accounts: AccountConfig[]) {
     resourceUpdated: () => {},
     message: () => {},
     secretsResolved: (id) => opens.push(id), // once per start attempt
-  });
+  }, memory);
   return { upstreams, opens, lines };
 }
 
@@ -74,6 +75,37 @@ Deno.test("a start that fails is attempted once for all concurrent callers, and 
     assert.equal(upstreams.state("broken").state, "failed");
     await assert.rejects(upstreams.get("broken", "modern"));
     assert.deepEqual(opens, ["broken", "broken"]);
+  } finally {
+    await upstreams.closeAll();
+  }
+});
+
+Deno.test("a remembered verdict that no longer holds is forgotten and the upstream probed again", async () => {
+  const legacyOnly = account("moved", "tests/fixtures/account_upstream.ts", { FIXTURE_ERA: "legacy" });
+  const memory = new InMemoryRevisions();
+  // Remembered from an earlier version of this upstream that spoke only 2026-07-28.
+  memory.set(legacyOnly, {
+    legacy: false,
+    modern: {
+      supportedVersions: ["2026-07-28"],
+      capabilities: {},
+      serverInfo: { name: "old", version: "1" },
+    },
+  } as never);
+  const { upstreams, lines } = pool([legacyOnly], memory);
+  try {
+    const connection = await upstreams.get("moved", "legacy");
+    assert.equal(connection.era, "legacy");
+    assert.ok(
+      lines.some((line) =>
+        /\[moved\] its remembered protocol revisions no longer work; probing again/.test(line)
+      ),
+    );
+    assert.deepEqual(
+      memory.get(legacyOnly),
+      { legacy: true },
+      "what 2026 needs is learnt when a 2026 client comes",
+    );
   } finally {
     await upstreams.closeAll();
   }
