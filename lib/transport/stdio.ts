@@ -72,16 +72,19 @@ function followListenedResources(
   wire.onmessage = (message) => {
     const listen = listenedResources(message);
     const cancelled = cancelledRequest(message);
-    if (cancelled !== undefined && streams.has(cancelled)) {
-      void follower.release(streams.get(cancelled)!);
-      streams.delete(cancelled);
-    }
-    if (!listen && !queue) return deliver(message);
+    const ours = cancelled !== undefined && streams.has(cancelled);
+    if (!listen && !ours && !queue) return deliver(message);
+    // In order: a listen is subscribed before it is served, a cancel released after its listen.
     const previous = queue ?? Promise.resolve();
     const mine: Promise<void> = previous.then(async () => {
       if (listen) {
         streams.set(listen.id, listen.uris);
         await follower.acquire(listen.uris);
+      }
+      const uris = cancelled === undefined ? undefined : streams.get(cancelled);
+      if (cancelled !== undefined && uris) {
+        streams.delete(cancelled);
+        void follower.release(uris);
       }
       deliver(message);
     }).finally(() => {
