@@ -30,7 +30,7 @@ import {
 import { IMPOSSIBLE } from "./matrix/impossible.ts";
 
 Deno.test("compatibility matrix: every cell works as directly, or is impossible for a reason the client receives", async () => {
-  const fixtures = await Promise.all(KINDS.map(startHttpFixture));
+  const fixtures = await Promise.all(KINDS.map((kind) => startHttpFixture(kind)));
   const upstreams: Upstream[] = TRANSPORTS.flatMap((transport) =>
     KINDS.map((kind, i) => ({
       kind,
