@@ -94,8 +94,10 @@ export class InputBridge {
       new Promise((answer, fail) =>
         parked.push({ kind: "question", request: bridged(request), answer, fail })
       );
+    // Progress is tied to the token of the first request: without one, none is asked for (a
+    // progress token costs the relay a turn of the event loop per call).
     const follow: RoundSink = {
-      onProgress: (progress) => parked.sink.onProgress?.(progress),
+      ...(sink.onProgress ? { onProgress: (progress: Progress) => parked.sink.onProgress?.(progress) } : {}),
       onLog: (params) => parked.sink.onLog?.(params),
     };
     run(ask, parked.abort.signal, follow).then(
