@@ -38,15 +38,17 @@ interface Check {
   errorMessage?: string;
 }
 
-interface ScenarioResult {
+export interface ScenarioResult {
   scenario: string;
+  /** The ids of the checks that passed. */
+  passedIds: string[];
   passed: number;
   failed: number;
   warnings: number;
   failures: Check[];
 }
 
-interface RunResult {
+export interface RunResult {
   revision: string;
   exitCode: number;
   seconds: number;
@@ -58,7 +60,7 @@ interface RunResult {
 let runningSuite: Deno.ChildProcess | undefined;
 
 /** A running broker: its URL, a way to stop it, and its stderr so far. */
-interface Broker {
+export interface Broker {
   url: string;
   stderr: string[];
   stop(): Promise<void>;
@@ -140,28 +142,34 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-/** Writes the one-account config and starts the broker on a free loopback port. */
-async function startBroker(workDir: string): Promise<Broker> {
+/** The account the broker fronts by default: the conformance fixture over stdio. */
+const STDIO_FIXTURE_ACCOUNT = {
+  id: "conformance",
+  service: "conformance",
+  label: "MCP conformance fixture",
+  command: "deno",
+  args: [
+    "run",
+    "--quiet",
+    `--config=${REPO}deno.json`,
+    "--allow-env",
+    `${REPO}tests/fixtures/conformance_upstream.ts`,
+  ],
+  cwd: REPO,
+};
+
+/** Writes a one-account config (by default the stdio fixture) and starts the broker on a free loopback port. */
+export async function startBroker(
+  workDir: string,
+  account: Record<string, unknown> = STDIO_FIXTURE_ACCOUNT,
+): Promise<Broker> {
   const configPath = `${workDir}/config.json`;
   await Deno.writeTextFile(
     configPath,
     JSON.stringify(
       {
-        defaultAccount: "conformance",
-        accounts: [{
-          id: "conformance",
-          service: "conformance",
-          label: "MCP conformance fixture",
-          command: "deno",
-          args: [
-            "run",
-            "--quiet",
-            `--config=${REPO}deno.json`,
-            "--allow-env",
-            `${REPO}tests/fixtures/conformance_upstream.ts`,
-          ],
-          cwd: REPO,
-        }],
+        defaultAccount: account.id,
+        accounts: [account],
       },
       null,
       2,
@@ -252,7 +260,7 @@ async function waitForHealth(url: string, status: Promise<Deno.CommandStatus>): 
 }
 
 /** Runs the suite at one revision; results come from the per-scenario checks.json files. */
-async function runSuite(
+export async function runSuite(
   url: string,
   revision: string,
   workDir: string,
@@ -341,6 +349,7 @@ async function readResults(outDir: string): Promise<ScenarioResult[]> {
     const count = (status: Check["status"]) => checks.filter((check) => check.status === status).length;
     results.push({
       scenario: entry.name.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, ""),
+      passedIds: checks.filter((check) => check.status === "SUCCESS").map((check) => check.id),
       passed: count("SUCCESS"),
       failed: count("FAILURE"),
       warnings: count("WARNING"),
@@ -350,7 +359,8 @@ async function readResults(outDir: string): Promise<ScenarioResult[]> {
   return results.sort((a, b) => a.scenario.localeCompare(b.scenario));
 }
 
-function verdict(result: RunResult): string {
+/** One line per revision: scenarios clean, checks passed, failed and warnings. */
+export function verdict(result: RunResult): string {
   const sum = (key: "passed" | "failed" | "warnings") => result.scenarios.reduce((n, s) => n + s[key], 0);
   const clean = result.scenarios.filter((s) => s.failed === 0).length;
   return `${clean}/${result.scenarios.length} scenarios clean, ${sum("passed")} checks passed, ${
@@ -377,7 +387,7 @@ function printRun(result: RunResult): void {
 }
 
 /** A loopback port nothing listens on right now. */
-function freePort(): number {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close();

@@ -12,16 +12,17 @@ const LIB = fileURLToPath(new URL("../lib/", import.meta.url));
 /** Which other layers each folder may import (shared top-level modules are open to all). */
 const MAY_IMPORT: Record<string, string[]> = {
   cli: ["broker", "config", "secrets", "transport", "upstream", "demo", "oauth", "daemon", "clients", "ui"],
-  transport: ["broker", "config"],
+  transport: ["broker", "config", "protocol"],
   ui: ["broker", "config", "secrets", "oauth"],
   daemon: ["config", "transport", "broker", "secrets", "upstream"],
   broker: ["upstream", "config", "secrets"],
-  upstream: ["secrets", "oauth", "config"],
+  upstream: ["secrets", "oauth", "config", "protocol"],
   oauth: ["secrets", "config"],
   clients: ["config"],
   demo: ["config"],
   secrets: [],
   config: [],
+  protocol: [],
 };
 
 async function sources(dir: string): Promise<string[]> {

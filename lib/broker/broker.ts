@@ -2,7 +2,8 @@
  * The routing core, shared by every transport: sessions, selectors, route tables, routed
  * requests and change notifications. A transport hands it requests with the session they came
  * from; it answers with relayed upstream results. It never touches bytes, files or the wire;
- * multi-round-trip state lives in rounds.ts, resource subscriptions in subscriptions.ts, and
+ * multi-round-trip state lives in rounds.ts (and input_bridge.ts for 2025 upstreams asking 2026
+ * clients), resource subscriptions in resource_subscriptions.ts, and
  * what the control tools do in control_actions.ts (which reaches the core as a `ControlHost`).
  */
 import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
@@ -11,8 +12,10 @@ import { isToolFailure, JanusError, messageOf } from "../errors.ts";
 import {
   type CatalogItems,
   type CatalogKind,
+  type Era,
   type ReferenceSources,
   type ResolvedSecret,
+  type RevisionMemory,
   UpstreamPool,
   type UpstreamResult,
   type UpstreamStatus,
@@ -21,12 +24,12 @@ import { isRecord } from "../values.ts";
 import { type ControlHost, runControlAction } from "./control_actions.ts";
 import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
-import { ROUND_TRIP_METHODS, Rounds } from "./rounds.ts";
+import { Relay } from "./relay.ts";
 import { prefixedUri } from "./routes.ts";
 import { type CompletionRef, SelectorRoutes } from "./selector_routes.ts";
 import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } from "./selector.ts";
 import { type ListKind, Session } from "./session.ts";
-import { Subscriptions } from "./subscriptions.ts";
+import { ResourceSubscriptions } from "./resource_subscriptions.ts";
 import { toolError } from "./tool_results.ts";
 
 /** What the broker needs from the outside world. */
@@ -44,6 +47,8 @@ export interface BrokerOptions {
   log(line: string): void;
   /** Called with every secret value resolved for an upstream (for redaction). */
   secretsResolved?(accountId: string, secrets: readonly ResolvedSecret[]): void;
+  /** Where upstreams' protocol revisions are remembered across restarts (default: this process only). */
+  revisions?: RevisionMemory;
 }
 
 /** Which notification a catalog kind's change is announced with. */
@@ -54,21 +59,17 @@ const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
   prompts: "prompts",
 };
 
-/** Long tool calls are the client's to time out, not the broker's. */
-const RELAY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
-
 /** The routing core. One per process. */
 export class Broker implements ControlHost {
   readonly #config: JanusConfig;
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
   readonly #sessions = new Set<Session>();
-  /** Relayed requests not yet answered. */
-  #inFlight = 0;
   readonly #routes: SelectorRoutes;
-  readonly #subscriptions: Subscriptions;
-  /** Multi-round-trip calls waiting for their client's answers. */
-  readonly #rounds = new Rounds();
+  /** Takes each routed request to its upstream and back. */
+  readonly #relay: Relay;
+  /** Resource subscriptions: account + upstream URI → each subscribed session and its URI for it. */
+  readonly #subscriptions = new ResourceSubscriptions<Session>();
   #global?: Selector;
 
   constructor(options: BrokerOptions) {
@@ -87,7 +88,7 @@ export class Broker implements ControlHost {
       log: (accountId, line) => options.log(`[${accountId}] ${line}`),
       listChanged: (accountId, kinds) => this.#upstreamListChanged(accountId, kinds),
       resourceUpdated: (accountId, uri) => {
-        for (const [session, exposed] of this.#subscriptions.followers(accountId, uri)) {
+        for (const [session, exposed] of this.#subscriptions.subscribersOf(accountId, uri)) {
           session.notifier.resourceUpdated?.(exposed);
         }
       },
@@ -97,12 +98,9 @@ export class Broker implements ControlHost {
         for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
       },
       secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
-    });
+    }, options.revisions);
     this.#routes = new SelectorRoutes(this.#pool, options.log);
-    this.#subscriptions = new Subscriptions({
-      subscribe: async (accountId, uri) => await (await this.#pool.get(accountId)).subscribe(uri),
-      unsubscribe: async (accountId, uri) => await this.#pool.connected(accountId)?.unsubscribe(uri),
-    });
+    this.#relay = new Relay(this.#pool);
   }
 
   /** The configuration the broker runs with. */
@@ -111,8 +109,8 @@ export class Broker implements ControlHost {
   }
 
   /** Registers a downstream session; its transport sets `notifier` once it can reach the client. */
-  openSession(id: string, options: { stateless?: boolean } = {}): Session {
-    const session = new Session(id, options.stateless);
+  openSession(id: string, options: { stateless?: boolean; era?: Era } = {}): Session {
+    const session = new Session(id, options.stateless, options.era);
     this.#sessions.add(session);
     return session;
   }
@@ -120,25 +118,29 @@ export class Broker implements ControlHost {
   /** Resolves once no relayed request is in flight, or after `timeoutMs` (for graceful shutdown). */
   async drain(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.#inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (this.#relay.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   }
 
   /** Forgets a session (its client went away), and the resource subscriptions only it held. */
   closeSession(session: Session): void {
     this.#sessions.delete(session);
-    this.#subscriptions.forget(session);
+    this.#subscriptions.removeEverywhere(session);
   }
 
   /** `resources/subscribe`: the upstream that owns the URI is subscribed once, for every session that asks. */
   async subscribe(session: Session, uri: string): Promise<void> {
-    const route = await this.#routes.resource(this.resolve(session), uri);
-    await this.#subscriptions.add(session, route.accountId, route.upstream, uri);
+    const route = await this.#routes.resource(this.resolve(session), uri, session.era);
+    await this.#subscriptions.add(route.accountId, route.upstream, session, uri, async () => {
+      const connection = await this.#pool.get(route.accountId, session.era);
+      await connection.subscribe(route.upstream);
+      return () => connection.unsubscribe(route.upstream);
+    });
   }
 
   /** `resources/unsubscribe`: the upstream is unsubscribed when no session follows the URI any more. */
   async unsubscribe(session: Session, uri: string): Promise<void> {
-    const route = await this.#routes.resource(this.resolve(session), uri);
-    await this.#subscriptions.remove(session, route.accountId, route.upstream);
+    const route = await this.#routes.resource(this.resolve(session), uri, session.era);
+    await this.#subscriptions.remove(route.accountId, route.upstream, session);
   }
 
   /** Closes every upstream (ends every child process). */
@@ -156,7 +158,7 @@ export class Broker implements ControlHost {
 
   /** `tools/list`: the control tools, then the selector's tools. */
   async listTools(session: Session): Promise<Tool[]> {
-    const table = await this.#routes.table(this.resolve(session), "tools");
+    const table = await this.#routes.table(this.resolve(session), "tools", session.era);
     this.#remember(session, "tools", table.items);
     return [...CONTROL_TOOLS, ...table.items];
   }
@@ -164,12 +166,14 @@ export class Broker implements ControlHost {
   /** The definition of a tool as the session sees it (control tools included), if it has one. */
   async findTool(session: Session, name: string): Promise<Tool | undefined> {
     return CONTROL_TOOLS.find((tool) => tool.name === name) ??
-      (await this.#routes.table(this.resolve(session), "tools")).items.find((tool) => tool.name === name);
+      (await this.#routes.table(this.resolve(session), "tools", session.era)).items.find((tool) =>
+        tool.name === name
+      );
   }
 
   /** `resources/list`, `resources/templates/list` or `prompts/list` for the session's selector. */
   async list<K extends Exclude<CatalogKind, "tools">>(session: Session, kind: K): Promise<CatalogItems[K][]> {
-    const table = await this.#routes.table(this.resolve(session), kind);
+    const table = await this.#routes.table(this.resolve(session), kind, session.era);
     this.#remember(session, kind, table.items);
     return table.items;
   }
@@ -191,7 +195,7 @@ export class Broker implements ControlHost {
         ? await runControlAction(this, session, parsed.action, context)
         : toolError(parsed.problem);
     }
-    const route = await this.#routes.tool(this.resolve(session), params.name);
+    const route = await this.#routes.tool(this.resolve(session), params.name, session.era);
     return await this.#relayToolCall({
       session,
       accountId: route.accountId,
@@ -207,8 +211,8 @@ export class Broker implements ControlHost {
     params: { uri: string } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<UpstreamResult> {
-    const route = await this.#routes.resource(this.resolve(session), params.uri);
-    const result = await this.#relay({
+    const route = await this.#routes.resource(this.resolve(session), params.uri, session.era);
+    const result = await this.#relay.relay({
       session,
       accountId: route.accountId,
       method: "resources/read",
@@ -225,8 +229,8 @@ export class Broker implements ControlHost {
     params: { name: string } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<UpstreamResult> {
-    const route = await this.#routes.prompt(this.resolve(session), params.name);
-    return await this.#relay({
+    const route = await this.#routes.prompt(this.resolve(session), params.name, session.era);
+    return await this.#relay.relay({
       session,
       accountId: route.accountId,
       method: "prompts/get",
@@ -241,8 +245,12 @@ export class Broker implements ControlHost {
     params: { ref: CompletionRef } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<UpstreamResult> {
-    const { route, target, upstreamRef } = await this.#routes.completion(this.resolve(session), params.ref);
-    return await this.#relay({
+    const { route, target, upstreamRef } = await this.#routes.completion(
+      this.resolve(session),
+      params.ref,
+      session.era,
+    );
+    return await this.#relay.relay({
       session,
       accountId: route.accountId,
       method: "completion/complete",
@@ -264,13 +272,13 @@ export class Broker implements ControlHost {
   }
 
   /** An account's own tools, under their upstream names (starts the upstream if needed). */
-  async accountTools(accountId: string): Promise<Tool[]> {
-    return await (await this.#pool.get(accountId)).list("tools");
+  async accountTools(accountId: string, need?: Era): Promise<Tool[]> {
+    return await (await this.#pool.get(accountId, need)).list("tools");
   }
 
   /** How many tools a session sees besides the control tools. */
   async toolCount(session: Session): Promise<number> {
-    return (await this.#routes.table(this.resolve(session), "tools")).items.length;
+    return (await this.#routes.table(this.resolve(session), "tools", session.era)).items.length;
   }
 
   /**
@@ -287,7 +295,7 @@ export class Broker implements ControlHost {
     if (!accounts) throw new JanusError("selector", `${describeSelector(target)} is not in the config`);
     // A switch to an account that cannot start is refused, so the session never ends up pointed
     // at something that will fail every call.
-    const started = await Promise.allSettled(accounts.map((a) => this.accountTools(a.id)));
+    const started = await Promise.allSettled(accounts.map((a) => this.accountTools(a.id, session.era)));
     const failures = started.flatMap((outcome) =>
       outcome.status === "rejected" ? [messageOf(outcome.reason)] : []
     );
@@ -335,31 +343,13 @@ export class Broker implements ControlHost {
 
   async #relayToolCall(call: RelayedCall, context: RequestContext): Promise<CallToolResult | UpstreamResult> {
     try {
-      return await this.#relay(call, context);
+      return await this.#relay.relay(call, context);
     } catch (error) {
       // A dead or unstartable upstream is a tool failure the model can read and act on; a bad
       // request (a refused retry, say) stays a protocol error.
       if (error instanceof JanusError && isToolFailure(error.code)) return toolError(error.message);
       throw error;
     }
-  }
-
-  async #relay(call: RelayedCall, context: RequestContext): Promise<UpstreamResult> {
-    const params = this.#rounds.paramsFor(call, context.retry);
-    const connection = await this.#pool.get(call.accountId);
-    this.#inFlight++;
-    const result = await connection.request(call.method, params, {
-      signal: context.signal,
-      timeout: RELAY_TIMEOUT_MS,
-      onProgress: context.onProgress,
-      allowInputRequired: ROUND_TRIP_METHODS.has(call.method),
-      caller: { session: call.session.id, ask: context.ask, log: context.onLog },
-      upstreamMeta: context.upstreamMeta,
-    }).finally(() => this.#inFlight--);
-    const relayed = withoutUpstreamServerInfo(result);
-    // The upstream needs input: the client gets its questions and a signed state naming the
-    // account, so the retry comes back here (and only here) with the answers.
-    return relayed.resultType === "input_required" ? this.#rounds.open(call, relayed) : relayed;
   }
 
   #remember(session: Session, kind: CatalogKind, items: readonly unknown[]): void {
@@ -374,7 +364,7 @@ export class Broker implements ControlHost {
       for (const kind of kinds) {
         const before = session.lastListed.get(kind);
         if (before === undefined) continue; // never listed: nothing stale to replace
-        const now = JSON.stringify((await this.#routes.table(resolved, kind)).items);
+        const now = JSON.stringify((await this.#routes.table(resolved, kind, session.era)).items);
         if (now !== before) changed.add(LIST_KIND_OF[kind]);
       }
       for (const kind of changed) session.notifier.listChanged(kind);
@@ -392,16 +382,6 @@ export class Broker implements ControlHost {
   #sessionsUsing(accountId: string): Session[] {
     return [...this.#sessions].filter((s) => this.resolve(s).accounts.some((a) => a.id === accountId));
   }
-}
-
-const SERVER_INFO_META_KEY = "io.modelcontextprotocol/serverInfo";
-
-/** Drops the upstream's own server identity; the broker's is stamped on the way out. */
-function withoutUpstreamServerInfo(result: UpstreamResult): UpstreamResult {
-  if (!isRecord(result._meta) || !(SERVER_INFO_META_KEY in result._meta)) return result;
-  const { [SERVER_INFO_META_KEY]: _dropped, ...meta } = result._meta;
-  const { _meta: _old, ...rest } = result;
-  return Object.keys(meta).length ? { ...rest, _meta: meta } : rest;
 }
 
 /** A read result's contents under the account's janus:// prefix. */

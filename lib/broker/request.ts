@@ -17,6 +17,8 @@ export interface RequestContext {
   onLog?: (params: LoggingMessageNotification["params"]) => void;
   /** `_meta` keys for a 2026 upstream: the client's capabilities and log level. */
   upstreamMeta?: Record<string, unknown>;
+  /** Closes this request's SSE stream mid-call (the client resumes it; SEP-1699 polling). */
+  closeStream?: () => void;
 }
 
 /** One request on its way to an upstream. */

@@ -23,6 +23,8 @@ export interface RoundState {
   target: string;
   /** The upstream's own requestState, passed back to it untouched. */
   upstream?: string;
+  /** A parked call of a 2025 upstream waiting for this answer (see input_bridge.ts). */
+  bridged?: string;
 }
 
 const PREFIX = "janus1";
@@ -78,14 +80,22 @@ function decodeRound(payload: string): { round: RoundState; expires: number } | 
     return undefined;
   }
   if (!isRecord(value)) return undefined;
-  const { account, session, method, target, upstream, expires } = value;
+  const { account, session, method, target, upstream, bridged, expires } = value;
   if (
     typeof account !== "string" || typeof session !== "string" || typeof method !== "string" ||
     typeof target !== "string" || typeof expires !== "number" ||
-    (upstream !== undefined && typeof upstream !== "string")
+    (upstream !== undefined && typeof upstream !== "string") ||
+    (bridged !== undefined && typeof bridged !== "string")
   ) return undefined;
   return {
-    round: { account, session, method, target, ...(upstream === undefined ? {} : { upstream }) },
+    round: {
+      account,
+      session,
+      method,
+      target,
+      ...(upstream === undefined ? {} : { upstream }),
+      ...(bridged === undefined ? {} : { bridged }),
+    },
     expires,
   };
 }

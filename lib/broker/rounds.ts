@@ -23,14 +23,22 @@ export class Rounds {
     this.#signer = signer;
   }
 
-  /** The params to send upstream for a call, with a retry's answers (and checked state) put back. */
-  paramsFor(
+  /**
+   * What a call resumes: the params to send upstream, with a retry's answers (and checked state)
+   * put back, or the id of a bridged call parked in the input bridge.
+   */
+  resume(
     call: RelayedCall,
     retry: { requestState?: string; inputResponses?: Record<string, unknown> } | undefined,
-  ): Record<string, unknown> {
+  ): { params: Record<string, unknown>; bridged?: string } {
     if (retry?.requestState === undefined) {
       // Answers without a state of ours go on as they are.
-      return { ...call.params, ...(retry?.inputResponses ? { inputResponses: retry.inputResponses } : {}) };
+      return {
+        params: {
+          ...call.params,
+          ...(retry?.inputResponses ? { inputResponses: retry.inputResponses } : {}),
+        },
+      };
     }
     const again = `call ${call.target} again from the start`;
     const unwrapped = this.#signer.unwrap(retry.requestState);
@@ -48,10 +56,13 @@ export class Rounds {
         `the active account changed since this call asked for input (it was "${round.account}", now "${call.accountId}"); ${again}`,
       );
     }
+    if (round.bridged !== undefined) return { params: call.params, bridged: round.bridged };
     return {
-      ...call.params,
-      inputResponses: retry.inputResponses ?? {},
-      ...(round.upstream === undefined ? {} : { requestState: round.upstream }),
+      params: {
+        ...call.params,
+        inputResponses: retry.inputResponses ?? {},
+        ...(round.upstream === undefined ? {} : { requestState: round.upstream }),
+      },
     };
   }
 
@@ -66,5 +77,17 @@ export class Rounds {
       upstream,
     });
     return { ...result, requestState };
+  }
+
+  /** A bridged call's question as `input_required`, with a state naming the parked call. */
+  openBridged(call: RelayedCall, parkedId: string, key: string, question: unknown): UpstreamResult {
+    const requestState = this.#signer.wrap({
+      account: call.accountId,
+      session: call.session.id,
+      method: call.method,
+      target: call.target,
+      bridged: parkedId,
+    });
+    return { resultType: "input_required", inputRequests: { [key]: question }, requestState };
   }
 }

@@ -5,7 +5,7 @@
  */
 import { type Tool, UriTemplate } from "@modelcontextprotocol/server";
 import { JanusError, messageOf } from "../errors.ts";
-import type { CatalogItems, CatalogKind, UpstreamPool } from "../upstream/mod.ts";
+import type { CatalogItems, CatalogKind, Era, UpstreamPool } from "../upstream/mod.ts";
 import { CONTROL_TOOL_NAMES } from "./control_tools.ts";
 import {
   type AccountItems,
@@ -25,7 +25,10 @@ export interface CompletionRef {
   uri?: string;
 }
 
-/** Route tables built from the upstreams' cached lists. */
+/**
+ * Route tables built from the upstreams' cached lists. `need` is the revision of the client
+ * asking: a dual-revision upstream is reached over that one (see lib/upstream/revisions.ts).
+ */
 export class SelectorRoutes {
   constructor(
     private readonly pool: Pick<UpstreamPool, "get">,
@@ -36,11 +39,12 @@ export class SelectorRoutes {
   async table<K extends CatalogKind>(
     resolved: ResolvedSelector,
     kind: K,
+    need?: Era,
   ): Promise<RouteTable<CatalogItems[K]>> {
     const catalogs = await Promise.all(
       resolved.accounts.map(async (account): Promise<AccountItems<CatalogItems[K]>> => {
         try {
-          return { accountId: account.id, items: await (await this.pool.get(account.id)).list(kind) };
+          return { accountId: account.id, items: await (await this.pool.get(account.id, need)).list(kind) };
         } catch (error) {
           this.log(`[${account.id}] ${kind} unavailable: ${messageOf(error)}`);
           return { accountId: account.id, items: [] };
@@ -63,8 +67,8 @@ export class SelectorRoutes {
   }
 
   /** Where a tool the session sees is called. */
-  async tool(resolved: ResolvedSelector, name: string): Promise<Route> {
-    const route = (await this.table(resolved, "tools")).routes.get(name);
+  async tool(resolved: ResolvedSelector, name: string, need?: Era): Promise<Route> {
+    const route = (await this.table(resolved, "tools", need)).routes.get(name);
     if (route) return route;
     throw new JanusError(
       "selector",
@@ -75,19 +79,19 @@ export class SelectorRoutes {
   }
 
   /** Where a prompt the session sees is got. */
-  async prompt(resolved: ResolvedSelector, name: string): Promise<Route> {
-    const route = (await this.table(resolved, "prompts")).routes.get(name);
+  async prompt(resolved: ResolvedSelector, name: string, need?: Era): Promise<Route> {
+    const route = (await this.table(resolved, "prompts", need)).routes.get(name);
     if (route) return route;
     throw new JanusError("selector", `unknown prompt "${name}" for ${describeSelector(resolved.selector)}`);
   }
 
   /** The account that owns a resource URI: listed, prefixed, matched by a template, or the only account. */
-  async resource(resolved: ResolvedSelector, uri: string): Promise<Route> {
-    const exact = (await this.table(resolved, "resources")).routes.get(uri);
+  async resource(resolved: ResolvedSelector, uri: string, need?: Era): Promise<Route> {
+    const exact = (await this.table(resolved, "resources", need)).routes.get(uri);
     if (exact) return exact;
     const prefixed = parsePrefixedUri(uri);
     if (prefixed && resolved.accounts.some((a) => a.id === prefixed.accountId)) return prefixed;
-    for (const [template, route] of (await this.table(resolved, "resourceTemplates")).routes) {
+    for (const [template, route] of (await this.table(resolved, "resourceTemplates", need)).routes) {
       if (template === route.upstream && new UriTemplate(template).match(uri)) {
         return { accountId: route.accountId, upstream: uri };
       }
@@ -103,13 +107,14 @@ export class SelectorRoutes {
   async completion(
     resolved: ResolvedSelector,
     ref: CompletionRef,
+    need?: Era,
   ): Promise<{ route: Route; target: string; upstreamRef: CompletionRef }> {
     if (ref.type === "ref/prompt" && ref.name) {
-      const route = (await this.table(resolved, "prompts")).routes.get(ref.name);
+      const route = (await this.table(resolved, "prompts", need)).routes.get(ref.name);
       if (route) return { route, target: ref.name, upstreamRef: { ...ref, name: route.upstream } };
     } else if (ref.type === "ref/resource" && ref.uri) {
-      const route = (await this.table(resolved, "resourceTemplates")).routes.get(ref.uri) ??
-        (await this.table(resolved, "resources")).routes.get(ref.uri);
+      const route = (await this.table(resolved, "resourceTemplates", need)).routes.get(ref.uri) ??
+        (await this.table(resolved, "resources", need)).routes.get(ref.uri);
       if (route) return { route, target: ref.uri, upstreamRef: { ...ref, uri: route.upstream } };
     }
     throw new JanusError(

@@ -1,7 +1,7 @@
 /** One downstream conversation: its own selector (binding mode `session`) and how to reach it. */
 import type { LoggingLevel, LoggingMessageNotification } from "@modelcontextprotocol/server";
 import type { Selector } from "../config/mod.ts";
-import type { CatalogKind } from "../upstream/mod.ts";
+import type { CatalogKind, Era } from "../upstream/mod.ts";
 
 /** The lists a client can be told changed. */
 export type ListKind = "tools" | "resources" | "prompts";
@@ -30,5 +30,10 @@ export class Session {
    * @param stateless the session stands for many clients that keep no session (2026-07-28 over
    *   HTTP): it can follow the global choice but cannot hold one of its own.
    */
-  constructor(readonly id: string, readonly stateless = false) {}
+  constructor(readonly id: string, readonly stateless = false, era?: Era) {
+    this.era = era ?? (stateless ? "modern" : undefined);
+  }
+
+  /** The protocol era its client speaks, once known: upstreams that speak both are spoken to in it. */
+  era?: Era;
 }

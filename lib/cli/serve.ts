@@ -21,6 +21,7 @@ import {
   listenHttp,
   serveBrokerOverStdio,
 } from "../transport/mod.ts";
+import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/mod.ts";
 import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";
@@ -33,6 +34,8 @@ interface Setup {
   configDir: string;
   initialGlobal?: Selector;
   persistGlobal(selector: Selector): Promise<void>;
+  /** Upstreams' protocol revisions, remembered beside the state file (in memory for the demo). */
+  revisions?: RevisionMemory;
   banner: string;
 }
 
@@ -80,6 +83,7 @@ Options:
       configPath: setup.configPath,
       initialGlobal: setup.initialGlobal,
       persistGlobal: setup.persistGlobal,
+      revisions: setup.revisions,
       sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
       log,
       secretsResolved: (accountId, secrets) => {
@@ -161,6 +165,12 @@ async function fileSetup(ctx: CliContext): Promise<Setup> {
   const loaded = await loadConfig(configPath);
   const state = new StateStore(configPath, { warn: (message) => ctx.err(`janusmcp: ${message}\n`) });
   const initialGlobal = loaded.exists ? (await state.load()).globalSelector : undefined;
+  const revisions = loaded.exists
+    ? await FileRevisionMemory.load(
+      revisionsFilePath(configPath),
+      (line) => ctx.err(`janusmcp: warning: ${line}\n`),
+    )
+    : undefined;
   const { accounts, bindingMode } = loaded.config;
   const banner = loaded.exists
     ? `${PRODUCT.title} ${PRODUCT.version}: config ${configPath} (${accounts.length} account${
@@ -173,6 +183,7 @@ async function fileSetup(ctx: CliContext): Promise<Setup> {
     configDir: dirname(configPath),
     initialGlobal,
     persistGlobal: (selector) => state.save({ globalSelector: selector }),
+    revisions,
     banner,
   };
 }

@@ -21,6 +21,7 @@ import { BoundedEventStore } from "./event_store.ts";
 import { LegacySessions } from "./http_sessions.ts";
 import { paramHeaderMismatch } from "./param_headers.ts";
 import { isRecord } from "../values.ts";
+import { listenedResources, ListenResources, onResponseEnd } from "./listen_resources.ts";
 
 /** How the HTTP endpoint behaves. */
 export interface HttpOptions {
@@ -65,7 +66,13 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       else if (kind === "resources") modern.notify.resourcesChanged();
       else modern.notify.promptsChanged();
     },
+    resourceUpdated: (uri) => modern.notify.resourceUpdated(uri),
   };
+  // 2026 clients follow resources by naming them on their listen streams.
+  const listens = new ListenResources({
+    subscribe: (uri) => broker.subscribe(stateless, uri),
+    unsubscribe: (uri) => broker.unsubscribe(stateless, uri),
+  }, options.log);
 
   // 2025-11-25: one broker session per Mcp-Session-Id.
   const sessions = new LegacySessions(options.sessionIdleMs, options.log);
@@ -118,7 +125,14 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       return await startLegacySession(request, parsedBody);
     }
     if (request.method === "POST" && !(await isLegacyRequest(request, parsedBody))) {
-      return await headerMismatch(request, parsedBody) ?? await modern.fetch(request, { parsedBody });
+      const refused = await headerMismatch(request, parsedBody);
+      if (refused) return refused;
+      const listen = listenedResources(parsedBody);
+      if (!listen) return await modern.fetch(request, { parsedBody });
+      await listens.acquire(listen.uris);
+      return onResponseEnd(await modern.fetch(request, { parsedBody }), request.signal, () => {
+        void listens.release(listen.uris);
+      });
     }
     return jsonRpcError(
       400,
@@ -149,7 +163,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
   }
 
   async function startLegacySession(request: Request, parsedBody: unknown): Promise<Response> {
-    const session = broker.openSession(`http-${crypto.randomUUID()}`);
+    const session = broker.openSession(`http-${crypto.randomUUID()}`, { era: "legacy" });
     const server = createSessionServer(broker, session, { outbound });
     session.notifier = serverNotifier(server, outbound);
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({

@@ -1,9 +1,10 @@
 /**
  * SEP-2243 (2026-07-28 over HTTP): a tool may declare that an argument is mirrored into a request
  * header (`"x-mcp-header": "Region"` → `Mcp-Param-Region`), so proxies can route on it. The server
- * must refuse a call whose header is missing or disagrees with the body (pure).
+ * must refuse a call whose header is missing or disagrees with the body (pure). Which arguments are
+ * mirrored, and how values are spelt, is shared with the upstream side (lib/protocol/param_headers.ts).
  */
-import { isRecord } from "../values.ts";
+import { paramHeaderDeclarations, paramHeaderText, valueAt } from "../protocol/mod.ts";
 
 /** A header value: literal, or `=?base64?…?=` carrying UTF-8; undefined when the encoding is broken. */
 export function decodeParamHeader(value: string): string | undefined {
@@ -27,13 +28,14 @@ export function paramHeaderMismatch(
   args: Record<string, unknown> | undefined,
   headers: Headers,
 ): string | undefined {
-  for (const [property, schema] of Object.entries(inputSchema.properties ?? {})) {
-    const header = isRecord(schema) ? schema["x-mcp-header"] : undefined;
-    const value = args?.[property];
-    if (typeof header !== "string" || value === undefined || value === null) continue;
+  for (const { path, header } of paramHeaderDeclarations(inputSchema)) {
+    const value = valueAt(args, path);
+    if (value === undefined || value === null) continue;
     const sent = headers.get(`Mcp-Param-${header}`);
-    if (sent !== null && decodeParamHeader(sent) === String(value)) continue;
-    return `Mcp-Param-${header} ${sent === null ? "is missing" : "does not match"} argument ${property}`;
+    if (sent !== null && decodeParamHeader(sent) === (paramHeaderText(value) ?? String(value))) continue;
+    return `Mcp-Param-${header} ${sent === null ? "is missing" : "does not match"} argument ${
+      path.join(".")
+    }`;
   }
   return undefined;
 }

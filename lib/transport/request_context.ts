@@ -56,6 +56,7 @@ export function requestContext(
   return {
     signal: ctx.mcpReq.signal,
     settled: () => Promise.allSettled(sent),
+    ...(ctx.http?.closeSSE ? { closeStream: ctx.http.closeSSE } : {}),
     upstreamMeta: {
       ...(capabilities ? { [CLIENT_CAPABILITIES_META_KEY]: capabilities } : {}),
       ...(logLevel ? { [LOG_LEVEL_META_KEY]: logLevel } : {}),

@@ -3,8 +3,9 @@
  * revision (the first message decides). stdout carries MCP frames only.
  */
 import process from "node:process";
-import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import type { Broker } from "../broker/mod.ts";
+import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import type { Broker, Session } from "../broker/mod.ts";
+import { cancelledRequest, listenedResources, ListenResources } from "./listen_resources.ts";
 import { createSessionServer, serverNotifier } from "./session_server.ts";
 
 /** Options for serving over stdio. */
@@ -15,6 +16,7 @@ export interface StdioOptions {
 
 /** Serves the broker over stdio; resolves when the client closes stdin. */
 export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Promise<void> {
+  const wire = new StdioServerTransport();
   return new Promise((resolve) => {
     let ended = false;
     const end = () => {
@@ -22,8 +24,10 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       ended = true;
       resolve();
     };
-    const handle = serveStdio(() => {
-      const session = broker.openSession("stdio");
+    let current: Session | undefined;
+    const handle = serveStdio(({ era }) => {
+      const session = broker.openSession("stdio", { era });
+      current = session;
       const server = createSessionServer(broker, session, { outbound: options.outbound });
       session.notifier = serverNotifier(server, options.outbound);
       server.onclose = () => {
@@ -31,9 +35,60 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
         end();
       };
       return server;
-    }, { onerror: (error) => options.log(`stdio: ${error.message}`) });
+    }, { transport: wire, onerror: (error) => options.log(`stdio: ${error.message}`) });
+    followListenedResources(wire, () => current, broker, options.log);
     // A client may close stdin before sending anything, when no server instance exists yet.
     process.stdin.once("end", () => void handle.close().finally(end));
     process.stdin.once("close", () => void handle.close().finally(end));
   });
+}
+
+/**
+ * A 2026 client names the resources it follows on its `subscriptions/listen` streams, which the
+ * SDK serves before the server sees them: read them off the wire and subscribe the session before
+ * the stream is acknowledged; unsubscribe when the stream is cancelled. Messages keep their order.
+ */
+function followListenedResources(
+  wire: StdioServerTransport,
+  session: () => Session | undefined,
+  broker: Broker,
+  log: (line: string) => void,
+): void {
+  const deliver = wire.onmessage;
+  if (!deliver) return;
+  const follower = new ListenResources({
+    subscribe: (uri) => {
+      const current = session();
+      return current ? broker.subscribe(current, uri) : Promise.resolve();
+    },
+    unsubscribe: (uri) => {
+      const current = session();
+      return current ? broker.unsubscribe(current, uri) : Promise.resolve();
+    },
+  }, log);
+  const streams = new Map<string | number, string[]>();
+  let queue: Promise<void> | undefined;
+  wire.onmessage = (message) => {
+    const listen = listenedResources(message);
+    const cancelled = cancelledRequest(message);
+    const ours = cancelled !== undefined && streams.has(cancelled);
+    if (!listen && !ours && !queue) return deliver(message);
+    // In order: a listen is subscribed before it is served, a cancel released after its listen.
+    const previous = queue ?? Promise.resolve();
+    const mine: Promise<void> = previous.then(async () => {
+      if (listen) {
+        streams.set(listen.id, listen.uris);
+        await follower.acquire(listen.uris);
+      }
+      const uris = cancelled === undefined ? undefined : streams.get(cancelled);
+      if (cancelled !== undefined && uris) {
+        streams.delete(cancelled);
+        void follower.release(uris);
+      }
+      deliver(message);
+    }).finally(() => {
+      if (queue === mine) queue = undefined;
+    });
+    queue = mine;
+  };
 }

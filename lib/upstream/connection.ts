@@ -1,20 +1,15 @@
 /** One live MCP client connection to one account's upstream, with its lists cached. */
 import {
   Client,
+  type DiscoverResult,
   type LoggingMessageNotification,
-  type McpSubscription,
-  type PriorDiscovery,
   ProtocolError,
   ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
-  SSEClientTransport,
-  StreamableHTTPClientTransport,
-  type Transport,
 } from "@modelcontextprotocol/client";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { z } from "zod";
-import { JanusError, messageOf } from "../errors.ts";
+import { JanusError, JSON_RPC } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import {
   CATALOG_METHODS,
@@ -22,9 +17,15 @@ import {
   type CatalogKind,
   LIST_CHANGED_NOTIFICATIONS,
 } from "./catalog.ts";
-import type { LaunchSpec, ResolvedLaunch } from "./launch.ts";
+import { connectFailure, createTransport } from "./dial.ts";
+import type { ResolvedLaunch } from "./launch.ts";
+import { describeRejected, screenListResponses } from "./list_items.ts";
+import { type ConnectPlan, type Era, ERA_REVISION } from "./revisions.ts";
+import { paramHeadersFor } from "../protocol/mod.ts";
 import { StderrLines } from "./stderr_lines.ts";
 import { isRecord } from "../values.ts";
+import { ListenStream } from "./listen_stream.ts";
+import { StreamResumes } from "./stream_resumes.ts";
 
 /** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
 const ANY_RESULT = z.looseObject({});
@@ -32,6 +33,7 @@ const ANY_RESULT = z.looseObject({});
 const MAX_LIST_PAGES = 100;
 /** How long an upstream may take to start and answer the handshake. */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** SEP-2243's HeaderMismatch: the upstream refused a call whose `Mcp-Param-*` headers were wrong. */
 
 /** A relayed JSON-RPC result. */
 export type UpstreamResult = Record<string, unknown>;
@@ -59,6 +61,8 @@ export interface RelayOptions {
   caller?: Caller;
   /** `_meta` keys sent to a 2026 upstream only (the real client's capabilities and log level). */
   upstreamMeta?: Record<string, unknown>;
+  /** The upstream closed this call's stream and it is being resumed (SEP-1699 polling). */
+  onStreamResumed?: () => void;
 }
 
 /** Who made a call in flight. */
@@ -85,6 +89,8 @@ export interface UpstreamHooks {
   resourceUpdated(uri: string): void;
   /** The upstream sent a log message (`notifications/message`). */
   message(params: LoggingMessageNotification["params"]): void;
+  /** Items of a list were dropped as invalid (one line naming their positions and reasons). */
+  invalidItems?(line: string): void;
 }
 
 /** A connected upstream. Create with `UpstreamConnection.open`. */
@@ -96,14 +102,16 @@ export class UpstreamConnection {
   /** Calls in flight and who made them, newest last. */
   readonly #callers = new Map<number, Caller>();
   /** Resources this broker follows on a 2026 upstream, and the stream that carries them. */
-  readonly #resourceSubscriptions = new Set<string>();
-  #listening?: McpSubscription;
+  #listening?: ListenStream;
   #callerSeq = 0;
   #closing = false;
 
   private constructor(
     readonly accountId: string,
     private readonly client: Client,
+    private readonly resumes: StreamResumes,
+    /** Streamable HTTP: the only transport that carries SEP-2243 headers (the launch itself is not kept: it holds secrets). */
+    private readonly overHttp: boolean,
   ) {}
 
   /** Starts (stdio) or dials (http/sse) the upstream and completes the MCP handshake. */
@@ -111,19 +119,26 @@ export class UpstreamConnection {
     accountId: string,
     launch: ResolvedLaunch,
     hooks: UpstreamHooks,
-    prior?: PriorDiscovery,
+    plan: ConnectPlan = { kind: "auto" },
   ): Promise<UpstreamConnection> {
     const stderr = new StderrLines(hooks.stderr);
-    const transport = createTransport(launch.spec, stderr);
+    const resumes = new StreamResumes();
+    const transport = createTransport(launch.spec, stderr, resumes);
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
       {
-        versionNegotiation: { mode: "auto" },
+        versionNegotiation: {
+          mode: plan.kind !== "try"
+            ? "auto"
+            : plan.era === "legacy"
+            ? "legacy"
+            : { pin: ERA_REVISION.modern },
+        },
         // Declared so upstreams may ask for input; each request is relayed to the caller's client.
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
       },
     );
-    const connection = new UpstreamConnection(accountId, client);
+    const connection = new UpstreamConnection(accountId, client, resumes, launch.spec.transport === "http");
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -157,7 +172,19 @@ export class UpstreamConnection {
       if (!connection.#closing) hooks.closed();
     };
     try {
-      await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS, ...(prior ? { prior } : {}) });
+      await client.connect(transport, {
+        timeout: CONNECT_TIMEOUT_MS,
+        ...(plan.kind === "prior" ? { prior: plan.prior } : {}),
+      });
+      // A remembered 2026 verdict is adopted without a round trip; one `server/discover` on the
+      // started upstream proves it still holds (an upstream changed under the same command).
+      if (plan.kind === "prior" && plan.prior.kind === "modern") {
+        await client.discover({ timeout: CONNECT_TIMEOUT_MS });
+      }
+      screenListResponses(
+        transport,
+        (kind, rejected) => hooks.invalidItems?.(describeRejected(kind, rejected)),
+      );
     } catch (error) {
       connection.#closing = true;
       await client.close().catch(() => {});
@@ -167,40 +194,19 @@ export class UpstreamConnection {
       });
     }
     if (client.getProtocolEra() === "modern") {
+      connection.#listening = new ListenStream(client);
       // Without the stream the lists still work; they just are not refreshed on the upstream's word.
-      await connection.#listenForChanges().catch((error: Error) =>
+      await connection.#listening.refresh().catch((error: Error) =>
         hooks.stderr(`(janusmcp) cannot follow list changes: ${error.message}`)
       );
     }
     return connection;
   }
 
-  /**
-   * On 2026-07-28 an upstream announces list changes and resource updates only on an open
-   * `subscriptions/listen` stream, whose filter is fixed when it opens: a new set of resource
-   * subscriptions means a new stream (opened before the old one closes, so nothing is missed).
-   */
-  async #listenForChanges(): Promise<void> {
-    const capabilities = this.client.getServerCapabilities() ?? {};
-    const filter = {
-      toolsListChanged: capabilities.tools?.listChanged === true,
-      promptsListChanged: capabilities.prompts?.listChanged === true,
-      resourcesListChanged: capabilities.resources?.listChanged === true,
-      ...(this.#resourceSubscriptions.size
-        ? { resourceSubscriptions: [...this.#resourceSubscriptions] }
-        : {}),
-    };
-    if (!Object.values(filter).some((value) => value === true || Array.isArray(value))) return;
-    const previous = this.#listening;
-    this.#listening = await this.client.listen(filter);
-    await previous?.close();
-  }
-
   /** Asks the upstream to tell of changes to one resource (`notifications/resources/updated`). */
   async subscribe(uri: string): Promise<void> {
-    if (this.client.getProtocolEra() === "modern") {
-      this.#resourceSubscriptions.add(uri);
-      await this.#listenForChanges();
+    if (this.#listening) {
+      await this.#listening.follow(uri);
     } else {
       await this.request("resources/subscribe", { uri });
     }
@@ -208,20 +214,21 @@ export class UpstreamConnection {
 
   /** Stops the updates for one resource. */
   async unsubscribe(uri: string): Promise<void> {
-    if (this.client.getProtocolEra() === "modern") {
-      this.#resourceSubscriptions.delete(uri);
-      await this.#listenForChanges();
+    if (this.#listening) {
+      await this.#listening.unfollow(uri);
     } else {
       await this.request("resources/unsubscribe", { uri });
     }
   }
 
-  /** The era verdict to reuse on the next connect (skips the version probe). */
-  get prior(): PriorDiscovery {
-    const discover = this.client.getDiscoverResult();
-    return this.client.getProtocolEra() === "modern" && discover
-      ? { kind: "modern", discover }
-      : { kind: "legacy" };
+  /** The era this connection speaks. */
+  get era(): Era {
+    return this.client.getProtocolEra() === "modern" ? "modern" : "legacy";
+  }
+
+  /** The upstream's `server/discover` answer (2026-07-28 connections only): the next connect's prior. */
+  get discover(): DiscoverResult | undefined {
+    return this.client.getDiscoverResult();
   }
 
   /** One whole list (all pages), cached until the upstream says it changed. */
@@ -245,7 +252,8 @@ export class UpstreamConnection {
     params: Record<string, unknown> | undefined,
     options: RelayOptions = {},
   ): Promise<UpstreamResult> {
-    const { onProgress, caller, upstreamMeta, ...requestOptions } = options;
+    const { onProgress, caller, upstreamMeta, onStreamResumed, ...requestOptions } = options;
+    const watched = onStreamResumed ? this.resumes.watch(onStreamResumed) : undefined;
     if (upstreamMeta && Object.keys(upstreamMeta).length > 0 && this.client.getProtocolEra() === "modern") {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, ...upstreamMeta } };
@@ -259,8 +267,23 @@ export class UpstreamConnection {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, progressToken: token } };
     }
+    const send = async () => {
+      const headers = await this.#paramHeaders(method, params);
+      return await this.client.request({ method, params }, ANY_RESULT, {
+        ...requestOptions,
+        headers,
+        ...(watched ? { onresumptiontoken: watched.seen } : {}),
+      });
+    };
     try {
-      return await this.client.request({ method, params }, ANY_RESULT, requestOptions) as UpstreamResult;
+      try {
+        return await send() as UpstreamResult;
+      } catch (error) {
+        // The tool's schema may have changed since it was listed: list again and retry once.
+        if (!(error instanceof ProtocolError) || error.code !== JSON_RPC.headerMismatch) throw error;
+        this.#lists.delete("tools");
+        return await send() as UpstreamResult;
+      }
     } catch (error) {
       if (!(error instanceof SdkError)) throw error;
       if (error.code === SdkErrorCode.RequestTimeout) {
@@ -274,6 +297,7 @@ export class UpstreamConnection {
         cause: error,
       });
     } finally {
+      watched?.release();
       this.#callers.delete(callerId);
       if (token) {
         // The SDK dispatches notifications a microtask after reading them, so progress sent just
@@ -282,6 +306,27 @@ export class UpstreamConnection {
         this.#progress.delete(token);
       }
     }
+  }
+
+  /**
+   * SEP-2243: a 2026 tools/call over HTTP mirrors the arguments its tool declares with
+   * `x-mcp-header` into `Mcp-Param-*` headers, computed from the upstream's own tool schema.
+   */
+  async #paramHeaders(
+    method: string,
+    params: Record<string, unknown> | undefined,
+  ): Promise<Record<string, string> | undefined> {
+    if (method !== "tools/call" || this.era !== "modern" || !this.overHttp) {
+      return undefined;
+    }
+    const tools = await this.list("tools").catch(() => []);
+    const tool = tools.find((candidate) => candidate.name === params?.name);
+    if (!tool) return undefined;
+    const headers = paramHeadersFor(
+      tool.inputSchema,
+      isRecord(params?.arguments) ? params.arguments : undefined,
+    );
+    return Object.keys(headers).length ? headers : undefined;
   }
 
   /**
@@ -324,6 +369,7 @@ export class UpstreamConnection {
   async close(): Promise<void> {
     this.#closing = true;
     await this.client.close();
+    await this.#listening?.close();
   }
 
   async #fetchList(kind: CatalogKind): Promise<unknown[]> {
@@ -343,37 +389,4 @@ export class UpstreamConnection {
       `account "${this.accountId}": ${method} returned more than ${MAX_LIST_PAGES} pages; giving up`,
     );
   }
-}
-
-function createTransport(spec: LaunchSpec, stderr: StderrLines): Transport {
-  if (spec.transport === "stdio") {
-    const transport = new StdioClientTransport({
-      command: spec.command,
-      args: spec.args,
-      // Only a minimal inherited environment plus the account's own: the broker's environment
-      // (other accounts' tokens among it) never reaches an upstream.
-      env: { ...getDefaultEnvironment(), ...spec.env },
-      cwd: spec.cwd,
-      stderr: "pipe",
-    });
-    transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
-    return transport;
-  }
-  const url = new URL(spec.url);
-  const requestInit = { headers: spec.headers };
-  return spec.transport === "http"
-    ? new StreamableHTTPClientTransport(url, { requestInit })
-    : new SSEClientTransport(url, { requestInit });
-}
-
-function connectFailure(
-  accountId: string,
-  spec: LaunchSpec,
-  error: unknown,
-  recent: readonly string[],
-): string {
-  const target = spec.transport === "stdio" ? `command "${spec.command}"` : `${spec.transport} ${spec.url}`;
-  const reason = messageOf(error);
-  const tail = recent.length ? `; its last output: ${recent.join(" | ")}` : "";
-  return `account "${accountId}": could not connect to its upstream (${target}): ${reason}${tail}`;
 }

@@ -15,3 +15,6 @@ export type {
 export type { ReferenceSources, ResolvedSecret } from "./launch.ts";
 export type { PoolEvents, UpstreamState, UpstreamStatus } from "./pool.ts";
 export { UpstreamPool } from "./pool.ts";
+export type { RevisionMemory } from "./revision_memory.ts";
+export { FileRevisionMemory, InMemoryRevisions, revisionsFilePath } from "./revision_memory.ts";
+export type { Era } from "./revisions.ts";

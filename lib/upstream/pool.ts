@@ -1,14 +1,27 @@
 /**
- * The upstream pool: at most one live connection per account, started on first need. Concurrent
- * callers share one connection attempt; a failed attempt is reported to every waiter and retried
- * by the next call; a connection that dies is dropped so the next call starts a fresh one.
+ * The upstream pool: live connections per account, started on first need. An account has at
+ * most one connection per protocol era, and a second one only when the upstream speaks both
+ * and a client of the other era needs it (see revisions.ts). Concurrent callers share one
+ * connection attempt; a failed attempt is reported to every waiter and retried by the next
+ * call; a connection that dies is dropped so the next call starts a fresh one.
  */
-import type { LoggingMessageNotification, PriorDiscovery } from "@modelcontextprotocol/client";
+import type { LoggingMessageNotification } from "@modelcontextprotocol/client";
 import type { AccountConfig } from "../config/mod.ts";
 import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogKind } from "./catalog.ts";
 import { UpstreamConnection } from "./connection.ts";
 import { type ReferenceSources, type ResolvedSecret, resolveLaunch } from "./launch.ts";
+import { InMemoryRevisions, type RevisionMemory } from "./revision_memory.ts";
+import {
+  chooseConnection,
+  type ConnectPlan,
+  type Era,
+  ERA_REVISION,
+  learn,
+  refuted,
+  type Revisions,
+  sameRevisions,
+} from "./revisions.ts";
 
 /** What the pool tells its owner. */
 export interface PoolEvents {
@@ -33,14 +46,19 @@ export interface UpstreamStatus {
   error?: string;
 }
 
-/** Live connections, one per account. */
+/** Live connections, at most one per account and era. */
 export class UpstreamPool {
   readonly #accounts: Map<string, AccountConfig>;
-  readonly #connections = new Map<string, Promise<UpstreamConnection>>();
-  readonly #settled = new Map<string, UpstreamConnection>();
+  /** Settled connections by account, then era. */
+  readonly #settled = new Map<string, Map<Era, UpstreamConnection>>();
+  /** Each account's connection work, one step at a time (so two needs never start two of one era). */
+  readonly #queues = new Map<string, Promise<unknown>>();
+  /** Acquisitions under way, by account and need: concurrent callers with one need share one. */
+  readonly #acquiring = new Map<string, Promise<UpstreamConnection>>();
+  readonly #connecting = new Set<string>();
   readonly #failures = new Map<string, string>();
-  /** The era each upstream spoke last time, so reconnects skip the version probe. */
-  readonly #priors = new Map<string, PriorDiscovery>();
+  /** What each upstream speaks; survives restarts when the memory is a file. */
+  readonly #revisions: RevisionMemory;
   /** Warnings already given: each is said once per process, not on every reconnect. */
   readonly #warned = new Set<string>();
   #closed = false;
@@ -49,80 +67,189 @@ export class UpstreamPool {
     accounts: readonly AccountConfig[],
     private readonly sources: ReferenceSources,
     private readonly events: PoolEvents,
+    revisions: RevisionMemory = new InMemoryRevisions(),
   ) {
     this.#accounts = new Map(accounts.map((a) => [a.id, a]));
+    this.#revisions = revisions;
   }
 
-  /** The connection for an account, starting it if needed. Throws JanusError on failure. */
-  get(accountId: string): Promise<UpstreamConnection> {
+  /**
+   * The connection for an account, starting it if needed. `need` is the era of the client whose
+   * request it will carry: an upstream that speaks both revisions is spoken to in the client's.
+   * Throws JanusError on failure.
+   */
+  get(accountId: string, need?: Era): Promise<UpstreamConnection> {
     if (this.#closed) return Promise.reject(new JanusError("upstream", "the broker is shutting down"));
-    let pending = this.#connections.get(accountId);
-    if (!pending) {
-      pending = this.#open(accountId);
-      this.#connections.set(accountId, pending);
-      pending.then(
-        (connection) => {
-          this.#settled.set(accountId, connection);
-          this.#failures.delete(accountId);
-        },
-        (error: unknown) => {
-          // Forget the failed attempt so the next call tries again.
-          if (this.#connections.get(accountId) === pending) this.#connections.delete(accountId);
-          this.#failures.set(accountId, messageOf(error));
-        },
-      );
-    }
-    return pending;
+    const ready = this.#reusable(accountId, need);
+    if (ready) return Promise.resolve(ready);
+    // One attempt per need, whose outcome (a failure too) every concurrent caller shares.
+    const key = `${accountId}\n${need ?? ""}`;
+    const shared = this.#acquiring.get(key);
+    if (shared) return shared;
+    const previous = this.#queues.get(accountId) ?? Promise.resolve();
+    const next = previous.then(() => this.#acquire(accountId, need));
+    const settled = next.catch(() => {});
+    this.#acquiring.set(key, next);
+    this.#queues.set(accountId, settled);
+    void settled.then(() => {
+      if (this.#acquiring.get(key) === next) this.#acquiring.delete(key);
+      if (this.#queues.get(accountId) === settled) this.#queues.delete(accountId);
+    });
+    return next;
   }
 
   /** Where an account's upstream stands, and the last failure if it failed. */
   state(accountId: string): UpstreamStatus {
-    if (this.#settled.has(accountId)) return { state: "connected" };
-    if (this.#connections.has(accountId)) return { state: "connecting" };
+    if (this.#settled.get(accountId)?.size) return { state: "connected" };
+    if (this.#connecting.has(accountId)) return { state: "connecting" };
     const error = this.#failures.get(accountId);
     return error ? { state: "failed", error } : { state: "idle" };
   }
 
-  /** The live connection of an account, without starting one. */
-  connected(accountId: string): UpstreamConnection | undefined {
-    return this.#settled.get(accountId);
+  /** A live connection of an account (the one of `era` when given), without starting one. */
+  connected(accountId: string, era?: Era): UpstreamConnection | undefined {
+    const live = this.#settled.get(accountId);
+    if (era) return live?.get(era);
+    return live?.get("modern") ?? live?.get("legacy");
   }
 
   /** Closes every connection (ends every child process); later `get` calls fail. */
   async closeAll(): Promise<void> {
     this.#closed = true;
-    const pending = [...this.#connections.values()];
-    this.#connections.clear();
+    const queued = [...this.#queues.values()];
+    await Promise.allSettled(queued);
+    const live = [...this.#settled.values()].flatMap((byEra) => [...byEra.values()]);
     this.#settled.clear();
-    await Promise.allSettled(pending.map(async (p) => (await p).close()));
+    await Promise.allSettled(live.map((connection) => connection.close()));
   }
 
-  async #open(accountId: string): Promise<UpstreamConnection> {
+  /** The live connection a need would reuse, when no decision or start is needed. */
+  #reusable(accountId: string, need: Era | undefined): UpstreamConnection | undefined {
+    const account = this.#accounts.get(accountId);
+    const live = this.#settled.get(accountId);
+    if (!account || !live?.size) return undefined;
+    const choice = chooseConnection(this.#revisions.get(account) ?? {}, need, new Set(live.keys()));
+    return choice.kind === "reuse" ? live.get(choice.era) : undefined;
+  }
+
+  async #acquire(accountId: string, need: Era | undefined): Promise<UpstreamConnection> {
+    if (this.#closed) throw new JanusError("upstream", "the broker is shutting down");
     const account = this.#accounts.get(accountId);
     if (!account) throw new JanusError("selector", `unknown account "${accountId}"`);
+    this.#connecting.add(accountId);
+    try {
+      const connection = await this.#choose(account, need, this.#revisions.get(account) ?? {}, true);
+      this.#failures.delete(accountId);
+      return connection;
+    } catch (error) {
+      this.#failures.set(accountId, messageOf(error));
+      throw error;
+    } finally {
+      this.#connecting.delete(accountId);
+    }
+  }
+
+  /**
+   * Follows the plan for a need. A `try` that fails falls back to the other era; the failed era
+   * is recorded as unspoken only once the other one answers (a broken upstream proves nothing).
+   * A remembered verdict that no longer holds (the upstream changed) is forgotten and probed again.
+   */
+  async #choose(
+    account: AccountConfig,
+    need: Era | undefined,
+    known: Revisions,
+    mayForget: boolean,
+  ): Promise<UpstreamConnection> {
+    const live = this.#settled.get(account.id) ?? new Map<Era, UpstreamConnection>();
+    const choice = chooseConnection(known, need, new Set(live.keys()));
+    const reused = choice.kind === "reuse" ? live.get(choice.era) : undefined;
+    if (reused) return reused;
+    if (choice.kind === "reuse") {
+      throw new JanusError("upstream", `account "${account.id}": no live connection to reuse`);
+    }
+    try {
+      return await this.#open(account, choice, known, need);
+    } catch (error) {
+      if (choice.kind === "try") {
+        const other: Era = choice.era === "legacy" ? "modern" : "legacy";
+        const connection = await this.#choose(account, other, refuted(known, choice.era), false);
+        this.#remember(account, refuted(this.#revisions.get(account) ?? known, choice.era));
+        this.events.log(
+          account.id,
+          `its upstream does not speak ${ERA_REVISION[choice.era]}; ${
+            ERA_REVISION[choice.era]
+          } clients are served over ${ERA_REVISION[connection.era]}`,
+        );
+        return connection;
+      }
+      if (choice.kind === "prior" && mayForget && !live.size) {
+        this.events.log(account.id, `its remembered protocol revisions no longer work; probing again`);
+        this.#remember(account, {});
+        return await this.#choose(account, need, {}, false);
+      }
+      throw error;
+    }
+  }
+
+  async #open(
+    account: AccountConfig,
+    plan: ConnectPlan,
+    known: Revisions,
+    need: Era | undefined,
+  ): Promise<UpstreamConnection> {
+    const accountId = account.id;
     const launch = await resolveLaunch(account, this.sources);
     this.events.secretsResolved(accountId, launch.secrets);
-    for (const warning of launch.warnings) {
-      if (this.#warned.has(warning)) continue;
-      this.#warned.add(warning);
-      this.events.log(accountId, `warning: ${warning}`);
+    for (const warning of launch.warnings) this.#warnOnce(accountId, `warning: ${warning}`);
+    const byEra = this.#settled.get(accountId) ?? new Map<Era, UpstreamConnection>();
+    if (byEra.size && plan.kind !== "auto") {
+      const what = account.transport === "stdio" ? "a second process" : "a second connection";
+      const why = plan.kind === "try"
+        ? "to learn whether the upstream also speaks it"
+        : "the upstream speaks both";
+      this.events.log(
+        accountId,
+        `starting ${what} at ${ERA_REVISION[plan.era]} for a ${
+          ERA_REVISION[need ?? plan.era]
+        } client (${why})`,
+      );
     }
+    const opened: { connection?: UpstreamConnection } = {};
     const connection = await UpstreamConnection.open(accountId, launch, {
       stderr: (line) => this.events.log(accountId, line),
       listChanged: (kinds) => this.events.listChanged(accountId, kinds),
       message: (params) => this.events.message(accountId, params),
       resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
+      invalidItems: (line) => this.#warnOnce(accountId, line),
       closed: () => {
-        this.#settled.delete(accountId);
-        this.#connections.delete(accountId);
+        const self = opened.connection;
+        const live = this.#settled.get(accountId);
+        if (self && live?.get(self.era) === self) live.delete(self.era);
         this.events.log(accountId, "upstream closed; it will be restarted on the next call");
       },
-    }, this.#priors.get(accountId));
-    this.#priors.set(accountId, connection.prior);
-    if (this.#closed) {
+    }, plan);
+    opened.connection = connection;
+    const existing = byEra.get(connection.era);
+    if (this.#closed || existing) {
+      // A probe landed on an era already served (the remembered verdict was lost): keep the first.
       await connection.close();
+      if (existing) return existing;
       throw new JanusError("upstream", "the broker is shutting down");
     }
+    this.#remember(account, learn(this.#revisions.get(account) ?? known, plan, connection));
+    byEra.set(connection.era, connection);
+    this.#settled.set(accountId, byEra);
     return connection;
+  }
+
+  #remember(account: AccountConfig, revisions: Revisions): void {
+    if (!sameRevisions(this.#revisions.get(account), revisions)) this.#revisions.set(account, revisions);
+  }
+
+  #warnOnce(accountId: string, line: string): void {
+    const key = `${accountId}\n${line}`;
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.events.log(accountId, line);
   }
 }

@@ -27,3 +27,24 @@ for (const revision of REVISIONS) {
     assert.equal(output.code, 0, text);
   });
 }
+
+Deno.test("every conformance check a dual-revision HTTP upstream passes directly also passes through the broker", async () => {
+  const output = await new Deno.Command("deno", {
+    args: ["run", "-A", `${REPO}scripts/conformance_compare.ts`],
+    cwd: REPO,
+    stdin: "null",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  for (const revision of REVISIONS) {
+    const compared = new RegExp(
+      `compare ${revision}: (\\d+) checks pass directly, (\\d+) of them through the broker, (\\d+) lost`,
+    )
+      .exec(text);
+    assert.ok(compared, `no comparison for ${revision} in:\n${text}`);
+    const [, direct, through, lost] = compared.map(Number);
+    assert.ok(direct > 50, `only ${direct} checks passed directly`);
+    assert.equal(through, direct, text);
+    assert.equal(lost, 0, text);
+  }
+  assert.equal(output.code, 0, text);
+});

@@ -10,6 +10,8 @@ import { callText, connectBroker, fixtureAccount, REVISIONS, writeConfig } from 
 
 const legacyUpstream = (id: string) =>
   fixtureAccount(id, { env: { FIXTURE_ACCOUNT: id, FIXTURE_ERA: "legacy" } });
+const modernUpstream = (id: string) =>
+  fixtureAccount(id, { env: { FIXTURE_ACCOUNT: id, FIXTURE_ERA: "modern" } });
 
 /** A client that answers elicitation with a name and sampling with a word, counting the asks. */
 function answering(asked: string[]) {
@@ -32,7 +34,7 @@ for (const revision of REVISIONS) {
   Deno.test(`[${revision} client, 2026 upstream] input_required reaches the client and the answer the upstream`, async () => {
     const asked: string[] = [];
     const session = await connectBroker(
-      await writeConfig({ accounts: [fixtureAccount("alpha")] }),
+      await writeConfig({ accounts: [modernUpstream("alpha")] }),
       revision,
       answering(asked),
     );
@@ -47,7 +49,7 @@ for (const revision of REVISIONS) {
     }
   });
 
-  Deno.test(`[${revision} client, 2025 upstream] an upstream's mid-call request is relayed or refused clearly`, async () => {
+  Deno.test(`[${revision} client, 2025 upstream] an upstream's mid-call request reaches the client`, async () => {
     const asked: string[] = [];
     const session = await connectBroker(
       await writeConfig({ accounts: [legacyUpstream("old")] }),
@@ -55,17 +57,11 @@ for (const revision of REVISIONS) {
       answering(asked),
     );
     try {
-      if (revision === "2025-11-25") {
-        assert.equal((await callText(session.client, "ask_name")).text, "hello Ann from old; asked mid-call");
-        assert.equal((await callText(session.client, "ask_model")).text, "model said banana to old");
-        assert.deepEqual(asked, ["elicit:Your name?", "sample"]);
-      } else {
-        // A 2026 client has no channel for a request in the middle of a call; the upstream's
-        // request fails with the reason, and the upstream reports it as its call's error.
-        await assert.rejects(callText(session.client, "ask_name"), /cannot be asked mid-call/);
-        await assert.rejects(callText(session.client, "ask_model"), /cannot be asked mid-call/);
-        assert.deepEqual(asked, []);
-      }
+      // 2025 clients are asked mid-call; a 2026 client gets the question as input_required while
+      // the upstream's request waits, and its retry's answer goes to the upstream.
+      assert.equal((await callText(session.client, "ask_name")).text, "hello Ann from old; asked mid-call");
+      assert.equal((await callText(session.client, "ask_model")).text, "model said banana to old");
+      assert.deepEqual(asked, ["elicit:Your name?", "sample"]);
     } finally {
       await session.close();
     }
@@ -120,6 +116,37 @@ Deno.test("a retry with a tampered, foreign or stale requestState is refused bef
       call({ inputResponses: answers, requestState: String(again.requestState) }),
       /active account changed since this call asked for input \(it was "alpha", now "beta"\)/,
     );
+  } finally {
+    await session.close();
+  }
+});
+
+Deno.test("a bridged question from a 2025 upstream is answered once: a replayed or tampered retry is refused", async () => {
+  const session = await connectBroker(
+    await writeConfig({ accounts: [legacyUpstream("old")] }),
+    "2026-07-28",
+    { client: { capabilities: { elicitation: { form: {} } }, inputRequired: { autoFulfill: false } } },
+  );
+  const call = (extra: Record<string, unknown> = {}) =>
+    session.client.request(
+      { method: "tools/call", params: { name: "ask_name", arguments: {}, ...extra } },
+      INPUT_REQUIRED,
+      { allowInputRequired: true },
+    );
+  try {
+    const first = await call();
+    assert.equal(first.resultType, "input_required");
+    const [key, question] = Object.entries(first.inputRequests as Record<string, { method: string }>)[0];
+    assert.equal(question.method, "elicitation/create");
+    const answers = { [key]: { action: "accept", content: { name: "Bea" } } };
+    const state = String(first.requestState);
+    await assert.rejects(
+      call({ inputResponses: answers, requestState: `${state}x` }),
+      /requestState was altered/,
+    );
+    const done = await call({ inputResponses: answers, requestState: state });
+    assert.match(JSON.stringify(done), /hello Bea from old; asked mid-call/);
+    await assert.rejects(call({ inputResponses: answers, requestState: state }), /no longer open/);
   } finally {
     await session.close();
   }

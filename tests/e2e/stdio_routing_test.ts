@@ -274,38 +274,47 @@ for (const revision of REVISIONS) {
   });
 }
 
-for (const era of ["2026", "2025"] as const) {
-  Deno.test(`resources/updated from a ${era} upstream reaches the subscribed session under its own URI`, async () => {
-    const account = (id: string) =>
-      fixtureAccount(id, {
-        env: { FIXTURE_ACCOUNT: id, ...(era === "2025" ? { FIXTURE_ERA: "legacy" } : {}) },
+for (const revision of REVISIONS) {
+  for (const era of ["2026", "2025"] as const) {
+    Deno.test(`[${revision} client] resources/updated from a ${era}-only upstream reaches the subscribed session under its own URI`, async () => {
+      const account = (id: string) =>
+        fixtureAccount(id, {
+          env: { FIXTURE_ACCOUNT: id, FIXTURE_ERA: era === "2025" ? "legacy" : "modern" },
+        });
+      const session = await connectBroker(
+        await writeConfig({
+          accounts: [account("alpha"), account("beta")],
+          profiles: { both: ["alpha", "beta"] },
+        }),
+        revision,
+      );
+      const updated: string[] = [];
+      session.client.setNotificationHandler("notifications/resources/updated", (n) => {
+        updated.push(n.params.uri);
       });
-    const session = await connectBroker(
-      await writeConfig({
-        accounts: [account("alpha"), account("beta")],
-        profiles: { both: ["alpha", "beta"] },
-      }),
-      "2025-11-25",
-    );
-    const updated: string[] = [];
-    session.client.setNotificationHandler("notifications/resources/updated", (n) => {
-      updated.push(n.params.uri);
-    });
-    try {
-      await callText(session.client, "janus_use_profile", { profile: "both" });
-      await session.client.subscribeResource({ uri: "janus://beta/fixture://profile" });
-      await callText(session.client, "touch"); // alpha's resource: nobody subscribed
-      await callText(session.client, "beta_touch");
-      assert.ok(await eventually(() => updated.length > 0), "no resources/updated arrived");
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.deepEqual(updated, ["janus://beta/fixture://profile"]);
+      const uri = "janus://beta/fixture://profile";
+      try {
+        await callText(session.client, "janus_use_profile", { profile: "both" });
+        // 2025 clients subscribe per resource; 2026 clients name it on a listen stream.
+        const stop = revision === "2025-11-25"
+          ? (await session.client.subscribeResource({ uri }),
+            () => session.client.unsubscribeResource({ uri }))
+          : await session.client.listen({ resourceSubscriptions: [uri] }).then((listening) => () =>
+            listening.close()
+          );
+        await callText(session.client, "touch"); // alpha's resource: nobody subscribed
+        await callText(session.client, "beta_touch");
+        assert.ok(await eventually(() => updated.length > 0), "no resources/updated arrived");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.deepEqual(updated, [uri]);
 
-      await session.client.unsubscribeResource({ uri: "janus://beta/fixture://profile" });
-      await callText(session.client, "beta_touch");
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.deepEqual(updated, ["janus://beta/fixture://profile"], "an update arrived after unsubscribing");
-    } finally {
-      await session.close();
-    }
-  });
+        await stop();
+        await callText(session.client, "beta_touch");
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.deepEqual(updated, [uri], "an update arrived after unsubscribing");
+      } finally {
+        await session.close();
+      }
+    });
+  }
 }

@@ -1,0 +1,191 @@
+/**
+ * The bridge from a 2025-11-25 upstream's mid-call requests to a 2026-07-28 client. Such an
+ * upstream asks its client for input (elicitation, sampling, roots) in the middle of a call and
+ * waits; a 2026 client can only be asked by a result (`input_required`) and answers by calling
+ * again. So the upstream's call is parked: the client gets its question as `input_required`, the
+ * upstream's request stays open, and the retry's answer goes to the upstream, whose next event
+ * (another question, or the result) is what the retry returns. A parked call the client never
+ * comes back to is failed after a while, so the upstream is not left waiting forever.
+ */
+import {
+  type LoggingMessageNotification,
+  ProtocolError,
+  ProtocolErrorCode,
+} from "@modelcontextprotocol/server";
+import { JanusError } from "../errors.ts";
+import type { AskClient, Progress, UpstreamResult } from "../upstream/mod.ts";
+
+/** How long a question may wait for the client's retry. */
+const DEFAULT_PARK_MS = 10 * 60 * 1000;
+
+/** One question for the client, in the 2026 `inputRequests` shape. */
+export interface BridgedQuestion {
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+/** What a round of a bridged call ends with. */
+export type BridgeOutcome =
+  | { kind: "result"; result: UpstreamResult }
+  /** The upstream asked: hand `question` to the client under `key`; its retry names `id`. */
+  | { kind: "ask"; id: string; key: string; question: BridgedQuestion };
+
+/** The current round's request: its cancellation, and where its progress and log messages go. */
+export interface RoundSink {
+  /** The client cancelled this round's request: the upstream call is cancelled with it. */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  onLog?: (params: LoggingMessageNotification["params"]) => void;
+}
+
+type Event =
+  | {
+    kind: "question";
+    request: BridgedQuestion;
+    answer(result: UpstreamResult): void;
+    fail(error: Error): void;
+  }
+  | { kind: "done"; result: UpstreamResult }
+  | { kind: "failed"; error: unknown };
+
+/** A call whose upstream waits for the client's answer. */
+class Parked {
+  readonly #events: Event[] = [];
+  #waiter?: (event: Event) => void;
+  /** The question the client was last given. */
+  current?: Extract<Event, { kind: "question" }>;
+  timer?: ReturnType<typeof setTimeout>;
+  /** Aborts the upstream call when the client never comes back. */
+  readonly abort = new AbortController();
+
+  constructor(public sink: RoundSink) {}
+
+  push(event: Event): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    if (waiter) waiter(event);
+    else this.#events.push(event);
+  }
+
+  next(): Promise<Event> {
+    const event = this.#events.shift();
+    return event ? Promise.resolve(event) : new Promise((resolve) => this.#waiter = resolve);
+  }
+}
+
+/** Parked calls by the id their client's retry names. */
+export class InputBridge {
+  readonly #parked = new Map<string, Parked>();
+  #questions = 0;
+
+  constructor(private readonly parkMs = DEFAULT_PARK_MS) {}
+
+  /**
+   * Starts a call. `run` makes the upstream request with the `ask` it is given (the upstream's
+   * questions arrive there), the returned signal (aborted if the client never comes back) and
+   * the sink's progress and log delivery, which follow the client's latest retry.
+   */
+  async start(
+    sink: RoundSink,
+    run: (ask: AskClient, signal: AbortSignal, sink: RoundSink) => Promise<UpstreamResult>,
+  ): Promise<BridgeOutcome> {
+    const parked = new Parked(sink);
+    const ask: AskClient = (request) =>
+      new Promise((answer, fail) =>
+        parked.push({ kind: "question", request: bridged(request), answer, fail })
+      );
+    // Progress is tied to the token of the first request: without one, none is asked for (a
+    // progress token costs the relay a turn of the event loop per call).
+    const follow: RoundSink = {
+      ...(sink.onProgress ? { onProgress: (progress: Progress) => parked.sink.onProgress?.(progress) } : {}),
+      onLog: (params) => parked.sink.onLog?.(params),
+    };
+    run(ask, parked.abort.signal, follow).then(
+      (result) => parked.push({ kind: "done", result }),
+      (error) => parked.push({ kind: "failed", error }),
+    );
+    return await this.#nextOutcome(parked);
+  }
+
+  /** Answers a parked call's question with the retry's `inputResponses` and goes on with it. */
+  async resume(
+    id: string,
+    inputResponses: Record<string, unknown> | undefined,
+    sink: RoundSink,
+    again: string,
+  ): Promise<BridgeOutcome> {
+    const parked = this.#parked.get(id);
+    if (!parked?.current) {
+      throw new JanusError(
+        "input_required",
+        `this question is no longer open (answered already, or it expired); ${again}`,
+      );
+    }
+    this.#parked.delete(id);
+    clearTimeout(parked.timer);
+    parked.sink = sink;
+    const question = parked.current;
+    const key = questionKey(id);
+    if (!inputResponses || !Object.hasOwn(inputResponses, key)) {
+      // No answer to it: the same question stands, under a new id.
+      parked.push(question);
+      return await this.#nextOutcome(parked);
+    }
+    parked.current = undefined;
+    question.answer(inputResponses[key] as UpstreamResult);
+    return await this.#nextOutcome(parked);
+  }
+
+  /** How many calls wait for their client (for tests). */
+  get parkedCount(): number {
+    return this.#parked.size;
+  }
+
+  async #nextOutcome(parked: Parked): Promise<BridgeOutcome> {
+    // Only while a round waits does its cancellation reach the upstream: a parked call belongs
+    // to no request until the client's retry.
+    const signal = parked.sink.signal;
+    const cancel = () => parked.abort.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    signal?.addEventListener("abort", cancel);
+    let event: Event;
+    try {
+      event = await parked.next();
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+    }
+    if (event.kind === "done") return { kind: "result", result: event.result };
+    if (event.kind === "failed") throw event.error;
+    const id = `q${++this.#questions}-${crypto.randomUUID()}`;
+    parked.current = event;
+    const timer = setTimeout(() => {
+      if (this.#parked.get(id) !== parked) return;
+      this.#parked.delete(id);
+      event.fail(
+        new ProtocolError(
+          ProtocolErrorCode.InvalidRequest,
+          `${event.request.method}: the client did not answer within ${Math.round(this.parkMs / 1000)}s`,
+        ),
+      );
+      parked.abort.abort();
+    }, this.parkMs);
+    Deno.unrefTimer(Number(timer));
+    parked.timer = timer;
+    this.#parked.set(id, parked);
+    return { kind: "ask", id, key: questionKey(id), question: event.request };
+  }
+}
+
+/** The key a question travels under in `inputRequests` (derived from its id: one per round). */
+function questionKey(id: string): string {
+  return `janus-${id.slice(0, id.indexOf("-"))}`;
+}
+
+/** A 2025 request as a 2026 input request (URL elicitation has no `elicitationId` there). */
+function bridged(request: { method: string; params?: Record<string, unknown> }): BridgedQuestion {
+  if (request.method !== "elicitation/create" || !request.params || request.params.mode !== "url") {
+    return request.params ? { method: request.method, params: request.params } : { method: request.method };
+  }
+  const { elicitationId: _dropped, ...params } = request.params;
+  return { method: request.method, params };
+}

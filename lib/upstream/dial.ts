@@ -1,0 +1,46 @@
+/** Dialling an upstream: the client transport for its launch, and the words for a failure to connect. */
+import {
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { messageOf } from "../errors.ts";
+import type { LaunchSpec } from "./launch.ts";
+import type { StderrLines } from "./stderr_lines.ts";
+import type { StreamResumes } from "./stream_resumes.ts";
+
+/** The MCP client transport for a launch: a child process over stdio, or a remote URL. */
+export function createTransport(spec: LaunchSpec, stderr: StderrLines, resumes: StreamResumes): Transport {
+  if (spec.transport === "stdio") {
+    const transport = new StdioClientTransport({
+      command: spec.command,
+      args: spec.args,
+      // Only a minimal inherited environment plus the account's own: the broker's environment
+      // (other accounts' tokens among it) never reaches an upstream.
+      env: { ...getDefaultEnvironment(), ...spec.env },
+      cwd: spec.cwd,
+      stderr: "pipe",
+    });
+    transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
+    return transport;
+  }
+  const url = new URL(spec.url);
+  const requestInit = { headers: spec.headers };
+  return spec.transport === "http"
+    ? new StreamableHTTPClientTransport(url, { requestInit, fetch: resumes.fetch })
+    : new SSEClientTransport(url, { requestInit });
+}
+
+/** Why an upstream could not be reached, naming the account, what was started or dialled, and its last output. */
+export function connectFailure(
+  accountId: string,
+  spec: LaunchSpec,
+  error: unknown,
+  recent: readonly string[],
+): string {
+  const target = spec.transport === "stdio" ? `command "${spec.command}"` : `${spec.transport} ${spec.url}`;
+  const reason = messageOf(error);
+  const tail = recent.length ? `; its last output: ${recent.join(" | ")}` : "";
+  return `account "${accountId}": could not connect to its upstream (${target}): ${reason}${tail}`;
+}
