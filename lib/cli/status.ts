@@ -3,14 +3,13 @@
  * is there — never a value — summed up in one word. Starts no upstream.
  */
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { accountReferences } from "../config/references.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfigFromEnvironment } from "../config/locate.ts";
 import type { AccountConfig } from "../config/types.ts";
-import { JanusError } from "../errors.ts";
 import { openVault } from "../secrets/open_vault.ts";
 import type { Vault } from "../secrets/vault.ts";
+import { assertPositionals } from "./args.ts";
 import type { Command } from "./context.ts";
 
 /** One account's readiness. */
@@ -67,11 +66,7 @@ secrets) and whether each is present, and one word: ready, needs-secret, needs-l
 Values are never printed. No upstream is started. Exits 4 when an account needs a secret or a
 login, so scripts can check readiness.`,
   async run(args, ctx) {
-    try {
-      parseArgs({ args, options: {}, strict: true });
-    } catch (error) {
-      throw new JanusError("usage", `status: ${(error as Error).message}`);
-    }
+    assertPositionals(args, "status", 0);
     const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
     const loaded = await loadConfig(configPath);
     const env = (name: string) => Deno.env.get(name);
