@@ -9,8 +9,10 @@ export type ErrorCode =
   | "usage"
   | "config"
   | "selector"
+  | "ambiguous_tool"
   | "auth"
   | "upstream"
+  | "daemon_unavailable"
   | "tool_error"
   | "input_required"
   | "timeout"
@@ -21,8 +23,10 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   usage: 2,
   config: 3,
   selector: 3,
+  ambiguous_tool: 3,
   auth: 4,
   upstream: 5,
+  daemon_unavailable: 5,
   tool_error: 6,
   input_required: 7,
   timeout: 124,
@@ -40,6 +44,11 @@ export class JanusError extends Error {
 /** The process exit code for an error code. */
 export function exitCodeFor(code: ErrorCode): number {
   return EXIT_CODES[code];
+}
+
+/** Whether a string (from the wire, say) is one of the error codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(EXIT_CODES, value);
 }
 
 /** Normalises anything thrown into a JanusError (unknown failures become `generic`). */

@@ -3,15 +3,25 @@ import { errorEnvelope, exitCodeFor, JanusError, toJanusError } from "../errors.
 import type { CliContext, Command } from "./context.ts";
 import { processContext } from "./context.ts";
 import { GLOBAL_OPTIONS, parseCommandLine } from "./args.ts";
+import { callCommand } from "./call.ts";
+import { daemonCommand } from "./daemon.ts";
 import { demoUpstreamCommand } from "./demo_upstream.ts";
 import { helpCommand, overview } from "./help.ts";
+import { schemaCommand } from "./schema.ts";
 import { serveCommand } from "./serve.ts";
 import { statusCommand } from "./status.ts";
+import { toolsCommand } from "./tools.ts";
+import { useCommand } from "./use.ts";
 import { vaultCommand } from "./vault.ts";
 import { versionCommand } from "./version.ts";
 
 const COMMANDS: readonly Command[] = [
   serveCommand,
+  toolsCommand,
+  schemaCommand,
+  callCommand,
+  useCommand,
+  daemonCommand,
   statusCommand,
   vaultCommand,
   versionCommand,

@@ -11,6 +11,7 @@ import {
 import { allowedHostsFor, isLoopbackHost } from "../transport/http_guard.ts";
 import { serveBrokerOverStdio } from "../transport/stdio.ts";
 import { openBroker } from "./broker_setup.ts";
+import { waitForStopSignal } from "./stop_signal.ts";
 import { SERVE_OPTIONS, type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
 import type { Command } from "./context.ts";
 
@@ -100,15 +101,4 @@ async function startHttp(
     }
     throw error;
   }
-}
-
-/** Resolves on SIGINT or SIGTERM (SIGINT only on Windows). */
-export function waitForStopSignal(): { promise: Promise<void>; dispose(): void } {
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  let listener = () => {};
-  const promise = new Promise<void>((resolve) => {
-    listener = () => resolve();
-  });
-  for (const signal of signals) Deno.addSignalListener(signal, listener);
-  return { promise, dispose: () => signals.forEach((signal) => Deno.removeSignalListener(signal, listener)) };
 }
