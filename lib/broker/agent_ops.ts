@@ -144,6 +144,11 @@ async function call(
   // A one-shot session: it never holds a choice, so the persisted global selector is untouched.
   const session = broker.openSession(`cli-${crypto.randomUUID()}`);
   let asked: string | undefined;
+  const needsInput = () =>
+    new JanusError(
+      "input_required",
+      `tool "${tool}" on account "${accountId}" needs input the command line cannot give (${asked}); call it from an MCP client`,
+    );
   try {
     const result = await broker.callAs(session, accountId, tool, args, {
       signal,
@@ -153,14 +158,12 @@ async function call(
         asked = typeof message === "string" ? `${request.method}: ${message}` : request.method;
         return Promise.reject(new Error("the JanusMCP command line cannot answer requests mid-call"));
       },
+    }).catch((error) => {
+      // The upstream failed because its question went unanswered: that is the real reason.
+      throw asked === undefined ? error : needsInput();
     });
     if (result.resultType === "input_required") asked = describeInputRequests(result.inputRequests);
-    if (asked !== undefined && !signal?.aborted) {
-      throw new JanusError(
-        "input_required",
-        `tool "${tool}" on account "${accountId}" needs input the command line cannot give (${asked}); call it from an MCP client`,
-      );
-    }
+    if (asked !== undefined && !signal?.aborted) throw needsInput();
     return { op: "call", account: accountId, tool, result };
   } finally {
     broker.closeSession(session);

@@ -86,7 +86,7 @@ export async function startDaemon(
       `the daemon process ${current.metadata.pid} does not answer; run "janusmcp daemon stop" first`,
     );
   }
-  await assertPortFree(settings.port);
+  assertPortFree(settings.port);
   const child = launch();
   let exit: Deno.CommandStatus | undefined;
   child.status.then((status) => exit = status);
@@ -185,7 +185,7 @@ function looksLikeDaemon(pid: number): boolean {
   }
 }
 
-async function assertPortFree(port: number): Promise<void> {
+function assertPortFree(port: number): void {
   try {
     const listener = Deno.listen({ hostname: "127.0.0.1", port });
     listener.close();
