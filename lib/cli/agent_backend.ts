@@ -169,6 +169,6 @@ async function chooseDaemon(
   }
   const health = await fetchHealth(metadata, 1000);
   if (health?.pid === metadata.pid) return metadata;
-  if (!processAlive(metadata.pid)) await removeMetadata(path, metadata.pid); // stale: it died
+  if (!await processAlive(metadata.pid)) await removeMetadata(path, metadata.pid); // stale: it died
   return unavailable(`the daemon (pid ${metadata.pid}) does not answer`);
 }

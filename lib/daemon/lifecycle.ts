@@ -38,7 +38,7 @@ export async function inspectDaemon(stateDir: string): Promise<DaemonState> {
   if (!metadata) return { state: "stopped" };
   const health = await fetchHealth(metadata);
   if (health && health.pid === metadata.pid) return { state: "running", metadata, health };
-  if (!processAlive(metadata.pid)) {
+  if (!await processAlive(metadata.pid)) {
     await removeMetadata(path, metadata.pid);
     return { state: "stale", metadata };
   }
@@ -132,7 +132,7 @@ export async function stopDaemon(
   const { metadata } = current;
   if (current.state === "running") await requestShutdown(metadata);
   if (!await exited(metadata.pid, current.state === "running" ? STOP_TIMEOUT_MS : 0)) {
-    if (!looksLikeDaemon(metadata.pid)) {
+    if (!await looksLikeDaemon(metadata.pid)) {
       throw new JanusError(
         "daemon_unavailable",
         `process ${metadata.pid} named in ${
@@ -147,42 +147,52 @@ export async function stopDaemon(
   return { stopped: metadata };
 }
 
-/** Whether a process exists (a zombie awaiting its parent counts as gone). */
-export function processAlive(pid: number): boolean {
-  if (Deno.build.os === "linux") {
+/**
+ * Whether a process exists; a zombie (exited, not yet reaped — a detached daemon's parent may
+ * never reap it) counts as gone. Asks `ps`: /proc needs more than the shipped permission set.
+ */
+export async function processAlive(pid: number): Promise<boolean> {
+  if (Deno.build.os === "windows") return true; // no cheap check; the health answer decides
+  const state = await psField(pid, "stat");
+  if (state === undefined) {
     try {
-      return !/^\d+ \(.*\) Z/.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-    } catch {
-      return false;
+      Deno.kill(pid, "SIGCONT"); // harmless to a running process; fails when there is none
+      return true;
+    } catch (error) {
+      return !(error instanceof Deno.errors.NotFound);
     }
   }
-  if (Deno.build.os === "windows") return true; // no cheap check; the health answer decides
+  return state !== "" && !state.startsWith("Z");
+}
+
+/** One `ps` column for a process: "" when there is no such process, undefined when ps cannot run. */
+async function psField(pid: number, field: "stat" | "args"): Promise<string | undefined> {
   try {
-    Deno.kill(pid, "SIGCONT"); // harmless to a running process; fails when there is none
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound);
+    const output = await new Deno.Command("ps", {
+      args: ["-o", `${field}=`, "-p", String(pid)],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return output.success ? new TextDecoder().decode(output.stdout).trim() : "";
+  } catch {
+    return undefined;
   }
 }
 
 async function exited(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (processAlive(pid)) {
+  while (await processAlive(pid)) {
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return true;
 }
 
-/** On Linux, checks the command line before signalling a process the metadata names (pids get reused). */
-function looksLikeDaemon(pid: number): boolean {
-  if (Deno.build.os !== "linux") return true;
-  try {
-    const argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
-    return argv.includes("daemon") && argv.includes("run");
-  } catch {
-    return false;
-  }
+/** Checks the command line before signalling a process the metadata names (pids get reused). */
+async function looksLikeDaemon(pid: number): Promise<boolean> {
+  const args = await psField(pid, "args");
+  return args === undefined || / daemon run\b/.test(args);
 }
 
 function assertPortFree(port: number): void {
