@@ -272,3 +272,34 @@ async function exists(path: string): Promise<boolean> {
     throw error;
   }
 }
+
+Deno.test("vault's --json and --config are reached through main, before or after the subcommand", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "janus-main-test-" });
+  try {
+    const configPath = join(dir, "config.json");
+    await Deno.writeTextFile(configPath, '{"vault": {"backend": "file"}, "accounts": []}');
+    for (
+      const args of [
+        ["vault", "list", "--json", "--config", configPath],
+        ["--json", "vault", `--config=${configPath}`, "list"],
+      ]
+    ) {
+      const result = await run(...args);
+      assert.equal(result.code, 0, result.err);
+      assert.deepEqual(JSON.parse(result.out), { ok: true, backend: "file", secrets: [] });
+    }
+    const help = await run("vault", "list", "--help");
+    assert.equal(help.code, 0);
+    assert.match(help.out, /janusmcp vault set NAME/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("help lists the agent and daemon commands", async () => {
+  const result = await run("help");
+  for (const name of ["tools", "schema", "call", "use", "daemon"]) {
+    assert.match(result.out, new RegExp(`\\n  ${name} +\\S`), name);
+  }
+  assert.match((await run("help", "call")).out, /--args JSON/);
+});
