@@ -13,7 +13,7 @@ import {
   ownStderr,
   spawnCli,
 } from "../e2e/agent_cli_helpers.ts";
-import { isAlive } from "../e2e/harness.ts";
+import { connectHttp, isAlive } from "../e2e/harness.ts";
 import { type DaemonMetadata, metadataPath, readMetadata } from "../../lib/daemon/mod.ts";
 import { writeMetadata } from "../../lib/daemon/metadata.ts";
 
@@ -175,6 +175,17 @@ Deno.test("every daemon endpoint refuses requests without the right token", asyn
     assert.equal(health.status, 200);
     assert.equal((await health.json()).pid, metadata.pid);
     assert.ok(isAlive(metadata.pid), "the refused shutdown did not stop it");
+
+    // With the token, /mcp is the same MCP endpoint as serve --http.
+    const { client } = await connectHttp(metadata.endpoint, "2025-11-25", {
+      authorization: `Bearer ${metadata.token}`,
+    });
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      assert.ok(names.includes("janus_whoami") && names.includes("only_a1"), names.join(", "));
+    } finally {
+      await client.close();
+    }
   });
 });
 
