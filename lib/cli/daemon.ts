@@ -1,4 +1,5 @@
 /** `janusmcp daemon start|stop|restart|status`: the per-user background broker the CLI uses when it can. */
+import { loadConfig } from "../config/load.ts";
 import { JanusError } from "../errors.ts";
 import {
   configFingerprint,
@@ -77,6 +78,8 @@ function describe(metadata: DaemonMetadata): Omit<DaemonMetadata, "token"> {
 async function start(ctx: CliContext, stateDir: string, env: (name: string) => string | undefined) {
   const port = daemonPort(env);
   const configPath = contextConfigPath(ctx);
+  // An invalid config is reported here, whole, rather than as the last line of the daemon's log.
+  await loadConfig(configPath);
   const settings = {
     stateDir,
     port,

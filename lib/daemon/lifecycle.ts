@@ -213,7 +213,8 @@ function assertPortFree(port: number): void {
 async function lastLogLine(stateDir: string): Promise<string> {
   try {
     const lines = (await Deno.readTextFile(logPath(stateDir))).trim().split("\n");
-    return lines.at(-1)?.replace(/^janusmcp: /, "") || "(empty log)";
+    // Lines are "<ISO time> janusmcp: <message>".
+    return lines.at(-1)?.replace(/^\S+ (janusmcp: )?/, "") || "(empty log)";
   } catch {
     return "(no log)";
   }

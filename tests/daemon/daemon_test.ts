@@ -346,3 +346,16 @@ Deno.test("through the daemon, SIGINT exits 130 and --timeout 124, and the upstr
     assert.equal((await f.run(["call", "whoami", "--daemon"])).stdout, "account:a1\n");
   });
 });
+
+Deno.test("daemon start with an invalid config exits 3 naming the problem and starts nothing", async () => {
+  await withDaemonFixture(async (f) => {
+    const good = await Deno.readTextFile(f.configPath);
+    await Deno.writeTextFile(f.configPath, '{"accounts": [{"id": "x", "service": "s"}]}');
+    const result = await f.run(["daemon", "start", "--json"]);
+    assert.equal(result.code, 3);
+    assert.equal(envelope(result).error.code, "config");
+    assert.match(envelope(result).error.message, /accounts\[0\]\.command/);
+    assert.equal(await f.metadata(), undefined);
+    await Deno.writeTextFile(f.configPath, good);
+  });
+});
