@@ -320,7 +320,7 @@ Deno.test("locked mode refuses use and other accounts (exit 3) and still serves 
   }
 });
 
-Deno.test("agent commands refuse stray arguments and contradicting flags (exit 2)", async () => {
+Deno.test("agent and daemon commands refuse stray arguments and contradicting flags (exit 2)", async () => {
   const f = await agentFixture();
   try {
     for (
@@ -332,6 +332,9 @@ Deno.test("agent commands refuse stray arguments and contradicting flags (exit 2
         ["tools", "a1", "a2"],
         ["call", "whoami", "--direct", "--daemon"],
         ["tools", "--account", "a1"],
+        ["daemon"],
+        ["daemon", "bogus"],
+        ["daemon", "start", "extra"],
       ]
     ) {
       const result = await f.cli([...args, "--json"]);
