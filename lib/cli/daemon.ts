@@ -52,6 +52,8 @@ export const daemonCommand: Command = {
       case "stop":
         return await stop(ctx, stateDir);
       case "restart":
+        // A config the new daemon could not start with must not cost the running one.
+        await loadConfig(contextConfigPath(ctx));
         await stop(ctx, stateDir, true);
         return await start(ctx, stateDir, env);
       case "status":

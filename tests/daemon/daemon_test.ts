@@ -347,7 +347,7 @@ Deno.test("through the daemon, SIGINT exits 130 and --timeout 124, and the upstr
   });
 });
 
-Deno.test("daemon start with an invalid config exits 3 naming the problem and starts nothing", async () => {
+Deno.test("daemon start or restart with an invalid config exits 3 naming the problem and changes nothing", async () => {
   await withDaemonFixture(async (f) => {
     const good = await Deno.readTextFile(f.configPath);
     await Deno.writeTextFile(f.configPath, '{"accounts": [{"id": "x", "service": "s"}]}');
@@ -356,6 +356,14 @@ Deno.test("daemon start with an invalid config exits 3 naming the problem and st
     assert.equal(envelope(result).error.code, "config");
     assert.match(envelope(result).error.message, /accounts\[0\]\.command/);
     assert.equal(await f.metadata(), undefined);
+
+    // restart with a broken config leaves the running daemon running.
+    await Deno.writeTextFile(f.configPath, good);
+    const running = await startDaemon(f);
+    await Deno.writeTextFile(f.configPath, '{"accounts": [{"id": "x", "service": "s"}]}');
+    assert.equal((await f.run(["daemon", "restart"])).code, 3);
+    assert.deepEqual(await f.metadata(), running);
+    assert.ok(isAlive(running.pid));
     await Deno.writeTextFile(f.configPath, good);
   });
 });
