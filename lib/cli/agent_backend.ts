@@ -6,19 +6,7 @@
  */
 import { type AgentReply, type AgentRequest, runAgentRequest } from "../broker/agent_ops.ts";
 import { JanusError, toJanusError } from "../errors.ts";
-import {
-  configFingerprint,
-  daemonAgentRequest,
-  type DaemonMetadata,
-  daemonStateDir,
-  fetchHealth,
-  metadataPath,
-  processAlive,
-  readMetadata,
-  removeMetadata,
-  settingsMismatch,
-} from "../daemon/mod.ts";
-import { PRODUCT } from "../version.ts";
+import { daemonAgentRequest, usableDaemon } from "../daemon/mod.ts";
 import { flagOption, type OptionSpecs, type ParsedArgs, stringOption } from "./args.ts";
 import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import type { CliContext } from "./context.ts";
@@ -118,7 +106,12 @@ async function perform(
   mode: DaemonMode,
   signal: AbortSignal,
 ): Promise<AgentReply> {
-  const daemon = mode === "off" ? undefined : await chooseDaemon(ctx, env, mode === "require");
+  const daemon = mode === "off" ? undefined : await usableDaemon({
+    env,
+    configPath: contextConfigPath(ctx),
+    required: mode === "require",
+    note: (message) => ctx.err(`janusmcp: note: ${message}\n`),
+  });
   if (daemon) {
     try {
       return await daemonAgentRequest(daemon, request, signal);
@@ -141,34 +134,4 @@ async function perform(
   } finally {
     await opened.broker.close();
   }
-}
-
-/** The daemon to use, if one is healthy and serves this config at this version. */
-async function chooseDaemon(
-  ctx: CliContext,
-  env: (name: string) => string | undefined,
-  required: boolean,
-): Promise<DaemonMetadata | undefined> {
-  const unavailable = (why: string) => {
-    if (required) throw new JanusError("daemon_unavailable", `cannot use the daemon: ${why}`);
-    return undefined;
-  };
-  const path = metadataPath(daemonStateDir(env));
-  const metadata = await readMetadata(path);
-  if (!metadata) return unavailable(`none is running; start one with "janusmcp daemon start"`);
-  const configPath = contextConfigPath(ctx);
-  const mismatch = settingsMismatch(metadata, {
-    version: PRODUCT.version,
-    configPath,
-    configFingerprint: await configFingerprint(configPath),
-  });
-  if (mismatch) {
-    unavailable(`${mismatch}; run "janusmcp daemon restart"`);
-    ctx.err(`janusmcp: note: not using the daemon: ${mismatch}; running directly\n`);
-    return undefined;
-  }
-  const health = await fetchHealth(metadata, 1000);
-  if (health?.pid === metadata.pid) return metadata;
-  if (!await processAlive(metadata.pid)) await removeMetadata(path, metadata.pid); // stale: it died
-  return unavailable(`the daemon (pid ${metadata.pid}) does not answer`);
 }

@@ -10,10 +10,13 @@ import {
 } from "../transport/http.ts";
 import { allowedHostsFor, isLoopbackHost } from "../transport/http_guard.ts";
 import { serveBrokerOverStdio } from "../transport/stdio.ts";
-import { openBroker } from "./broker_setup.ts";
+import type { Transport } from "@modelcontextprotocol/server";
+import { type DaemonMetadata, usableDaemon } from "../daemon/mod.ts";
+import { serveStdioThroughDaemon } from "../daemon/stdio_proxy.ts";
+import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
 import { SERVE_OPTIONS, type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
-import type { Command } from "./context.ts";
+import type { CliContext, Command } from "./context.ts";
 
 export const serveCommand: Command = {
   name: "serve",
@@ -39,35 +42,71 @@ Options:
   options: SERVE_OPTIONS,
   async run(args, ctx) {
     const options = serveOptionsFrom(args, (name) => Deno.env.get(name));
-    const { broker, outbound, log, banner, configDir } = await openBroker(ctx, {
-      demo: options.demo,
-      sink: (text) => ctx.err(text),
-    });
-    log(banner);
-    if (options.transport !== "http" && Deno.stdin.isTerminal()) {
-      log(
-        "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
-      );
-    }
-
+    const daemon = await daemonForStdio(ctx, options);
+    if (!daemon) return await serveLocally(ctx, options);
     const stopped = waitForStopSignal();
-    let http: HttpServerHandle | undefined;
     try {
-      if (options.transport !== "stdio") {
-        http = await startHttp(broker, options, configDir, { log, outbound });
-        log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
-      }
-      const ends: Promise<unknown>[] = [stopped.promise];
-      if (options.transport !== "http") ends.push(serveBrokerOverStdio(broker, { log, outbound }));
-      await Promise.race(ends);
+      await serveStdioThroughDaemon(daemon, {
+        log: (line) => ctx.err(`janusmcp: ${line}\n`),
+        stop: stopped.promise,
+        local: async (wire) => {
+          await serveLocally(ctx, options, wire);
+        },
+      });
     } finally {
       stopped.dispose();
-      await http?.shutdown();
-      await broker.close();
     }
     return 0;
   },
 };
+
+/**
+ * The daemon a stdio broker relays to: only when asked for with JANUS_DAEMON=auto|require (an
+ * LLM client's config sets it), only for stdio, and only a daemon serving this config unchanged.
+ */
+async function daemonForStdio(ctx: CliContext, options: ServeOptions): Promise<DaemonMetadata | undefined> {
+  const mode = Deno.env.get("JANUS_DAEMON");
+  if (options.transport !== "stdio" || options.demo || (mode !== "auto" && mode !== "require")) {
+    return undefined;
+  }
+  return await usableDaemon({
+    env: (name) => Deno.env.get(name),
+    configPath: contextConfigPath(ctx),
+    required: mode === "require",
+    note: (message) => ctx.err(`janusmcp: note: ${message}\n`),
+  });
+}
+
+/** Serves with a broker of this process's own (`wire`: a stdio wire the daemon relay already read from). */
+async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Transport): Promise<number> {
+  const { broker, outbound, log, banner, configDir } = await openBroker(ctx, {
+    demo: options.demo,
+    sink: (text) => ctx.err(text),
+  });
+  log(banner);
+  if (options.transport !== "http" && Deno.stdin.isTerminal()) {
+    log(
+      "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
+    );
+  }
+
+  const stopped = waitForStopSignal();
+  let http: HttpServerHandle | undefined;
+  try {
+    if (options.transport !== "stdio") {
+      http = await startHttp(broker, options, configDir, { log, outbound });
+      log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
+    }
+    const ends: Promise<unknown>[] = [stopped.promise];
+    if (options.transport !== "http") ends.push(serveBrokerOverStdio(broker, { log, outbound, wire }));
+    await Promise.race(ends);
+  } finally {
+    stopped.dispose();
+    await http?.shutdown();
+    await broker.close();
+  }
+  return 0;
+}
 
 /** Listens for HTTP clients, with a bearer token when the bind address reaches beyond loopback. */
 async function startHttp(

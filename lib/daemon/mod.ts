@@ -18,3 +18,4 @@ export { DAEMON_HOST, runDaemon } from "./run.ts";
 export { spawnDetached } from "./spawn.ts";
 export type { DaemonHealth } from "./server.ts";
 export { DAEMON_ROUTES } from "./server.ts";
+export { usableDaemon } from "./choose.ts";

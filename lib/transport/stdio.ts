@@ -3,6 +3,7 @@
  * revision (the first message decides). stdout carries MCP frames only.
  */
 import process from "node:process";
+import type { Transport } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Broker } from "../broker/broker.ts";
 import { createSessionServer, serverNotifier } from "../broker/session_server.ts";
@@ -11,6 +12,8 @@ import { createSessionServer, serverNotifier } from "../broker/session_server.ts
 export interface StdioOptions {
   outbound?: <T>(value: T) => T;
   log(line: string): void;
+  /** A stdio wire already started (by the daemon relay, which read the first message); default: a new one. */
+  wire?: Transport;
 }
 
 /** Serves the broker over stdio; resolves when the client closes stdin. */
@@ -31,7 +34,7 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
         end();
       };
       return server;
-    }, { onerror: (error) => options.log(`stdio: ${error.message}`) });
+    }, { transport: options.wire, onerror: (error) => options.log(`stdio: ${error.message}`) });
     // A client may close stdin before sending anything, when no server instance exists yet.
     process.stdin.once("end", () => void handle.close().finally(end));
     process.stdin.once("close", () => void handle.close().finally(end));
