@@ -35,8 +35,12 @@ const ERROR_TABLE = {
   // server's fault, not the request's: internal error, never "invalid params".
   config: { exit: 3, jsonRpc: JSON_RPC.internalError, surface: "tool" },
   selector: { exit: 3, jsonRpc: JSON_RPC.invalidParams, surface: "protocol" },
+  /** A tool name several accounts of a profile share, called without saying which (agent CLI). */
+  ambiguous_tool: { exit: 3, jsonRpc: JSON_RPC.invalidParams, surface: "protocol" },
   auth: { exit: 4, jsonRpc: JSON_RPC.internalError, surface: "tool" },
   upstream: { exit: 5, jsonRpc: JSON_RPC.internalError, surface: "tool" },
+  /** `JANUS_DAEMON=require` and no usable daemon (agent CLI). */
+  daemon_unavailable: { exit: 5, jsonRpc: JSON_RPC.internalError, surface: "tool" },
   tool_error: { exit: 6, jsonRpc: JSON_RPC.internalError, surface: "tool" },
   input_required: { exit: 7, jsonRpc: JSON_RPC.invalidParams, surface: "protocol" },
   timeout: { exit: 124, jsonRpc: JSON_RPC.internalError, surface: "tool" },
@@ -52,6 +56,11 @@ export class JanusError extends Error {
     super(message, options);
     this.name = "JanusError";
   }
+}
+
+/** Whether a value (a code read back from JSON, say) is one of the error codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_TABLE, value);
 }
 
 /** The process exit code for an error code. */

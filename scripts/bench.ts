@@ -4,12 +4,13 @@
  * calls) to npm's server-everything, directly and through JanusMCP over stdio and over HTTP at
  * both revisions; median and p99 latency, and the broker's resident memory afterwards.
  *
- *   deno task bench [--calls N]
+ *   deno task bench [--calls N] [--cli-runs N]   (--cli-runs 0 skips the agent CLI timing)
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Client, StreamableHTTPClientTransport, type Transport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { benchCli, printCliRows } from "./cli_bench.ts";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const EVERYTHING = [
@@ -75,7 +76,10 @@ async function writeConfig(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: Deno.args, options: { calls: { type: "string", default: "1000" } } });
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { calls: { type: "string", default: "1000" }, "cli-runs": { type: "string", default: "20" } },
+  });
   const calls = Number(values.calls);
   const env = { ...getDefaultEnvironment(), DENO_DIR: Deno.env.get("DENO_DIR") ?? "" };
   const rows: Row[] = [];
@@ -145,6 +149,9 @@ async function main(): Promise<void> {
       } | ${rss} |`,
     );
   }
+  // The agent CLI: a whole process per call, in-process vs through the daemon.
+  const runs = Number(values["cli-runs"]);
+  if (runs > 0) printCliRows(await benchCli(runs), runs);
 }
 
 if (import.meta.main) await main();

@@ -12,6 +12,8 @@ import {
 } from "../lib/errors.ts";
 
 const CODES: ErrorCode[] = [
+  "ambiguous_tool",
+  "daemon_unavailable",
   "generic",
   "usage",
   "config",
@@ -28,6 +30,8 @@ Deno.test("exit codes are the documented contract (DESIGN §5)", () => {
   assert.deepEqual(
     Object.fromEntries(CODES.map((code) => [code, exitCodeFor(code)])),
     {
+      ambiguous_tool: 3,
+      daemon_unavailable: 5,
       generic: 1,
       usage: 2,
       config: 3,
@@ -53,6 +57,7 @@ Deno.test("a server-side fault is an internal error; a wrong request is invalid 
 
 Deno.test("upstream-side failures reach a model as tool errors; request mistakes as protocol errors", () => {
   assert.deepEqual(CODES.filter(isToolFailure), [
+    "daemon_unavailable",
     "generic",
     "config",
     "auth",

@@ -1,4 +1,5 @@
 import { writeAll } from "../write_all.ts";
+import type { OptionSpecs, ParsedArgs } from "./args.ts";
 
 /** What every CLI command receives: parsed global flags and where to write. */
 export interface CliContext {
@@ -10,6 +11,16 @@ export interface CliContext {
   out(text: string): void;
   /** Writes to stderr. */
   err(text: string): void;
+  /** The environment (the process's when absent). */
+  env?: (name: string) => string | undefined;
+  /** Standard input (the process's when absent). */
+  stdin?: CliInput;
+}
+
+/** The parts of stdin a command uses. */
+export interface CliInput {
+  isTerminal(): boolean;
+  readable: ReadableStream<Uint8Array>;
 }
 
 /** One CLI command: its name, one-line summary, usage text and runner. */
@@ -20,8 +31,10 @@ export interface Command {
   usage: string;
   /** Hidden commands are runnable but not listed in `help`. */
   hidden?: boolean;
-  /** Runs with the arguments after the command name; returns the exit code, throws JanusError on failure. */
-  run(args: string[], ctx: CliContext): Promise<number>;
+  /** The command's own options, parsed together with the global ones (see args.ts). */
+  options?: OptionSpecs;
+  /** Runs with its parsed arguments; returns the exit code, throws JanusError on failure. */
+  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
 }
 
 /** A context bound to the process's stdout/stderr. */

@@ -30,14 +30,17 @@ export function helpCommand(commands: () => readonly Command[]): Command {
     name: "help",
     summary: "Show help for janusmcp or one command",
     usage: "Usage: janusmcp help [command]",
-    run(args, ctx) {
-      if (args.length === 0) {
+    run({ positionals }, ctx) {
+      if (positionals.length === 0) {
         ctx.out(overview(commands()));
         return Promise.resolve(0);
       }
-      const command = commands().find((c) => c.name === args[0]);
+      const command = commands().find((c) => c.name === positionals[0]);
       if (!command) {
-        throw new JanusError("usage", `unknown command "${args[0]}"; run "janusmcp help" for the list`);
+        throw new JanusError(
+          "usage",
+          `unknown command "${positionals[0]}"; run "janusmcp help" for the list`,
+        );
       }
       ctx.out(`${command.usage}\n`);
       return Promise.resolve(0);

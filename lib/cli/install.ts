@@ -4,7 +4,6 @@
  * take it out again — touching nothing else in the file.
  */
 import { isAbsolute, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { locateConfig } from "../config/mod.ts";
 import { JanusError } from "../errors.ts";
 import {
@@ -25,6 +24,7 @@ import {
   quoteCommand,
   whichOnPath,
 } from "../clients/mod.ts";
+import type { OptionSpecs, ParsedArgs } from "./args.ts";
 import type { CliContext, Command } from "./context.ts";
 import { reportChange, snippetText } from "./install_output.ts";
 
@@ -73,29 +73,15 @@ interface Invocation {
   configPath?: string;
 }
 
-function parse(args: string[], ctx: CliContext, usage: string): Invocation | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        "dry-run": { type: "boolean" },
-        json: { type: "boolean" },
-        config: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new JanusError("usage", `${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
-  }
-  if (parsed.values.help) return "help";
+/** The command's own options (the global `--json`/`--config` come with every command). */
+const INSTALL_OPTIONS: OptionSpecs = { "dry-run": { type: "boolean" } };
+
+function invocationOf(args: ParsedArgs, ctx: CliContext): Invocation {
   return {
-    positionals: parsed.positionals,
-    dryRun: parsed.values["dry-run"] === true,
-    json: ctx.json || parsed.values.json === true,
-    configPath: parsed.values.config ?? ctx.configPath,
+    positionals: args.positionals,
+    dryRun: args.values["dry-run"] === true,
+    json: ctx.json || args.values.json === true,
+    configPath: typeof args.values.config === "string" ? args.values.config : ctx.configPath,
   };
 }
 
@@ -245,12 +231,9 @@ export function createInstallCommands(getDeps: () => InstallDeps): { install: Co
     name: "install",
     summary: "Add JanusMCP to an LLM client (claude-desktop, cursor, vscode, …), or list/print the entries",
     usage: INSTALL_USAGE,
+    options: INSTALL_OPTIONS,
     async run(args, ctx) {
-      const invocation = parse(args, ctx, INSTALL_USAGE);
-      if (invocation === "help") {
-        ctx.out(`${INSTALL_USAGE}\n`);
-        return 0;
-      }
+      const invocation = invocationOf(args, ctx);
       const deps = getDeps();
       if (invocation.positionals.length === 0) {
         throw new JanusError("usage", `install needs a CLIENT\n\n${INSTALL_USAGE}`);
@@ -264,12 +247,9 @@ export function createInstallCommands(getDeps: () => InstallDeps): { install: Co
     name: "uninstall",
     summary: "Remove JanusMCP from an LLM client's MCP config",
     usage: UNINSTALL_USAGE,
+    options: INSTALL_OPTIONS,
     async run(args, ctx) {
-      const invocation = parse(args, ctx, UNINSTALL_USAGE);
-      if (invocation === "help") {
-        ctx.out(`${UNINSTALL_USAGE}\n`);
-        return 0;
-      }
+      const invocation = invocationOf(args, ctx);
       const deps = getDeps();
       const target = single(invocation, "uninstall", UNINSTALL_USAGE);
       const result = await change(target, undefined, invocation, deps);

@@ -2,16 +2,27 @@
 import { errorEnvelope, exitCodeFor, JanusError, toJanusError } from "../errors.ts";
 import type { CliContext, Command } from "./context.ts";
 import { processContext } from "./context.ts";
+import { GLOBAL_OPTIONS, parseCommandLine } from "./args.ts";
+import { callCommand } from "./call.ts";
+import { daemonCommand } from "./daemon.ts";
 import { demoUpstreamCommand } from "./demo_upstream.ts";
 import { helpCommand, overview } from "./help.ts";
 import { installCommand, uninstallCommand } from "./install.ts";
+import { schemaCommand } from "./schema.ts";
 import { serveCommand } from "./serve.ts";
 import { statusCommand } from "./status.ts";
+import { toolsCommand } from "./tools.ts";
+import { useCommand } from "./use.ts";
 import { vaultCommand } from "./vault.ts";
 import { versionCommand } from "./version.ts";
 
 const COMMANDS: readonly Command[] = [
   serveCommand,
+  toolsCommand,
+  schemaCommand,
+  callCommand,
+  useCommand,
+  daemonCommand,
   statusCommand,
   vaultCommand,
   versionCommand,
@@ -21,69 +32,31 @@ const COMMANDS: readonly Command[] = [
   helpCommand(() => COMMANDS),
 ];
 
-/** Global flags, pulled out of the argument list wherever they appear (before a `--`). */
-interface GlobalFlags {
-  json: boolean;
-  help: boolean;
-  version: boolean;
-  configPath?: string;
-  rest: string[];
-}
-
-/** Separates global flags from the command and its own arguments. */
-export function parseGlobalFlags(args: readonly string[]): GlobalFlags {
-  const flags: GlobalFlags = { json: false, help: false, version: false, rest: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      flags.rest.push(...args.slice(i));
-      break;
-    }
-    if (arg === "--json") flags.json = true;
-    else if (arg === "--help" || arg === "-h") flags.help = true;
-    else if (arg === "--version" || arg === "-V") flags.version = true;
-    else if (arg.startsWith("--config=")) {
-      flags.configPath = arg.slice("--config=".length);
-      if (flags.configPath === "") throw new JanusError("usage", "--config needs a file path");
-    } else if (arg === "--config") {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith("-")) {
-        throw new JanusError("usage", "--config needs a file path");
-      }
-      flags.configPath = value;
-      i++;
-    } else flags.rest.push(arg);
-  }
-  return flags;
-}
-
 /** Runs the CLI and returns the process exit code. */
 export async function main(args: readonly string[], makeContext = processContext): Promise<number> {
   let ctx: CliContext = makeContext({ json: args.includes("--json") });
   try {
-    const flags = parseGlobalFlags(args);
-    ctx = makeContext({ json: flags.json, configPath: flags.configPath });
-    if (flags.version) return await versionCommand.run([], ctx);
-    // No command, or a leading option, means `serve` (so `janusmcp --demo` serves the demo).
-    const [first, ...rest] = flags.rest;
+    const line = parseCommandLine(args, COMMANDS, "serve");
+    ctx = makeContext({ json: line.json, configPath: line.configPath });
+    if (line.version) return await versionCommand.run(line.args, ctx);
     // A bare `janusmcp --help` wants the command list, not the default command's usage.
-    if (flags.help && first === undefined) {
+    const bare = !line.typed &&
+      Object.keys(line.args.values).every((name) => Object.hasOwn(GLOBAL_OPTIONS, name));
+    if (line.help && bare) {
       ctx.out(overview(COMMANDS));
       return 0;
     }
-    const name = first === undefined || first.startsWith("-") ? "serve" : first;
-    const commandArgs = name === first ? rest : flags.rest;
-    const command = COMMANDS.find((c) => c.name === name);
+    const command = line.command;
     if (!command) {
       // With --json, stderr carries the error envelope alone.
       if (!ctx.json) ctx.err(overview(COMMANDS));
-      throw new JanusError("usage", `unknown command "${name}"`);
+      throw new JanusError("usage", `unknown command "${line.name}"`);
     }
-    if (flags.help) {
+    if (line.help) {
       ctx.out(`${command.usage}\n`);
       return 0;
     }
-    return await command.run(commandArgs, ctx);
+    return await command.run(line.args, ctx);
   } catch (error) {
     const janusError = toJanusError(error);
     ctx.err(

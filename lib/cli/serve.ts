@@ -1,43 +1,22 @@
 /** `janusmcp serve`: run the broker over stdio, HTTP, or both. */
-import { dirname } from "node:path";
-import { Broker } from "../broker/mod.ts";
-import {
-  type JanusConfig,
-  loadConfig,
-  loadOrCreateHttpToken,
-  locateConfigFromEnvironment,
-  type Selector,
-  StateStore,
-} from "../config/mod.ts";
-import { demoConfig } from "../demo/mod.ts";
+import type { Broker } from "../broker/mod.ts";
 import { JanusError } from "../errors.ts";
-import { openVault, Redactor } from "../secrets/mod.ts";
+import { loadOrCreateHttpToken } from "../config/mod.ts";
 import {
-  allowedHostsFor,
   createHttpApp,
   DEFAULT_MAX_BODY_BYTES,
   type HttpServerHandle,
-  isLoopbackHost,
   listenHttp,
-  serveBrokerOverStdio,
 } from "../transport/mod.ts";
-import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/mod.ts";
-import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
-import { PRODUCT } from "../version.ts";
+import { allowedHostsFor, isLoopbackHost } from "../transport/mod.ts";
+import { serveBrokerOverStdio } from "../transport/mod.ts";
+import type { Transport } from "@modelcontextprotocol/server";
+import { type DaemonMetadata, usableDaemon } from "../daemon/mod.ts";
+import { serveStdioThroughDaemon } from "../daemon/mod.ts";
+import { contextConfigPath, openBroker } from "./broker_setup.ts";
+import { waitForStopSignal } from "./stop_signal.ts";
+import { SERVE_OPTIONS, type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
 import type { CliContext, Command } from "./context.ts";
-
-/** Where the broker's configuration and persisted choice come from. */
-interface Setup {
-  config: JanusConfig;
-  configPath?: string;
-  /** Where the file vault and state live. */
-  configDir: string;
-  initialGlobal?: Selector;
-  persistGlobal(selector: Selector): Promise<void>;
-  /** Upstreams' protocol revisions, remembered beside the state file (in memory for the demo). */
-  revisions?: RevisionMemory;
-  banner: string;
-}
 
 export const serveCommand: Command = {
   name: "serve",
@@ -60,59 +39,74 @@ Options:
   --session-idle-timeout S close 2025-11-25 HTTP sessions idle this long (default 3600)
   --demo                   serve the built-in demo configuration (two accounts of a demo server)
   --config PATH            this config file (else JANUS_CONFIG, ./config.json, user config dir)`,
+  options: SERVE_OPTIONS,
   async run(args, ctx) {
-    const options = parseServeOptions(args, (name) => Deno.env.get(name));
-    const setup = options.demo ? demoSetup() : await fileSetup(ctx);
-    // One redactor for everything that leaves: tool results and errors (via the session server),
-    // and every log line. It learns each value the moment an upstream is given it.
-    const redactor = new Redactor();
-    const env = (name: string) => Deno.env.get(name);
-    const passphrase = env("JANUS_VAULT_PASSPHRASE");
-    if (passphrase) redactor.add("JANUS_VAULT_PASSPHRASE", passphrase);
-    const log = (line: string) => ctx.err(redactor.redactText(`janusmcp: ${line}\n`));
-    log(setup.banner);
-    if (options.transport !== "http" && Deno.stdin.isTerminal()) {
-      log(
-        "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
-      );
-    }
-
-    const tooShort = new Set<string>();
-    const broker = new Broker({
-      config: setup.config,
-      configPath: setup.configPath,
-      initialGlobal: setup.initialGlobal,
-      persistGlobal: setup.persistGlobal,
-      revisions: setup.revisions,
-      sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
-      log,
-      secretsResolved: (accountId, secrets) => {
-        for (const secret of secrets) {
-          if (redactor.add(secret.name, secret.value).registered || tooShort.has(secret.name)) continue;
-          tooShort.add(secret.name);
-          log(`warning: [${accountId}] the value of ${secret.name} is too short to be redacted from output`);
-        }
-      },
-    });
+    const options = serveOptionsFrom(args, (name) => Deno.env.get(name));
+    const daemon = await daemonForStdio(ctx, options);
+    if (!daemon) return await serveLocally(ctx, options);
     const stopped = waitForStopSignal();
-    const outbound = <T>(value: T): T => redactor.redactValue(value);
-    let http: HttpServerHandle | undefined;
     try {
-      if (options.transport !== "stdio") {
-        http = await startHttp(broker, options, setup.configDir, { log, outbound });
-        log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
-      }
-      const ends: Promise<unknown>[] = [stopped.promise];
-      if (options.transport !== "http") ends.push(serveBrokerOverStdio(broker, { log, outbound }));
-      await Promise.race(ends);
+      await serveStdioThroughDaemon(daemon, {
+        log: (line) => ctx.err(`janusmcp: ${line}\n`),
+        stop: stopped.promise,
+        local: async (wire) => {
+          await serveLocally(ctx, options, wire);
+        },
+      });
     } finally {
       stopped.dispose();
-      await http?.shutdown();
-      await broker.close();
     }
     return 0;
   },
 };
+
+/**
+ * The daemon a stdio broker relays to: only when asked for with JANUS_DAEMON=auto|require (an
+ * LLM client's config sets it), only for stdio, and only a daemon serving this config unchanged.
+ */
+async function daemonForStdio(ctx: CliContext, options: ServeOptions): Promise<DaemonMetadata | undefined> {
+  const mode = Deno.env.get("JANUS_DAEMON");
+  if (options.transport !== "stdio" || options.demo || (mode !== "auto" && mode !== "require")) {
+    return undefined;
+  }
+  return await usableDaemon({
+    env: (name) => Deno.env.get(name),
+    configPath: contextConfigPath(ctx),
+    required: mode === "require",
+    note: (message) => ctx.err(`janusmcp: note: ${message}\n`),
+  });
+}
+
+/** Serves with a broker of this process's own (`wire`: a stdio wire the daemon relay already read from). */
+async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Transport): Promise<number> {
+  const { broker, outbound, log, banner, configDir } = await openBroker(ctx, {
+    demo: options.demo,
+    sink: (text) => ctx.err(text),
+  });
+  log(banner);
+  if (options.transport !== "http" && Deno.stdin.isTerminal()) {
+    log(
+      "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
+    );
+  }
+
+  const stopped = waitForStopSignal();
+  let http: HttpServerHandle | undefined;
+  try {
+    if (options.transport !== "stdio") {
+      http = await startHttp(broker, options, configDir, { log, outbound });
+      log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
+    }
+    const ends: Promise<unknown>[] = [stopped.promise];
+    if (options.transport !== "http") ends.push(serveBrokerOverStdio(broker, { log, outbound, wire }));
+    await Promise.race(ends);
+  } finally {
+    stopped.dispose();
+    await http?.shutdown();
+    await broker.close();
+  }
+  return 0;
+}
 
 /** Listens for HTTP clients, with a bearer token when the bind address reaches beyond loopback. */
 async function startHttp(
@@ -146,55 +140,4 @@ async function startHttp(
     }
     throw error;
   }
-}
-
-function demoSetup(): Setup {
-  const config = demoConfig();
-  return {
-    config,
-    configDir: Deno.cwd(),
-    persistGlobal: () => Promise.resolve(), // the demo keeps its choice in memory only
-    banner: `${PRODUCT.title} ${PRODUCT.version}: serving the built-in demo (accounts: ${
-      config.accounts.map((a) => a.id).join(", ")
-    }). Connect an MCP client to this command, then call janus_use_account.`,
-  };
-}
-
-async function fileSetup(ctx: CliContext): Promise<Setup> {
-  const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
-  const loaded = await loadConfig(configPath);
-  const state = new StateStore(configPath, { warn: (message) => ctx.err(`janusmcp: ${message}\n`) });
-  const initialGlobal = loaded.exists ? (await state.load()).globalSelector : undefined;
-  const revisions = loaded.exists
-    ? await FileRevisionMemory.load(
-      revisionsFilePath(configPath),
-      (line) => ctx.err(`janusmcp: warning: ${line}\n`),
-    )
-    : undefined;
-  const { accounts, bindingMode } = loaded.config;
-  const banner = loaded.exists
-    ? `${PRODUCT.title} ${PRODUCT.version}: config ${configPath} (${accounts.length} account${
-      accounts.length === 1 ? "" : "s"
-    }, bindingMode ${bindingMode})`
-    : `${PRODUCT.title} ${PRODUCT.version}: no config file at ${configPath}; serving the control tools only. Create it (see README) or run with --demo.`;
-  return {
-    config: loaded.config,
-    configPath,
-    configDir: dirname(configPath),
-    initialGlobal,
-    persistGlobal: (selector) => state.save({ globalSelector: selector }),
-    revisions,
-    banner,
-  };
-}
-
-/** Resolves on SIGINT or SIGTERM (SIGINT only on Windows). */
-function waitForStopSignal(): { promise: Promise<void>; dispose(): void } {
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  let listener = () => {};
-  const promise = new Promise<void>((resolve) => {
-    listener = () => resolve();
-  });
-  for (const signal of signals) Deno.addSignalListener(signal, listener);
-  return { promise, dispose: () => signals.forEach((signal) => Deno.removeSignalListener(signal, listener)) };
 }

@@ -1,7 +1,7 @@
 /** `serve` options from flags and environment (pure, so every combination is tested directly). */
-import { parseArgs } from "node:util";
 import { JanusError } from "../errors.ts";
 import { isLoopbackHost } from "../transport/mod.ts";
+import { flagOption, type OptionSpecs, type ParsedArgs, parseOptions, stringOption } from "./args.ts";
 
 /** Which transports to serve. */
 export type TransportMode = "stdio" | "http" | "both";
@@ -20,26 +20,36 @@ export interface ServeOptions {
 /** The default HTTP port. */
 export const DEFAULT_PORT = 7332;
 
-/** Parses `serve` flags; the environment (`JANUS_TRANSPORT`, `JANUS_HTTP_HOST`, `JANUS_HTTP_PORT`) fills the rest. */
+/** The flags `serve` takes (besides the global ones). */
+export const SERVE_OPTIONS: OptionSpecs = {
+  demo: { type: "boolean" },
+  http: { type: "boolean" },
+  transport: { type: "string", value: "stdio, http or both" },
+  host: { type: "string", value: "an address" },
+  port: { type: "string", value: "a port number" },
+  "allow-remote": { type: "boolean" },
+  "session-idle-timeout": { type: "string", value: "a number of seconds" },
+};
+
+/** Parses `serve` flags alone (the CLI parses them with the global ones; see `serveOptionsFrom`). */
 export function parseServeOptions(args: string[], env: (name: string) => string | undefined): ServeOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        demo: { type: "boolean" },
-        http: { type: "boolean" },
-        transport: { type: "string" },
-        host: { type: "string" },
-        port: { type: "string" },
-        "allow-remote": { type: "boolean" },
-        "session-idle-timeout": { type: "string" },
-      },
-    }));
-  } catch (error) {
-    throw new JanusError("usage", `serve: ${(error as Error).message}`);
+  return serveOptionsFrom(parseOptions(args, SERVE_OPTIONS, "serve"), env);
+}
+
+/** `serve` options from parsed flags; the environment (`JANUS_TRANSPORT`, `JANUS_HTTP_HOST`, `JANUS_HTTP_PORT`) fills the rest. */
+export function serveOptionsFrom(args: ParsedArgs, env: (name: string) => string | undefined): ServeOptions {
+  if (args.positionals.length > 0) {
+    throw new JanusError("usage", `serve: unexpected argument ${JSON.stringify(args.positionals[0])}`);
   }
+  const values = {
+    demo: flagOption(args, "demo"),
+    http: flagOption(args, "http"),
+    transport: stringOption(args, "transport"),
+    host: stringOption(args, "host"),
+    port: stringOption(args, "port"),
+    "allow-remote": flagOption(args, "allow-remote"),
+    "session-idle-timeout": stringOption(args, "session-idle-timeout"),
+  };
   if (values.http && values.transport && values.transport !== "http") {
     throw new JanusError("usage", `serve: --http contradicts --transport ${values.transport}`);
   }

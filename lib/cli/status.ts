@@ -3,11 +3,13 @@
  * is there — never a value — summed up in one word. Starts no upstream.
  */
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { accountReferences } from "../references.ts";
-import { type AccountConfig, loadConfig, locateConfigFromEnvironment } from "../config/mod.ts";
-import { JanusError, messageOf } from "../errors.ts";
-import { openVault, type Vault } from "../secrets/mod.ts";
+import { loadConfig } from "../config/mod.ts";
+import { locateConfigFromEnvironment } from "../config/mod.ts";
+import type { AccountConfig } from "../config/mod.ts";
+import { openVault } from "../secrets/mod.ts";
+import type { Vault } from "../secrets/mod.ts";
+import { assertPositionals } from "./args.ts";
 import type { Command } from "./context.ts";
 
 /** One account's readiness. */
@@ -39,7 +41,7 @@ export async function accountStatus(
     try {
       needs.push({ reference: `vault:${name}`, present: (await vault.get(name)) !== undefined });
     } catch (cause) {
-      error = messageOf(cause);
+      error = cause instanceof Error ? cause.message : String(cause);
       needs.push({ reference: `vault:${name}`, present: false });
     }
   }
@@ -64,11 +66,7 @@ secrets) and whether each is present, and one word: ready, needs-secret, needs-l
 Values are never printed. No upstream is started. Exits 4 when an account needs a secret or a
 login, so scripts can check readiness.`,
   async run(args, ctx) {
-    try {
-      parseArgs({ args, options: {}, strict: true });
-    } catch (error) {
-      throw new JanusError("usage", `status: ${(error as Error).message}`);
-    }
+    assertPositionals(args, "status", 0);
     const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
     const loaded = await loadConfig(configPath);
     const env = (name: string) => Deno.env.get(name);

@@ -3,10 +3,9 @@
  * Values come from a hidden prompt or stdin, never from argv, and no subcommand prints one.
  */
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
-import { JanusError, messageOf } from "../errors.ts";
-import { accountReferences } from "../references.ts";
+import { JanusError } from "../errors.ts";
 import { type JanusConfig, loadConfig, locateConfigFromEnvironment } from "../config/mod.ts";
+import { accountReferences } from "../references.ts";
 import {
   assertVaultName,
   chooseVaultBackend,
@@ -18,6 +17,7 @@ import {
   type SecretInput,
   type Vault,
 } from "../secrets/mod.ts";
+import type { ParsedArgs } from "./args.ts";
 import type { CliContext, Command } from "./context.ts";
 
 const USAGE = `Usage:
@@ -56,30 +56,6 @@ interface Opened {
   config: JanusConfig;
   /** Where the secrets are, in words ("the OS keychain"). */
   where: string;
-}
-
-function parse(args: string[], ctx: CliContext): Invocation | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        json: { type: "boolean" },
-        config: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new JanusError("usage", `${messageOf(error)}\n\n${USAGE}`);
-  }
-  if (parsed.values.help) return "help";
-  return {
-    json: ctx.json || parsed.values.json === true,
-    positionals: parsed.positionals,
-    configPath: parsed.values.config ?? ctx.configPath,
-  };
 }
 
 /** The single NAME a subcommand takes, validated. */
@@ -248,8 +224,8 @@ export function createVaultCommand(deps: VaultCommandDeps): Command {
     name: "vault",
     summary: "Store, list and delete the secrets config refers to as vault:NAME",
     usage: USAGE,
-    async run(args: string[], ctx: CliContext): Promise<number> {
-      const [subcommand, ...rest] = args;
+    async run({ positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
+      const [subcommand, ...rest] = positionals;
       if (subcommand === undefined) throw new JanusError("usage", `vault needs a subcommand\n\n${USAGE}`);
       if (subcommand === "help" || subcommand === "--help" || subcommand === "-h") {
         ctx.out(`${USAGE}\n`);
@@ -259,12 +235,8 @@ export function createVaultCommand(deps: VaultCommandDeps): Command {
       if (run === undefined) {
         throw new JanusError("usage", `unknown vault subcommand ${JSON.stringify(subcommand)}\n\n${USAGE}`);
       }
-      const invocation = parse(rest, ctx);
-      if (invocation === "help") {
-        ctx.out(`${USAGE}\n`);
-        return 0;
-      }
-      return await run(invocation, ctx);
+      // --json, --config and --help are parsed with every other flag, once, by main (args.ts).
+      return await run({ json: ctx.json, positionals: rest, configPath: ctx.configPath }, ctx);
     },
   };
 }

@@ -3,6 +3,7 @@
  * revision (the first message decides). stdout carries MCP frames only.
  */
 import process from "node:process";
+import type { Transport } from "@modelcontextprotocol/server";
 import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Broker, Session } from "../broker/mod.ts";
 import { cancelledRequest, listenedResources, ListenResources } from "./listen_resources.ts";
@@ -12,11 +13,13 @@ import { createSessionServer, serverNotifier } from "./session_server.ts";
 export interface StdioOptions {
   outbound?: <T>(value: T) => T;
   log(line: string): void;
+  /** A stdio wire already started (by the daemon relay, which read the first message); default: a new one. */
+  wire?: Transport;
 }
 
 /** Serves the broker over stdio; resolves when the client closes stdin. */
 export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Promise<void> {
-  const wire = new StdioServerTransport();
+  const wire = options.wire ?? new StdioServerTransport();
   return new Promise((resolve) => {
     let ended = false;
     const end = () => {
@@ -49,7 +52,7 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
  * the stream is acknowledged; unsubscribe when the stream is cancelled. Messages keep their order.
  */
 function followListenedResources(
-  wire: StdioServerTransport,
+  wire: Transport,
   session: () => Session | undefined,
   broker: Broker,
   log: (line: string) => void,

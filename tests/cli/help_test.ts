@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { ParsedArgs } from "../../lib/cli/args.ts";
 import type { CliContext, Command } from "../../lib/cli/context.ts";
 import { helpCommand, overview } from "../../lib/cli/help.ts";
 import { JanusError } from "../../lib/errors.ts";
@@ -20,6 +21,11 @@ const COMMANDS: Command[] = [
   command("secret-tool", "Internal", { hidden: true }),
   command("accounts", "List accounts"),
 ];
+
+/** Parsed arguments with these positionals and no options. */
+function args(...positionals: string[]): ParsedArgs {
+  return { positionals, values: {} };
+}
 
 /** A context that records what is written to it. */
 function capture(json = false): CliContext & { written: { out: string; err: string } } {
@@ -69,7 +75,7 @@ Deno.test("help without arguments prints the overview of the current command lis
   const help = helpCommand(() => list);
   list.push(command("late", "Added after the help command was built"));
   const ctx = capture();
-  assert.equal(await help.run([], ctx), 0);
+  assert.equal(await help.run(args(), ctx), 0);
   assert.equal(ctx.written.out, overview(list));
   assert.ok(ctx.written.out.includes("late"));
   assert.equal(ctx.written.err, "");
@@ -77,20 +83,20 @@ Deno.test("help without arguments prints the overview of the current command lis
 
 Deno.test("help COMMAND prints that command's usage", async () => {
   const ctx = capture();
-  assert.equal(await helpCommand(() => COMMANDS).run(["accounts"], ctx), 0);
+  assert.equal(await helpCommand(() => COMMANDS).run(args("accounts"), ctx), 0);
   assert.equal(ctx.written.out, "Usage: janusmcp accounts [things]\n");
 });
 
 Deno.test("help for a hidden command still prints its usage", async () => {
   const ctx = capture();
-  assert.equal(await helpCommand(() => COMMANDS).run(["secret-tool"], ctx), 0);
+  assert.equal(await helpCommand(() => COMMANDS).run(args("secret-tool"), ctx), 0);
   assert.equal(ctx.written.out, "Usage: janusmcp secret-tool [things]\n");
 });
 
 Deno.test("help for an unknown command is a usage error pointing at help", async () => {
   const ctx = capture();
   await assert.rejects(
-    async () => await helpCommand(() => COMMANDS).run(["nosuch"], ctx),
+    async () => await helpCommand(() => COMMANDS).run(args("nosuch"), ctx),
     (error: unknown) => {
       assert.ok(error instanceof JanusError);
       assert.equal(error.code, "usage");

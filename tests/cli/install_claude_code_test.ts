@@ -3,9 +3,9 @@
  * real `claude` (npm @anthropic-ai/claude-code; .ci/run installs it and names it in
  * JANUS_TEST_CLAUDE) against a temporary HOME; without it, the command is printed instead.
  */
+import { runInstall } from "./install_run.ts";
 import assert from "node:assert/strict";
-import { createInstallCommands, type InstallDeps } from "../../lib/cli/install.ts";
-import type { CliContext } from "../../lib/cli/context.ts";
+import type { InstallDeps } from "../../lib/cli/install.ts";
 import { claudeCommands, whichOnPath } from "../../lib/clients/mod.ts";
 
 const REPO = new URL("../../", import.meta.url);
@@ -52,11 +52,8 @@ async function setup(claude: string | undefined): Promise<{ home: string; deps: 
 }
 
 async function run(deps: InstallDeps, ...args: string[]): Promise<string> {
-  const commands = createInstallCommands(() => deps);
-  let out = "";
-  const ctx: CliContext = { json: false, out: (t) => void (out += t), err: () => {} };
-  const [name, ...rest] = args;
-  assert.equal(await commands[name as "install" | "uninstall"].run(rest, ctx), 0);
+  const { code, out } = await runInstall(deps, ...args);
+  assert.equal(code, 0);
   return out;
 }
 

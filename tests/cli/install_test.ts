@@ -4,13 +4,13 @@
  * idempotence, backups, dry-run and removal.
  */
 import { must } from "../must.ts";
+import { runInstall } from "./install_run.ts";
 import assert from "node:assert/strict";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseJsonc } from "jsonc-parser";
-import { createInstallCommands, type InstallDeps } from "../../lib/cli/install.ts";
-import type { CliContext } from "../../lib/cli/context.ts";
+import type { InstallDeps } from "../../lib/cli/install.ts";
 import { CLIENT_TARGETS, whichOnPath } from "../../lib/clients/mod.ts";
 import type { ClientTarget } from "../../lib/clients/types.ts";
 import { JanusError } from "../../lib/errors.ts";
@@ -64,18 +64,7 @@ async function tempHome(vars: Record<string, string> = {}): Promise<{ home: stri
 }
 
 /** Runs install/uninstall in-process and captures what it prints. */
-async function run(
-  deps: InstallDeps,
-  ...args: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  const commands = createInstallCommands(() => deps);
-  let out = "";
-  let err = "";
-  const ctx: CliContext = { json: false, out: (t) => void (out += t), err: (t) => void (err += t) };
-  const [name, ...rest] = args;
-  const code = await commands[name as "install" | "uninstall"].run(rest, ctx);
-  return { code, out, err };
-}
+const run = runInstall;
 
 function pathOf(target: ClientTarget, home: string): string {
   return target.configPath({

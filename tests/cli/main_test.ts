@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CliContext } from "../../lib/cli/context.ts";
-import { main, parseGlobalFlags } from "../../lib/cli/main.ts";
-import { JanusError } from "../../lib/errors.ts";
+import { main } from "../../lib/cli/main.ts";
 import { PRODUCT } from "../../lib/version.ts";
 
 /** Output captured from every context `main` creates, plus the flags each was created with. */
@@ -31,75 +30,6 @@ async function run(...args: string[]): Promise<Captured & { code: number }> {
   const code = await main(args, makeContext);
   return { ...captured, code };
 }
-
-/** The usage error parseGlobalFlags throws for these arguments. */
-function usageError(args: string[]): JanusError {
-  try {
-    parseGlobalFlags(args);
-  } catch (error) {
-    assert.ok(error instanceof JanusError);
-    assert.equal(error.code, "usage");
-    return error;
-  }
-  assert.fail(`expected ${JSON.stringify(args)} to be a usage error`);
-}
-
-// --- parseGlobalFlags ---------------------------------------------------------------------------
-
-Deno.test("no arguments give default flags and no command", () => {
-  assert.deepEqual(parseGlobalFlags([]), { json: false, help: false, version: false, rest: [] });
-});
-
-Deno.test("global flags are recognised before, between and after command arguments", () => {
-  assert.deepEqual(parseGlobalFlags(["--json", "serve", "--demo", "-h", "--version"]), {
-    json: true,
-    help: true,
-    version: true,
-    rest: ["serve", "--demo"],
-  });
-  assert.deepEqual(parseGlobalFlags(["serve", "--config", "a.json", "--demo", "--json"]), {
-    json: true,
-    help: false,
-    version: false,
-    configPath: "a.json",
-    rest: ["serve", "--demo"],
-  });
-});
-
-Deno.test("short -h and -V mean help and version", () => {
-  const flags = parseGlobalFlags(["-h", "-V"]);
-  assert.equal(flags.help, true);
-  assert.equal(flags.version, true);
-});
-
-Deno.test("--config=PATH and --config PATH both set the config path", () => {
-  assert.equal(parseGlobalFlags(["--config=/tmp/x.json"]).configPath, "/tmp/x.json");
-  assert.equal(parseGlobalFlags(["--config", "/tmp/y.json"]).configPath, "/tmp/y.json");
-  assert.equal(parseGlobalFlags(["--config=a=b.json"]).configPath, "a=b.json");
-  assert.deepEqual(parseGlobalFlags(["serve", "--config", "c.json"]).rest, ["serve"]);
-});
-
-Deno.test("the last --config wins", () => {
-  assert.equal(parseGlobalFlags(["--config", "a.json", "--config=b.json"]).configPath, "b.json");
-});
-
-Deno.test("--config without a value is a usage error", () => {
-  for (const args of [["--config"], ["serve", "--config"], ["--config", "--json"], ["--config="]]) {
-    assert.equal(usageError(args).message, "--config needs a file path", JSON.stringify(args));
-  }
-});
-
-Deno.test("-- stops flag parsing and is passed on with everything after it", () => {
-  const flags = parseGlobalFlags(["serve", "--json", "--", "--help", "--config", "x"]);
-  assert.equal(flags.json, true);
-  assert.equal(flags.help, false);
-  assert.equal(flags.configPath, undefined);
-  assert.deepEqual(flags.rest, ["serve", "--", "--help", "--config", "x"]);
-});
-
-Deno.test("unknown options are left for the command", () => {
-  assert.deepEqual(parseGlobalFlags(["serve", "--demo", "-x"]).rest, ["serve", "--demo", "-x"]);
-});
 
 // --- main with a capturing context --------------------------------------------------------------
 
@@ -342,3 +272,34 @@ async function exists(path: string): Promise<boolean> {
     throw error;
   }
 }
+
+Deno.test("vault's --json and --config are reached through main, before or after the subcommand", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "janus-main-test-" });
+  try {
+    const configPath = join(dir, "config.json");
+    await Deno.writeTextFile(configPath, '{"vault": {"backend": "file"}, "accounts": []}');
+    for (
+      const args of [
+        ["vault", "list", "--json", "--config", configPath],
+        ["--json", "vault", `--config=${configPath}`, "list"],
+      ]
+    ) {
+      const result = await run(...args);
+      assert.equal(result.code, 0, result.err);
+      assert.deepEqual(JSON.parse(result.out), { ok: true, backend: "file", secrets: [] });
+    }
+    const help = await run("vault", "list", "--help");
+    assert.equal(help.code, 0);
+    assert.match(help.out, /janusmcp vault set NAME/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("help lists the agent and daemon commands", async () => {
+  const result = await run("help");
+  for (const name of ["tools", "schema", "call", "use", "daemon"]) {
+    assert.match(result.out, new RegExp(`\\n  ${name} +\\S`), name);
+  }
+  assert.match((await run("help", "call")).out, /--args JSON/);
+});

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { exitCodeFor, JanusError } from "../../lib/errors.ts";
+import { GLOBAL_OPTIONS, type ParsedArgs, parseOptions } from "../../lib/cli/args.ts";
 import type { CliContext } from "../../lib/cli/context.ts";
 import { createVaultCommand, vaultCommand } from "../../lib/cli/vault.ts";
 import type { SecretInput } from "../../lib/secrets/prompt.ts";
@@ -75,18 +76,26 @@ async function fixture(env: Record<string, string>): Promise<Fixture> {
     async run(args, options = {}) {
       const out: string[] = [];
       const err: string[] = [];
-      const ctx: CliContext = {
-        json: options.json ?? false,
-        configPath,
-        out: (text) => out.push(text),
-        err: (text) => err.push(text),
-      };
       const command = createVaultCommand({
         env: (name) => env[name],
         stdin: pipedStdin(options.stdin ?? ""),
       });
+      // The flags are parsed as main parses them: the global ones with the command's own.
+      let parsed: ParsedArgs;
       try {
-        const code = await command.run(args, ctx);
+        parsed = parseOptions(args, { ...GLOBAL_OPTIONS, ...command.options }, "vault");
+      } catch (error) {
+        assert.ok(error instanceof JanusError);
+        return { code: exitCodeFor(error.code), out: "", err: "", error };
+      }
+      const ctx: CliContext = {
+        json: options.json === true || parsed.values.json === true,
+        configPath,
+        out: (text) => out.push(text),
+        err: (text) => err.push(text),
+      };
+      try {
+        const code = await command.run(parsed, ctx);
         return { code, out: out.join(""), err: err.join("") };
       } catch (error) {
         assert.ok(error instanceof JanusError, `commands throw JanusError only, got ${error}`);

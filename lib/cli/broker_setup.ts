@@ -1,0 +1,139 @@
+/**
+ * Building the broker from the command line's context, once for every command that runs one
+ * (`serve`, the agent commands in direct mode, the daemon): the config (or the demo), the
+ * persisted global choice, the vault, and the redactor every outbound value and log line
+ * passes through.
+ */
+import { dirname, resolve } from "node:path";
+import { Broker } from "../broker/mod.ts";
+import {
+  type JanusConfig,
+  loadConfig,
+  locateConfigFromEnvironment,
+  type Selector,
+  StateStore,
+} from "../config/mod.ts";
+import { demoConfig } from "../demo/mod.ts";
+import { openVault, Redactor } from "../secrets/mod.ts";
+import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/mod.ts";
+import { PRODUCT } from "../version.ts";
+import type { CliContext } from "./context.ts";
+
+/** A running broker and what travels with it. */
+export interface OpenedBroker {
+  broker: Broker;
+  /** Scrubs every resolved secret from a value on its way out. */
+  outbound: <T>(value: T) => T;
+  /** Writes one log line, redacted and prefixed, to the sink given to `openBroker`. */
+  log(line: string): void;
+  /** One line saying what is served (config path and account count, or the demo). */
+  banner: string;
+  /** The config file (absent for the demo). */
+  configPath?: string;
+  /** Where the file vault and state live. */
+  configDir: string;
+  /** The persisted global selector as it is on disk now (another process may have changed it). */
+  loadGlobal(): Promise<Selector | undefined>;
+}
+
+/** Where the broker's configuration and persisted choice come from. */
+interface Setup {
+  config: JanusConfig;
+  configPath?: string;
+  configDir: string;
+  initialGlobal?: Selector;
+  loadGlobal(): Promise<Selector | undefined>;
+  persistGlobal(selector: Selector): Promise<void>;
+  /** Upstreams' protocol revisions, remembered beside the state file (in memory for the demo). */
+  revisions?: RevisionMemory;
+  banner: string;
+}
+
+/** The config file the context points at: `--config`, else JANUS_CONFIG / ./config.json / the user dir. */
+export function contextConfigPath(ctx: CliContext): string {
+  return resolve(ctx.configPath ?? locateConfigFromEnvironment().path);
+}
+
+/**
+ * Loads the config (or the demo's) and constructs the broker. `sink` receives finished log
+ * lines (stderr for `serve`, the log file for the daemon, nowhere for one-shot commands).
+ */
+export async function openBroker(
+  ctx: CliContext,
+  options: { demo?: boolean; sink: (text: string) => void },
+): Promise<OpenedBroker> {
+  // One redactor for everything that leaves: tool results and errors, and every log line. It
+  // learns each value the moment an upstream is given it.
+  const redactor = new Redactor();
+  const env = ctx.env ?? ((name: string) => Deno.env.get(name));
+  const passphrase = env("JANUS_VAULT_PASSPHRASE");
+  if (passphrase) redactor.add("JANUS_VAULT_PASSPHRASE", passphrase);
+  const log = (line: string) => options.sink(redactor.redactText(`janusmcp: ${line}\n`));
+  const setup = options.demo ? demoSetup() : await fileSetup(ctx, log);
+
+  const tooShort = new Set<string>();
+  const broker = new Broker({
+    config: setup.config,
+    configPath: setup.configPath,
+    initialGlobal: setup.initialGlobal,
+    persistGlobal: setup.persistGlobal,
+    revisions: setup.revisions,
+    sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
+    log,
+    secretsResolved: (accountId, secrets) => {
+      for (const secret of secrets) {
+        if (redactor.add(secret.name, secret.value).registered || tooShort.has(secret.name)) continue;
+        tooShort.add(secret.name);
+        log(`warning: [${accountId}] the value of ${secret.name} is too short to be redacted from output`);
+      }
+    },
+  });
+  return {
+    broker,
+    outbound: (value) => redactor.redactValue(value),
+    log,
+    banner: setup.banner,
+    configPath: setup.configPath,
+    configDir: setup.configDir,
+    loadGlobal: setup.loadGlobal,
+  };
+}
+
+function demoSetup(): Setup {
+  const config = demoConfig();
+  return {
+    config,
+    configDir: Deno.cwd(),
+    loadGlobal: () => Promise.resolve(undefined),
+    persistGlobal: () => Promise.resolve(), // the demo keeps its choice in memory only
+    banner: `${PRODUCT.title} ${PRODUCT.version}: serving the built-in demo (accounts: ${
+      config.accounts.map((a) => a.id).join(", ")
+    }). Connect an MCP client to this command, then call janus_use_account.`,
+  };
+}
+
+async function fileSetup(ctx: CliContext, log: (line: string) => void): Promise<Setup> {
+  const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
+  const loaded = await loadConfig(configPath);
+  const state = new StateStore(configPath, { warn: log });
+  const loadGlobal = async () => loaded.exists ? (await state.load()).globalSelector : undefined;
+  const revisions = loaded.exists
+    ? await FileRevisionMemory.load(revisionsFilePath(configPath), (line) => log(`warning: ${line}`))
+    : undefined;
+  const { accounts, bindingMode } = loaded.config;
+  const banner = loaded.exists
+    ? `${PRODUCT.title} ${PRODUCT.version}: config ${configPath} (${accounts.length} account${
+      accounts.length === 1 ? "" : "s"
+    }, bindingMode ${bindingMode})`
+    : `${PRODUCT.title} ${PRODUCT.version}: no config file at ${configPath}; serving the control tools only. Create it (see README) or run with --demo.`;
+  return {
+    config: loaded.config,
+    configPath,
+    configDir: dirname(configPath),
+    initialGlobal: await loadGlobal(),
+    loadGlobal,
+    persistGlobal: (selector) => state.save({ globalSelector: selector }),
+    revisions,
+    banner,
+  };
+}

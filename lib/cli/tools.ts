@@ -1,0 +1,27 @@
+/** `janusmcp tools [SELECTOR]`: the tools of each account of a selector (default: the current one). */
+import { assertPositionals } from "./args.ts";
+import { AGENT_OPTIONS, AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
+import { emit, expectReply } from "./agent_emit.ts";
+import { printTools } from "./agent_output.ts";
+import type { Command } from "./context.ts";
+
+export const toolsCommand: Command = {
+  name: "tools",
+  summary: "List the tools of an account or profile (default: the current selector)",
+  usage: `Usage: janusmcp tools [SELECTOR] [--json] [--timeout DURATION] [--direct | --daemon]
+
+For each account of SELECTOR (an account id or a profile name; default: the persisted global
+choice, else defaultAccount, else the first account): a header "# id (service) — N tools", then
+each tool's name and the first sentence of its description. Names are the account's own; call
+one with "janusmcp call NAME [--account ID]". --json prints the full definitions keyed by
+account id. An account whose upstream cannot start is reported as unavailable (exit 5).
+
+Options:
+${AGENT_OPTIONS_USAGE}`,
+  options: AGENT_OPTIONS,
+  async run(args, ctx) {
+    assertPositionals(args, "tools", 1, "at most one SELECTOR");
+    const reply = await runAgent(ctx, { op: "tools", selector: args.positionals[0] }, args);
+    return emit(ctx, printTools(expectReply(reply, "tools"), ctx.json));
+  },
+};
