@@ -16,6 +16,12 @@ export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The transports an account may use. */
 export const TRANSPORTS = ["stdio", "http", "sse"] as const;
+/** How a remote account authenticates beyond static headers. */
+export const AUTH_KINDS = ["oauth"] as const;
+/** The keys of an account's `oauth` section. */
+export const OAUTH_KEYS = ["clientId", "clientSecret", "scopes", "loginHint"] as const;
+/** One OAuth scope token (RFC 6749 §3.3: printable ASCII except space, `"` and `\`). */
+export const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /** The binding modes. */
 export const BINDING_MODES = ["global", "session", "locked"] as const;
 /** The vault backends. */
@@ -44,17 +50,29 @@ export const RawAccountSchema = z.strictObject({
   id: z.string().regex(ID_PATTERN),
   service: z.string().trim().min(1),
   label: z.string().min(1).optional(),
-  transport: z.enum(TRANSPORTS).default("stdio"),
+  // Absent: stdio, or (with a `url`) Streamable HTTP falling back to SSE.
+  transport: z.enum(TRANSPORTS).optional(),
   command: z.string().min(1).optional(),
   args: z.array(referenceString).optional(),
   env: z.record(z.string().regex(ENV_NAME_PATTERN), referenceString).optional(),
   cwd: z.string().min(1).optional(),
   url: z.string().optional(),
   headers: z.record(z.string().regex(HEADER_NAME_PATTERN), referenceString).optional(),
+  auth: z.enum(AUTH_KINDS).optional(),
+  oauth: z.strictObject({
+    clientId: z.string().min(1).optional(),
+    clientSecret: referenceString.optional(),
+    scopes: z.array(z.string().regex(SCOPE_PATTERN)).optional(),
+    loginHint: z.string().min(1).optional(),
+  }).optional(),
 }).superRefine((account, ctx) => {
   const stdioOnly = ["command", "args", "env", "cwd"] as const;
-  const remoteOnly = ["url", "headers"] as const;
-  if (account.transport === "stdio") {
+  const remoteOnly = ["url", "headers", "auth", "oauth"] as const;
+  const transport = account.transport ?? (account.url === undefined ? "stdio" : "auto");
+  if (account.oauth !== undefined && account.auth !== "oauth") {
+    ctx.addIssue({ code: "custom", path: ["oauth"], message: 'only used with "auth": "oauth"' });
+  }
+  if (transport === "stdio") {
     if (account.command === undefined) {
       ctx.addIssue({ code: "custom", path: ["command"], message: "required for a stdio account" });
     }
@@ -66,7 +84,7 @@ export const RawAccountSchema = z.strictObject({
     return;
   }
   if (account.url === undefined) {
-    ctx.addIssue({ code: "custom", path: ["url"], message: `required for an ${account.transport} account` });
+    ctx.addIssue({ code: "custom", path: ["url"], message: `required for an ${transport} account` });
   } else if (!isAcceptableUrl(account.url)) {
     ctx.addIssue({ code: "custom", path: ["url"], message: "expected an http:// or https:// URL" });
   }

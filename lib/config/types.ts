@@ -3,6 +3,21 @@
 /** How an account's upstream is reached. `stdio` spawns a child; `http`/`sse` dial a URL. */
 export type UpstreamTransport = "stdio" | "http" | "sse";
 
+/** A remote account's transport: a written one, or `auto` (a `url` without `transport`: Streamable HTTP, else SSE). */
+export type AccountTransport = UpstreamTransport | "auto";
+
+/** OAuth settings of a remote account with `auth: "oauth"` (all optional). */
+export interface OAuthAccountConfig {
+  /** A pre-registered client id (else dynamic client registration). */
+  clientId?: string;
+  /** Its secret, as a reference (`vault:NAME`, `${ENV}`). */
+  clientSecret?: string;
+  /** Scopes to ask for (else what the server advertises). */
+  scopes?: string[];
+  /** Sent as `login_hint` so the provider pre-selects the identity. */
+  loginHint?: string;
+}
+
 /** Who may switch identities, and how far a switch reaches. */
 export type BindingMode = "global" | "session" | "locked";
 
@@ -14,7 +29,7 @@ export interface AccountConfig {
   service: string;
   /** Human label; defaults to the id. */
   label: string;
-  transport: UpstreamTransport;
+  transport: AccountTransport;
   /** stdio: the program to run. */
   command?: string;
   /** stdio: its arguments. */
@@ -27,6 +42,10 @@ export interface AccountConfig {
   url?: string;
   /** http/sse: extra request headers. */
   headers: Record<string, string>;
+  /** http/sse: `oauth` to log in with OAuth (tokens kept in the vault, refreshed by JanusMCP). */
+  auth?: "oauth";
+  /** http/sse with `auth: "oauth"`: client and scope settings. */
+  oauth?: OAuthAccountConfig;
 }
 
 /** Where secrets referenced as `vault:NAME` are kept. */

@@ -3,16 +3,26 @@
  * zod's own errors) so that every problem is reported at once, with a JSON path and a message a
  * person can act on; the patterns and key lists come from schema.ts.
  */
-import type { AccountConfig, BindingMode, JanusConfig, UpstreamTransport, VaultConfig } from "./types.ts";
+import type {
+  AccountConfig,
+  AccountTransport,
+  BindingMode,
+  JanusConfig,
+  OAuthAccountConfig,
+  VaultConfig,
+} from "./types.ts";
 import { parseReferences } from "./references.ts";
 import {
   ACCOUNT_KEYS,
+  AUTH_KINDS,
   BINDING_MODES,
   ENV_NAME_PATTERN,
   HEADER_NAME_PATTERN,
   ID_PATTERN,
   isAcceptableUrl,
+  OAUTH_KEYS,
   ROOT_KEYS,
+  SCOPE_PATTERN,
   TRANSPORTS,
   VAULT_BACKENDS,
   VAULT_KEYS,
@@ -34,7 +44,7 @@ const ID_RULE = 'use 1–64 letters, digits, "_" or "-", starting with a letter 
 const ENV_NAME_RULE = 'letters, digits and "_", not starting with a digit';
 const HEADER_NAME_RULE = "letters, digits and !#$%&'*+-.^_`|~, no spaces or colons";
 const STDIO_ONLY_KEYS = ["command", "args", "env", "cwd"] as const;
-const REMOTE_ONLY_KEYS = ["url", "headers"] as const;
+const REMOTE_ONLY_KEYS = ["url", "headers", "auth", "oauth"] as const;
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Renders a JSON path as `accounts[1].env.TOKEN` (odd keys quoted: `headers["X-Key"]`); `(root)` when empty. */
@@ -265,13 +275,14 @@ class Walk {
       label = this.nonEmptyString(raw.label, at("label"), " (leave it out to use the id)");
     }
 
-    let transport: UpstreamTransport | undefined = "stdio";
+    // No transport: stdio, or with a url Streamable HTTP falling back to SSE ("auto").
+    let transport: AccountTransport | undefined = raw.url === undefined ? "stdio" : "auto";
     if (raw.transport !== undefined) transport = this.oneOf(raw.transport, TRANSPORTS, at("transport"));
 
     // A field of the other transport is reported once, as misplaced, not also checked; with an
     // unknown transport only the types of the fields present can be checked.
     const stdio = transport === "stdio";
-    const remote = transport === "http" || transport === "sse";
+    const remote = transport === "http" || transport === "sse" || transport === "auto";
     const misplaced = (key: string): boolean => {
       if (raw[key] === undefined) return false;
       if (stdio && (REMOTE_ONLY_KEYS as readonly string[]).includes(key)) {
@@ -311,6 +322,14 @@ class Walk {
       headers = this.headers(raw.headers, at("headers"));
     }
 
+    let auth: "oauth" | undefined;
+    if (!misplaced("auth") && raw.auth !== undefined) auth = this.oneOf(raw.auth, AUTH_KINDS, at("auth"));
+    let oauth: OAuthAccountConfig | undefined;
+    if (!misplaced("oauth") && raw.oauth !== undefined) {
+      if (raw.auth !== "oauth") this.add(at("oauth"), 'only used with "auth": "oauth"');
+      else oauth = this.oauth(raw.oauth, at("oauth"));
+    }
+
     if (this.problems.length > before || !id || !service || !transport) return undefined;
     return {
       id,
@@ -323,7 +342,42 @@ class Walk {
       ...(cwd === undefined ? {} : { cwd }),
       ...(url === undefined ? {} : { url }),
       headers,
+      ...(auth === undefined ? {} : { auth }),
+      ...(oauth === undefined ? {} : { oauth }),
     };
+  }
+
+  /** An account's `oauth` section: clientId, clientSecret (a reference), scopes, loginHint. */
+  oauth(raw: unknown, path: readonly PathSegment[]): OAuthAccountConfig {
+    if (!isObject(raw)) {
+      this.add(path, 'expected an object like {"clientId": "…", "scopes": ["…"]}');
+      return {};
+    }
+    this.unknownKeys(raw, OAUTH_KEYS, path);
+    const out: OAuthAccountConfig = {};
+    const at = (key: PathSegment) => [...path, key];
+    if (raw.clientId !== undefined) out.clientId = this.nonEmptyString(raw.clientId, at("clientId"));
+    if (raw.clientSecret !== undefined) {
+      const value = this.referenceString(raw.clientSecret, at("clientSecret"));
+      if (value !== undefined && parseReferences(value).ok && !/vault:|\$\{/.test(value)) {
+        this.add(at("clientSecret"), 'must be a reference ("vault:NAME" or "${ENV_VAR}"), not the secret itself');
+      } else out.clientSecret = value;
+    }
+    if (raw.clientSecret !== undefined && raw.clientId === undefined) {
+      this.add(at("clientSecret"), "needs clientId (a secret without its client id cannot be used)");
+    }
+    if (raw.loginHint !== undefined) out.loginHint = this.nonEmptyString(raw.loginHint, at("loginHint"));
+    if (raw.scopes !== undefined) {
+      if (!Array.isArray(raw.scopes)) this.add(at("scopes"), "expected an array of scope names");
+      else {
+        out.scopes = raw.scopes.flatMap((scope: unknown, index) => {
+          if (typeof scope === "string" && SCOPE_PATTERN.test(scope)) return [scope];
+          this.add([...path, "scopes", index], "expected a scope name (no spaces or quotes)");
+          return [];
+        });
+      }
+    }
+    return Object.fromEntries(Object.entries(out).filter(([, value]) => value !== undefined));
   }
 
   args(raw: unknown, path: readonly PathSegment[]): string[] {

@@ -22,7 +22,8 @@ import {
   type CatalogKind,
   LIST_CHANGED_NOTIFICATIONS,
 } from "./catalog.ts";
-import type { LaunchSpec, ResolvedLaunch } from "./launch.ts";
+import type { LaunchSpec, RemoteLaunchSpec, ResolvedLaunch } from "./launch.ts";
+import { isAuthFailure, openWithFallback } from "./remote_fallback.ts";
 import { StderrLines } from "./stderr_lines.ts";
 
 /** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
@@ -113,6 +114,13 @@ export class UpstreamConnection {
     hooks: UpstreamHooks,
     prior?: PriorDiscovery,
   ): Promise<UpstreamConnection> {
+    const spec = launch.spec;
+    if (spec.transport === "auto") {
+      return await openWithFallback(
+        spec,
+        (kind) => UpstreamConnection.open(accountId, { ...launch, spec: { ...spec, transport: kind } }, hooks, prior),
+      );
+    }
     const stderr = new StderrLines(hooks.stderr);
     const transport = createTransport(launch.spec, stderr);
     const client = new Client(
@@ -162,7 +170,9 @@ export class UpstreamConnection {
       connection.#closing = true;
       await client.close().catch(() => {});
       stderr.end();
-      throw new JanusError("upstream", connectFailure(accountId, launch.spec, error, stderr.recent), {
+      // "Needs a login" is the whole message a person needs; it names the account already.
+      if (error instanceof JanusError && isAuthFailure(error)) throw error;
+      throw new JanusError(isAuthFailure(error) ? "auth" : "upstream", connectFailure(accountId, launch.spec, error, stderr.recent), {
         cause: error,
       });
     }
@@ -360,11 +370,15 @@ function createTransport(spec: LaunchSpec, stderr: StderrLines): Transport {
     transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
     return transport;
   }
-  const url = new URL(spec.url);
-  const requestInit = { headers: spec.headers };
-  return spec.transport === "http"
-    ? new StreamableHTTPClientTransport(url, { requestInit })
-    : new SSEClientTransport(url, { requestInit });
+  const remote = spec as RemoteLaunchSpec;
+  const url = new URL(remote.url);
+  const options = {
+    requestInit: { headers: remote.headers },
+    ...(remote.authProvider ? { authProvider: remote.authProvider } : {}),
+  };
+  return remote.transport === "sse"
+    ? new SSEClientTransport(url, options)
+    : new StreamableHTTPClientTransport(url, options);
 }
 
 function connectFailure(

@@ -3,6 +3,7 @@
  * `${ENV}` and vault references. Runs only when an upstream is connected, so secrets are read
  * at the last moment and never stored anywhere but the child's environment or request headers.
  */
+import type { AuthProvider } from "@modelcontextprotocol/client";
 import type { AccountConfig } from "../config/types.ts";
 import { parseReferences } from "../config/references.ts";
 import { JanusError } from "../errors.ts";
@@ -10,7 +11,27 @@ import { JanusError } from "../errors.ts";
 /** How to start (stdio) or dial (http/sse) one upstream. */
 export type LaunchSpec =
   | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd?: string }
-  | { transport: "http" | "sse"; url: string; headers: Record<string, string> };
+  | RemoteLaunchSpec;
+
+/** How to dial a remote upstream. `auto`: Streamable HTTP, falling back to SSE (remembered). */
+export interface RemoteLaunchSpec {
+  transport: "http" | "sse" | "auto";
+  url: string;
+  headers: Record<string, string>;
+  /** Bearer tokens for `auth: "oauth"` accounts (refreshed safely; see lib/oauth). */
+  authProvider?: AuthProvider;
+  /** `auto`: the transport that worked last time, tried first. */
+  remembered?: "http" | "sse";
+  /** `auto`: called with the transport that worked. */
+  remember?(kind: "http" | "sse"): Promise<void>;
+}
+
+/** What remote accounts need beyond references: OAuth tokens and remembered transports (lib/oauth). */
+export interface RemoteSupport {
+  authProvider(account: AccountConfig, clientSecret?: string): AuthProvider;
+  rememberedTransport(accountId: string, url: string): Promise<"http" | "sse" | undefined>;
+  rememberTransport(accountId: string, url: string, kind: "http" | "sse"): Promise<void>;
+}
 
 /** A value the broker put into an upstream's launch; redacted from everything on the way out. */
 export interface ResolvedSecret {
@@ -31,6 +52,8 @@ export interface ResolvedLaunch {
 export interface ReferenceSources {
   env: (name: string) => string | undefined;
   vault?: { get(name: string): Promise<string | undefined> };
+  /** OAuth and remembered transports for remote accounts (absent: OAuth accounts cannot connect). */
+  remote?: RemoteSupport;
 }
 
 /** Resolves every reference in an account's launch fields. Throws JanusError naming the account. */
@@ -97,11 +120,33 @@ export async function resolveLaunch(
       cwd: account.cwd,
     };
   } else {
-    spec = {
-      transport: account.transport,
-      url: await resolve(account.url ?? "", "url"),
-      headers: await resolveRecord(account.headers, "headers"),
-    };
+    const url = await resolve(account.url ?? "", "url");
+    spec = { transport: account.transport, url, headers: await resolveRecord(account.headers, "headers") };
+    spec = { ...spec, ...await remoteExtras(account, url, sources, resolve) };
   }
   return { spec, secrets: [...secrets].map(([name, value]) => ({ name, value })), warnings };
+}
+
+/** The OAuth token source and remembered transport of a remote account. */
+async function remoteExtras(
+  account: AccountConfig,
+  url: string,
+  sources: ReferenceSources,
+  resolve: (value: string, where: string) => Promise<string>,
+): Promise<Partial<RemoteLaunchSpec>> {
+  const extras: Partial<RemoteLaunchSpec> = {};
+  if (account.auth === "oauth") {
+    if (!sources.remote) {
+      throw new JanusError("config", `account "${account.id}": OAuth accounts are not supported in this mode`);
+    }
+    const secret = account.oauth?.clientSecret;
+    const clientSecret = secret === undefined ? undefined : await resolve(secret, "oauth.clientSecret");
+    extras.authProvider = sources.remote.authProvider(account, clientSecret);
+  }
+  if (account.transport === "auto" && sources.remote) {
+    const remote = sources.remote;
+    extras.remembered = await remote.rememberedTransport(account.id, url);
+    extras.remember = (kind) => remote.rememberTransport(account.id, url, kind);
+  }
+  return extras;
 }

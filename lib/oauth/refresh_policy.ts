@@ -1,0 +1,16 @@
+/**
+ * When a stored access token is due for a refresh (pure): 60 s before it expires, or half its
+ * lifetime for tokens that live less than two minutes (so a short-lived token is not refreshed
+ * on every use).
+ */
+
+/** How far ahead of expiry a token is refreshed. */
+export const REFRESH_AHEAD_MS = 60_000;
+
+/** True when a token obtained at `obtainedAt` and expiring at `expiresAt` should be refreshed at `now`. */
+export function dueForRefresh(grant: { expiresAt?: number; obtainedAt: number }, now: number): boolean {
+  if (grant.expiresAt === undefined) return false;
+  const lifetime = grant.expiresAt - grant.obtainedAt;
+  const margin = Math.min(REFRESH_AHEAD_MS, Math.max(0, lifetime) / 2);
+  return now >= grant.expiresAt - margin;
+}

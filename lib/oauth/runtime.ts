@@ -1,0 +1,170 @@
+/**
+ * The OAuth side of one JanusMCP process: one AccountAuth per remote OAuth account (so every
+ * connection of an account shares its token and its refreshes), logins, disconnects, and the
+ * remembered transport of URLs given without one. Used by the upstream pool (through
+ * `ReferenceSources.remote`), the CLI and the `janus_login` tool.
+ */
+import { discoverAuthorizationServerMetadata, type FetchLike } from "@modelcontextprotocol/client";
+import type { AccountConfig } from "../config/types.ts";
+import type { Vault } from "../secrets/vault.ts";
+import { AccountAuth } from "./account_auth.ts";
+import { type LoginResult, runLogin } from "./login.ts";
+import { dueForRefresh } from "./refresh_policy.ts";
+import { RemoteStateStore } from "./remote_state.ts";
+import { revokeToken } from "./revoke.ts";
+import { TokenStore } from "./token_store.ts";
+
+/** What the runtime needs. */
+export interface OAuthRuntimeOptions {
+  vault: Vault;
+  /** The directory of the config file: remote-state.json and locks/ live there. */
+  stateDir: string;
+  env: (name: string) => string | undefined;
+  /** One human line about an account (stderr). */
+  log(accountId: string, line: string): void;
+  fetchFn?: FetchLike;
+}
+
+/** An OAuth account's standing, for `status` and `janus_whoami`; never a value. */
+export type OAuthStanding =
+  | { state: "connected"; identity?: string; issuer: string }
+  | { state: "expired-refreshing"; identity?: string; issuer: string }
+  | { state: "needs-login"; reason: string }
+  | { state: "error"; reason: string };
+
+/** The outcome of a disconnect. */
+export interface DisconnectResult {
+  hadLogin: boolean;
+  /** True when the server confirmed the revocation. */
+  revoked: boolean;
+  /** Why nothing was revoked at the server, when it was not. */
+  revokeProblem?: string;
+}
+
+/** OAuth for one process. */
+export class OAuthRuntime {
+  readonly store: TokenStore;
+  readonly remoteState: RemoteStateStore;
+  readonly #auths = new Map<string, AccountAuth>();
+
+  constructor(private readonly options: OAuthRuntimeOptions) {
+    this.store = new TokenStore(options.vault);
+    this.remoteState = new RemoteStateStore(options.stateDir);
+  }
+
+  /** The token source of an account, shared by all its connections in this process. */
+  authProvider(account: AccountConfig, clientSecret?: string): AccountAuth {
+    let existing = this.#auths.get(account.id);
+    if (!existing) {
+      existing = new AccountAuth(account.id, {
+        store: this.store,
+        remoteState: this.remoteState,
+        stateDir: this.options.stateDir,
+        configuredClient: account.oauth?.clientId ? { clientId: account.oauth.clientId, clientSecret } : undefined,
+        log: (line) => this.options.log(account.id, line),
+        fetchFn: this.options.fetchFn,
+      });
+      this.#auths.set(account.id, existing);
+    }
+    return existing;
+  }
+
+  /** The transport a URL without one answered on last time. */
+  async rememberedTransport(accountId: string, url: string): Promise<"http" | "sse" | undefined> {
+    const remembered = (await this.remoteState.get(accountId)).transport;
+    return remembered?.url === url ? remembered.kind : undefined;
+  }
+
+  /** Remembers the transport that worked for a URL without one. */
+  async rememberTransport(accountId: string, url: string, kind: "http" | "sse"): Promise<void> {
+    await this.remoteState.update(accountId, (state) => ({ ...state, transport: { url, kind } }));
+  }
+
+  /** Runs a browser login for an account whose url (and client secret) are already resolved. */
+  async login(
+    account: AccountConfig,
+    resolved: { url: string; clientSecret?: string },
+    io: { showUrl(url: string): void | Promise<void>; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<LoginResult> {
+    const result = await runLogin({
+      accountId: account.id,
+      url: resolved.url,
+      scopes: account.oauth?.scopes,
+      loginHint: account.oauth?.loginHint,
+      clientId: account.oauth?.clientId,
+      clientSecret: resolved.clientSecret,
+    }, {
+      store: this.store,
+      remoteState: this.remoteState,
+      env: this.options.env,
+      showUrl: io.showUrl,
+      signal: io.signal,
+      timeoutMs: io.timeoutMs,
+      fetchFn: this.options.fetchFn,
+    });
+    this.#auths.get(account.id)?.reset();
+    return result;
+  }
+
+  /** Deletes an account's tokens, revoking them at the server first when it offers revocation. */
+  async disconnect(account: AccountConfig, clientSecret?: string): Promise<DisconnectResult> {
+    const grant = await this.store.grant(account.id);
+    this.#auths.get(account.id)?.reset();
+    if (!grant) return { hadLogin: false, revoked: false };
+    let revokeProblem: string | undefined;
+    try {
+      const metadata = await discoverAuthorizationServerMetadata(grant.authorizationServerUrl, {
+        fetchFn: this.options.fetchFn,
+      });
+      const client = account.oauth?.clientId
+        ? { client_id: account.oauth.clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) }
+        : (await this.store.registration(grant.issuer))?.client;
+      if (!metadata || metadata.issuer !== grant.issuer) {
+        revokeProblem = "the authorization server's metadata is missing or names another issuer";
+      } else if (!client) {
+        revokeProblem = "the client registration is missing";
+      } else {
+        // Revoking the refresh token ends the whole grant at most servers; the access token too.
+        revokeProblem = grant.refreshToken
+          ? await revokeToken(metadata, client, grant.refreshToken, "refresh_token", this.options.fetchFn)
+          : undefined;
+        const accessProblem = await revokeToken(
+          metadata,
+          client,
+          grant.accessToken,
+          "access_token",
+          this.options.fetchFn,
+        );
+        revokeProblem ??= accessProblem;
+      }
+    } catch (error) {
+      revokeProblem = `the authorization server could not be reached (${
+        error instanceof Error ? error.message : String(error)
+      })`;
+    }
+    await this.store.deleteGrant(account.id);
+    await this.remoteState.update(account.id, (state) => {
+      const { identity: _i, needsLogin: _n, ...rest } = state;
+      return rest;
+    });
+    return { hadLogin: true, revoked: revokeProblem === undefined, ...(revokeProblem ? { revokeProblem } : {}) };
+  }
+
+  /** Where an OAuth account stands, from the vault and remote state alone (no network). */
+  async standing(account: AccountConfig, now = Date.now()): Promise<OAuthStanding> {
+    let grant;
+    try {
+      grant = await this.store.grant(account.id);
+    } catch (error) {
+      return { state: "error", reason: error instanceof Error ? error.message : String(error) };
+    }
+    if (!grant) return { state: "needs-login", reason: "not connected yet" };
+    const state = await this.remoteState.get(account.id);
+    if (state.needsLogin && state.needsLogin.loginId === grant.loginId) {
+      return { state: "needs-login", reason: state.needsLogin.reason };
+    }
+    const identity = state.identity;
+    const base = { issuer: grant.issuer, ...(identity ? { identity } : {}) };
+    return dueForRefresh(grant, now) ? { state: "expired-refreshing", ...base } : { state: "connected", ...base };
+  }
+}
