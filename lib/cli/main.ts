@@ -2,7 +2,9 @@
 import { errorEnvelope, exitCodeFor, JanusError, toJanusError } from "../errors.ts";
 import type { CliContext, Command } from "./context.ts";
 import { processContext } from "./context.ts";
+import { connectCommand } from "./connect.ts";
 import { demoUpstreamCommand } from "./demo_upstream.ts";
+import { disconnectCommand } from "./disconnect.ts";
 import { helpCommand, overview } from "./help.ts";
 import { serveCommand } from "./serve.ts";
 import { statusCommand } from "./status.ts";
@@ -13,6 +15,8 @@ const COMMANDS: readonly Command[] = [
   serveCommand,
   statusCommand,
   vaultCommand,
+  connectCommand,
+  disconnectCommand,
   versionCommand,
   demoUpstreamCommand,
   helpCommand(() => COMMANDS),

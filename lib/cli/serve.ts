@@ -7,6 +7,7 @@ import { StateStore } from "../config/state.ts";
 import type { JanusConfig, Selector } from "../config/types.ts";
 import { demoConfig } from "../demo/config.ts";
 import { openVault } from "../secrets/open_vault.ts";
+import { OAuthRuntime } from "../oauth/runtime.ts";
 import { Redactor } from "../secrets/redact.ts";
 import { JanusError } from "../errors.ts";
 import { loadOrCreateHttpToken } from "../config/http_token.ts";
@@ -72,12 +73,20 @@ Options:
     }
 
     const tooShort = new Set<string>();
+    const vault = openVault({ config: setup.config, configDir: setup.configDir, env });
+    const remote = new OAuthRuntime({
+      vault,
+      stateDir: setup.configDir,
+      env,
+      log: (accountId, line) => log(`[${accountId}] ${line}`),
+      tokenSeen: (accountId, value) => void redactor.add(`oauth:${accountId}`, value),
+    });
     const broker = new Broker({
       config: setup.config,
       configPath: setup.configPath,
       initialGlobal: setup.initialGlobal,
       persistGlobal: setup.persistGlobal,
-      sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
+      sources: { env, vault, remote },
       log,
       secretsResolved: (accountId, secrets) => {
         for (const secret of secrets) {

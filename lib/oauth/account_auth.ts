@@ -41,6 +41,8 @@ export interface AccountAuthDeps {
   configuredClient?: { clientId: string; clientSecret?: string };
   /** One human line about the account (stderr). */
   log(line: string): void;
+  /** Told every token value handed out (for redaction of everything leaving the broker). */
+  tokenSeen?(value: string): void;
   fetchFn?: FetchLike;
   now?: () => number;
 }
@@ -62,8 +64,9 @@ export class AccountAuth implements AuthProvider {
 
   /** The bearer token for the next request (refreshed first when due). */
   async token(): Promise<string> {
-    const grant = await this.#current();
-    if (dueForRefresh(grant, this.#now())) return (await this.#refresh(grant.accessToken)).accessToken;
+    let grant = await this.#current();
+    if (dueForRefresh(grant, this.#now())) grant = await this.#refresh(grant.accessToken);
+    this.#seen(grant);
     return grant.accessToken;
   }
 
@@ -77,6 +80,14 @@ export class AccountAuth implements AuthProvider {
   reset(): void {
     this.#grant = undefined;
     this.#deadLogin = undefined;
+  }
+
+  #seenToken?: string;
+  #seen(grant: StoredGrant): void {
+    if (this.#seenToken === grant.accessToken) return;
+    this.#seenToken = grant.accessToken;
+    this.deps.tokenSeen?.(grant.accessToken);
+    if (grant.refreshToken) this.deps.tokenSeen?.(grant.refreshToken);
   }
 
   #now(): number {

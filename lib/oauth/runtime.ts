@@ -22,6 +22,8 @@ export interface OAuthRuntimeOptions {
   env: (name: string) => string | undefined;
   /** One human line about an account (stderr). */
   log(accountId: string, line: string): void;
+  /** Told every token value an account uses (for redaction). */
+  tokenSeen?(accountId: string, value: string): void;
   fetchFn?: FetchLike;
 }
 
@@ -62,6 +64,7 @@ export class OAuthRuntime {
         stateDir: this.options.stateDir,
         configuredClient: account.oauth?.clientId ? { clientId: account.oauth.clientId, clientSecret } : undefined,
         log: (line) => this.options.log(account.id, line),
+        tokenSeen: (value) => this.options.tokenSeen?.(account.id, value),
         fetchFn: this.options.fetchFn,
       });
       this.#auths.set(account.id, existing);

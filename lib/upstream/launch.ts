@@ -20,6 +20,8 @@ export interface RemoteLaunchSpec {
   headers: Record<string, string>;
   /** Bearer tokens for `auth: "oauth"` accounts (refreshed safely; see lib/oauth). */
   authProvider?: AuthProvider;
+  /** The resolved `oauth.clientSecret` (for logins and revocation). */
+  clientSecret?: string;
   /** `auto`: the transport that worked last time, tried first. */
   remembered?: "http" | "sse";
   /** `auto`: called with the transport that worked. */
@@ -142,6 +144,7 @@ async function remoteExtras(
     const secret = account.oauth?.clientSecret;
     const clientSecret = secret === undefined ? undefined : await resolve(secret, "oauth.clientSecret");
     extras.authProvider = sources.remote.authProvider(account, clientSecret);
+    if (clientSecret !== undefined) extras.clientSecret = clientSecret;
   }
   if (account.transport === "auto" && sources.remote) {
     const remote = sources.remote;
