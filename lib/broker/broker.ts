@@ -363,6 +363,11 @@ export class Broker {
     return this.#options.configPath;
   }
 
+  /** Where references are looked up, and remote accounts' OAuth (for logins started from chat). */
+  get sources(): ReferenceSources {
+    return this.#options.sources;
+  }
+
   /** How an account's upstream is doing (never starts it). */
   upstreamState(accountId: string): ReturnType<UpstreamPool["state"]> {
     return this.#pool.state(accountId);

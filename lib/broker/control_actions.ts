@@ -11,6 +11,7 @@ import type { ControlAction, SwitchScope } from "./control_tools.ts";
 import { accountsOf, describeSelector, sameSelector, type SelectorSource } from "./selector.ts";
 import type { Session } from "./session.ts";
 import { jsonResult, toolError } from "./tool_results.ts";
+import { runLoginAction, withLoginStatus } from "./login_action.ts";
 
 const BECAUSE: Record<SelectorSource, string> = {
   override: "a one-shot override",
@@ -32,13 +33,15 @@ export async function runControlAction(
     case "list_accounts":
       return jsonResult(listAccounts(broker, session));
     case "whoami":
-      return jsonResult(whoami(broker, session));
+      return jsonResult(await withLoginStatus(broker, whoami(broker, session)));
     case "use_account":
       return await use(broker, session, { kind: "account", id: action.accountId }, action.scope);
     case "use_profile":
       return await use(broker, session, { kind: "profile", name: action.profile }, action.scope);
     case "with_account":
       return await withAccount(broker, session, action.accountId, action.tool, action.arguments, context);
+    case "login":
+      return await runLoginAction(broker, action.accountId, context);
   }
 }
 

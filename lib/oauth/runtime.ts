@@ -153,6 +153,13 @@ export class OAuthRuntime {
     return { hadLogin: true, revoked: revokeProblem === undefined, ...(revokeProblem ? { revokeProblem } : {}) };
   }
 
+  /** "connected as …" / "needs login: …" from remote state alone (no vault, no network). */
+  async loginStatus(accountId: string): Promise<string | undefined> {
+    const state = await this.remoteState.get(accountId);
+    if (state.needsLogin) return `needs login: ${state.needsLogin.reason}`;
+    return state.identity ? `connected as ${state.identity}` : undefined;
+  }
+
   /** Where an OAuth account stands, from the vault and remote state alone (no network). */
   async standing(account: AccountConfig, now = Date.now()): Promise<OAuthStanding> {
     let grant;

@@ -33,6 +33,14 @@ export interface RemoteSupport {
   authProvider(account: AccountConfig, clientSecret?: string): AuthProvider;
   rememberedTransport(accountId: string, url: string): Promise<"http" | "sse" | undefined>;
   rememberTransport(accountId: string, url: string, kind: "http" | "sse"): Promise<void>;
+  /** Runs a browser login (janus_login); resolves with who logged in, when the server said. */
+  login?(
+    account: AccountConfig,
+    resolved: { url: string; clientSecret?: string },
+    io: { showUrl(url: string): void | Promise<void>; signal?: AbortSignal },
+  ): Promise<{ identity?: string }>;
+  /** Where a remote account's login stands, in words ("connected as alice@…"), when known. */
+  loginStatus?(accountId: string): Promise<string | undefined>;
 }
 
 /** A value the broker put into an upstream's launch; redacted from everything on the way out. */
