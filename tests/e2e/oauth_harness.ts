@@ -6,7 +6,14 @@
  */
 import { type AuthServer, startAuthServer } from "../fixtures/oauth/auth_server.ts";
 import { type ProtectedMcp, startProtectedMcp } from "../fixtures/oauth/mcp_server.ts";
-import { grantSecretName, registrationSecretName } from "../../lib/oauth/token_store.ts";
+import { discoverAuthorizationServerMetadata } from "@modelcontextprotocol/client";
+import { revokeToken } from "../../lib/oauth/revoke.ts";
+import {
+  grantSecretName,
+  registrationSecretName,
+  type StoredGrant,
+  TokenStore,
+} from "../../lib/oauth/token_store.ts";
 import { createKeychainVault } from "../../lib/secrets/keychain_vault.ts";
 import { REPO, runCli, writeConfig } from "./harness.ts";
 
@@ -94,4 +101,34 @@ export async function startOAuthWorld(options: WorldOptions): Promise<OAuthWorld
       await as.close();
     },
   };
+}
+
+/** The grant an account holds in the keychain (the test reads it to expire, revoke or tamper). */
+export async function storedGrant(accountId: string): Promise<StoredGrant> {
+  const grant = await new TokenStore(createKeychainVault()).grant(accountId);
+  if (!grant) throw new Error(`no grant stored for ${accountId}`);
+  return grant;
+}
+
+/** Replaces an account's grant in the keychain. */
+export async function replaceGrant(accountId: string, grant: StoredGrant): Promise<void> {
+  await new TokenStore(createKeychainVault()).saveGrant(accountId, grant);
+}
+
+/** Waits until the account's stored access token has expired. */
+export async function waitUntilExpired(accountId: string): Promise<void> {
+  const { expiresAt } = await storedGrant(accountId);
+  if (expiresAt === undefined) throw new Error("the test server gave no expiry");
+  const wait = expiresAt - Date.now() + 100;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** Revokes an account's refresh token at the authorization server (the user revoking the app there). */
+export async function revokeAtServer(world: OAuthWorld, accountId: string): Promise<void> {
+  const grant = await storedGrant(accountId);
+  const metadata = await discoverAuthorizationServerMetadata(world.as.issuer);
+  const registration = await new TokenStore(createKeychainVault()).registration(grant.issuer);
+  if (!metadata || !registration || !grant.refreshToken) throw new Error("nothing to revoke");
+  const problem = await revokeToken(metadata, registration.client, grant.refreshToken, "refresh_token");
+  if (problem) throw new Error(problem);
 }
