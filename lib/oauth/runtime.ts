@@ -127,18 +127,11 @@ export class OAuthRuntime {
       } else if (!client) {
         revokeProblem = "the client registration is missing";
       } else {
-        // Revoking the refresh token ends the whole grant at most servers; the access token too.
+        // Revoking the refresh token ends the grant and its access tokens (RFC 7009 §2.1); a
+        // self-contained JWT access token often cannot be revoked on its own.
         revokeProblem = grant.refreshToken
           ? await revokeToken(metadata, client, grant.refreshToken, "refresh_token", this.options.fetchFn)
-          : undefined;
-        const accessProblem = await revokeToken(
-          metadata,
-          client,
-          grant.accessToken,
-          "access_token",
-          this.options.fetchFn,
-        );
-        revokeProblem ??= accessProblem;
+          : await revokeToken(metadata, client, grant.accessToken, "access_token", this.options.fetchFn);
       }
     } catch (error) {
       revokeProblem = `the authorization server could not be reached (${

@@ -77,6 +77,7 @@ keychainTest("two brokers and a CLI call refreshing one account at once: one ref
       assert.equal(cli.stdout, `${acme}: connected as alice@example.test\n`);
       assert.equal(world.as.counts.refresh - refreshesBefore, 1, "exactly one refresh reached the server");
       assert.equal(world.as.counts.refreshErrors, 0, "no refresh token was reused");
+      assert.equal(world.as.counts.revocations, 0, "reuse detection never revoked the grant");
       // Still logged in everywhere afterwards.
       assert.equal((await callText(one.client, "whoami")).text, "subject=alice");
       assert.equal((await callText(two.client, "whoami")).text, "subject=alice");
