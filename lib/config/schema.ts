@@ -68,7 +68,8 @@ export const RawAccountSchema = z.strictObject({
 }).superRefine((account, ctx) => {
   const stdioOnly = ["command", "args", "env", "cwd"] as const;
   const remoteOnly = ["url", "headers", "auth", "oauth"] as const;
-  const transport = account.transport ?? (account.url === undefined ? "stdio" : "auto");
+  const transport = account.transport ??
+    (account.url !== undefined && account.command === undefined ? "auto" : "stdio");
   if (account.oauth !== undefined && account.auth !== "oauth") {
     ctx.addIssue({ code: "custom", path: ["oauth"], message: 'only used with "auth": "oauth"' });
   }

@@ -275,8 +275,10 @@ class Walk {
       label = this.nonEmptyString(raw.label, at("label"), " (leave it out to use the id)");
     }
 
-    // No transport: stdio, or with a url Streamable HTTP falling back to SSE ("auto").
-    let transport: AccountTransport | undefined = raw.url === undefined ? "stdio" : "auto";
+    // No transport: stdio, or with a url (and no command) Streamable HTTP falling back to SSE ("auto").
+    let transport: AccountTransport | undefined = raw.url !== undefined && raw.command === undefined
+      ? "auto"
+      : "stdio";
     if (raw.transport !== undefined) transport = this.oneOf(raw.transport, TRANSPORTS, at("transport"));
 
     // A field of the other transport is reported once, as misplaced, not also checked; with an

@@ -162,7 +162,7 @@ Deno.test("a misspelt account key suggests the right one", () => {
     'accounts[0].comand: unknown key (did you mean "command"?)',
   ]);
   assert.deepEqual(problemsOf({ accounts: [stdio({ enviroment: {} })] }), [
-    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers)",
+    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, auth, oauth)",
   ]);
   assert.deepEqual(problemsOf({ accounts: [http({ URL: "x" })] }), [
     'accounts[0].URL: unknown key (did you mean "url"?)',
