@@ -17,14 +17,17 @@ export async function runLoginAction(
 ): Promise<CallToolResult> {
   const account = broker.config.accounts.find((a) => a.id === accountId);
   if (!account) {
-    const known = broker.config.accounts.filter((a) => a.auth === "oauth").map((a) => a.id).join(", ") || "none";
+    const known = broker.config.accounts.filter((a) => a.auth === "oauth").map((a) => a.id).join(", ") ||
+      "none";
     return toolError(`unknown account "${accountId}" (accounts that log in with OAuth: ${known})`);
   }
   if (account.auth !== "oauth") {
     return toolError(`account "${accountId}" does not log in with OAuth; it needs no janus_login`);
   }
   const remote = broker.sources.remote;
-  if (!remote?.login) return toolError("logins cannot be started from this broker; run `janusmcp connect` instead");
+  if (!remote?.login) {
+    return toolError("logins cannot be started from this broker; run `janusmcp connect` instead");
+  }
   let identity: string | undefined;
   try {
     const launch = await resolveLaunch(account, broker.sources);
@@ -40,7 +43,9 @@ export async function runLoginAction(
             method: "elicitation/create",
             params: {
               mode: "url",
-              message: `Log in to "${accountId}"${problem ? "" : " (a browser window was opened on the JanusMCP machine)"}`,
+              message: `Log in to "${accountId}"${
+                problem ? "" : " (a browser window was opened on the JanusMCP machine)"
+              }`,
               url: authorizationUrl,
               elicitationId: crypto.randomUUID(),
             },
@@ -50,12 +55,16 @@ export async function runLoginAction(
     });
     identity = result.identity;
   } catch (error) {
-    return toolError(`login of "${accountId}" failed: ${error instanceof Error ? error.message : String(error)}`);
+    return toolError(
+      `login of "${accountId}" failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return jsonResult({
     ok: true,
     account: accountId,
-    message: identity ? `${accountId}: connected as ${identity}` : `${accountId}: connected (identity unknown)`,
+    message: identity
+      ? `${accountId}: connected as ${identity}`
+      : `${accountId}: connected (identity unknown)`,
     ...(identity ? { identity } : {}),
   });
 }

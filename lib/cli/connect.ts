@@ -41,7 +41,9 @@ export const connectCommand: Command = {
     }
     const [accountId, ...extra] = parsed.positionals;
     if (!accountId || extra.length) throw new JanusError("usage", `connect takes one ACCOUNT\n\n${USAGE}`);
-    const timeoutSeconds = parsed.values.timeout === undefined ? LOGIN_TIMEOUT_MS / 1000 : Number(parsed.values.timeout);
+    const timeoutSeconds = parsed.values.timeout === undefined
+      ? LOGIN_TIMEOUT_MS / 1000
+      : Number(parsed.values.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
       throw new JanusError("usage", `--timeout must be a positive number of seconds`);
     }
@@ -56,8 +58,11 @@ export const connectCommand: Command = {
       const identity = standing.state === "connected" || standing.state === "expired-refreshing"
         ? standing.identity
         : undefined;
-      if (ctx.json) ctx.out(`${JSON.stringify({ ok: true, account: account.id, state: standing.state, identity })}\n`);
-      else ctx.out(`${account.id}: ${identity ? `connected as ${identity}` : "connected (identity unknown)"}\n`);
+      if (ctx.json) {
+        ctx.out(`${JSON.stringify({ ok: true, account: account.id, state: standing.state, identity })}\n`);
+      } else {ctx.out(
+          `${account.id}: ${identity ? `connected as ${identity}` : "connected (identity unknown)"}\n`,
+        );}
       return 0;
     }
 
@@ -67,7 +72,11 @@ export const connectCommand: Command = {
       result = await runtime.login(account, opened, {
         timeoutMs: timeoutSeconds * 1000,
         showUrl: async (url) => {
-          ctx.err(`Open this URL to log in to "${account.id}" (waiting up to ${Math.round(timeoutSeconds)} s):\n  ${url}\n`);
+          ctx.err(
+            `Open this URL to log in to "${account.id}" (waiting up to ${
+              Math.round(timeoutSeconds)
+            } s):\n  ${url}\n`,
+          );
           const problem = await openBrowser(url, env);
           if (problem) ctx.err(`janusmcp: ${problem}; open the URL by hand\n`);
           spinner.start();
@@ -76,9 +85,20 @@ export const connectCommand: Command = {
     } finally {
       spinner.stop();
     }
-    const said = result.identity ? `connected as ${result.identity}` : "connected (the server did not say who logged in)";
+    const said = result.identity
+      ? `connected as ${result.identity}`
+      : "connected (the server did not say who logged in)";
     if (ctx.json) {
-      ctx.out(`${JSON.stringify({ ok: true, account: account.id, identity: result.identity ?? null, issuer: result.issuer })}\n`);
+      ctx.out(
+        `${
+          JSON.stringify({
+            ok: true,
+            account: account.id,
+            identity: result.identity ?? null,
+            issuer: result.issuer,
+          })
+        }\n`,
+      );
     } else ctx.out(`${account.id}: ${said}\n`);
     return 0;
   },

@@ -30,8 +30,12 @@ export async function openOAuthAccount(
   const loaded = await loadConfig(configPath);
   const account = loaded.config.accounts.find((a) => a.id === accountId);
   if (!account) {
-    const known = loaded.config.accounts.filter((a) => a.auth === "oauth").map((a) => a.id).join(", ") || "none";
-    throw new JanusError("selector", `unknown account "${accountId}" in ${configPath} (OAuth accounts: ${known})`);
+    const known = loaded.config.accounts.filter((a) => a.auth === "oauth").map((a) => a.id).join(", ") ||
+      "none";
+    throw new JanusError(
+      "selector",
+      `unknown account "${accountId}" in ${configPath} (OAuth accounts: ${known})`,
+    );
   }
   if (account.auth !== "oauth") {
     throw new JanusError(
@@ -48,7 +52,9 @@ export async function openOAuthAccount(
     log: (id, line) => ctx.err(`janusmcp: [${id}] ${line}\n`),
   });
   const launch = await resolveLaunch(account, { env, vault, remote: runtime });
-  if (launch.spec.transport === "stdio") throw new JanusError("usage", `account "${accountId}" is not remote`);
+  if (launch.spec.transport === "stdio") {
+    throw new JanusError("usage", `account "${accountId}" is not remote`);
+  }
   const { url, clientSecret } = launch.spec;
   return { account, runtime, url, ...(clientSecret === undefined ? {} : { clientSecret }) };
 }

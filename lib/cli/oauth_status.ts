@@ -21,7 +21,11 @@ export async function withOAuthStanding(
     }
     const standing = await runtime.standing(account);
     if (standing.state === "connected" || standing.state === "expired-refreshing") {
-      out.push({ ...status, state: standing.state, ...(standing.identity ? { identity: standing.identity } : {}) });
+      out.push({
+        ...status,
+        state: standing.state,
+        ...(standing.identity ? { identity: standing.identity } : {}),
+      });
     } else {
       out.push({ ...status, state: standing.state, error: standing.reason });
     }

@@ -15,7 +15,13 @@ import type { Command } from "./context.ts";
 import { withOAuthStanding } from "./oauth_status.ts";
 
 /** One account's readiness. */
-export type AccountState = "ready" | "needs-secret" | "needs-login" | "error" | "connected" | "expired-refreshing";
+export type AccountState =
+  | "ready"
+  | "needs-secret"
+  | "needs-login"
+  | "error"
+  | "connected"
+  | "expired-refreshing";
 
 /** What `status` reports for one account. */
 export interface AccountStatus {

@@ -362,7 +362,10 @@ class Walk {
     if (raw.clientSecret !== undefined) {
       const value = this.referenceString(raw.clientSecret, at("clientSecret"));
       if (value !== undefined && parseReferences(value).ok && !/vault:|\$\{/.test(value)) {
-        this.add(at("clientSecret"), 'must be a reference ("vault:NAME" or "${ENV_VAR}"), not the secret itself');
+        this.add(
+          at("clientSecret"),
+          'must be a reference ("vault:NAME" or "${ENV_VAR}"), not the secret itself',
+        );
       } else out.clientSecret = value;
     }
     if (raw.clientSecret !== undefined && raw.clientId === undefined) {

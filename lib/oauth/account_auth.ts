@@ -99,7 +99,9 @@ export class AccountAuth implements AuthProvider {
     const grant = await this.deps.store.grant(this.accountId);
     if (!grant) throw needsLoginError(this.accountId, "it is not connected yet");
     const state = await this.deps.remoteState.get(this.accountId);
-    if (grant.loginId === this.#deadLogin || (state.needsLogin && state.needsLogin.loginId === grant.loginId)) {
+    if (
+      grant.loginId === this.#deadLogin || (state.needsLogin && state.needsLogin.loginId === grant.loginId)
+    ) {
       throw needsLoginError(this.accountId, state.needsLogin?.reason ?? "its login stopped working");
     }
     this.#deadLogin = undefined;
@@ -136,7 +138,9 @@ export class AccountAuth implements AuthProvider {
     const clientInformation = this.deps.configuredClient
       ? {
         client_id: this.deps.configuredClient.clientId,
-        ...(this.deps.configuredClient.clientSecret ? { client_secret: this.deps.configuredClient.clientSecret } : {}),
+        ...(this.deps.configuredClient.clientSecret
+          ? { client_secret: this.deps.configuredClient.clientSecret }
+          : {}),
       }
       : (await this.deps.store.registration(grant.issuer))?.client;
     if (!clientInformation || clientInformation.client_id !== grant.clientId) {
@@ -198,11 +202,16 @@ export class AccountAuth implements AuthProvider {
     if (this.#metadata?.url === grant.authorizationServerUrl) return this.#metadata.metadata;
     let metadata: AuthorizationServerMetadata | undefined;
     try {
-      metadata = await discoverAuthorizationServerMetadata(grant.authorizationServerUrl, { fetchFn: this.deps.fetchFn });
+      metadata = await discoverAuthorizationServerMetadata(grant.authorizationServerUrl, {
+        fetchFn: this.deps.fetchFn,
+      });
     } catch (error) {
       // The SDK refuses metadata whose issuer does not echo the URL (RFC 8414 §3.3).
       if (error instanceof Error && error.name === "IssuerMismatchError") {
-        return await this.#giveUp(grant, `its authorization server's metadata names another issuer (${error.message})`);
+        return await this.#giveUp(
+          grant,
+          `its authorization server's metadata names another issuer (${error.message})`,
+        );
       }
       throw new JanusError(
         "upstream",

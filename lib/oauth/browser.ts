@@ -18,18 +18,21 @@ export function openerCommand(
 }
 
 /** Starts the browser on `url`; resolves with a problem description when it could not be started. */
-export async function openBrowser(
+export function openBrowser(
   url: string,
   env: (name: string) => string | undefined,
 ): Promise<string | undefined> {
   const [command, ...args] = openerCommand(url, env);
   try {
-    const child = new Deno.Command(command, { args, stdin: "null", stdout: "null", stderr: "inherit" }).spawn();
+    const child = new Deno.Command(command, { args, stdin: "null", stdout: "null", stderr: "inherit" })
+      .spawn();
     // Reap the process whenever it ends; the login does not depend on it.
     void child.status.catch(() => {});
     child.unref();
-    return undefined;
+    return Promise.resolve(undefined);
   } catch (error) {
-    return `could not start "${command}" (${error instanceof Error ? error.message : String(error)})`;
+    return Promise.resolve(
+      `could not start "${command}" (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }

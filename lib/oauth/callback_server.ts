@@ -30,7 +30,10 @@ export function callbackPort(env: (name: string) => string | undefined): number 
   if (raw === undefined || raw === "") return DEFAULT_OAUTH_PORT;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new JanusError("usage", `JANUS_OAUTH_PORT must be a port number (1–65535), not ${JSON.stringify(raw)}`);
+    throw new JanusError(
+      "usage",
+      `JANUS_OAUTH_PORT must be a port number (1–65535), not ${JSON.stringify(raw)}`,
+    );
   }
   return port;
 }
@@ -63,11 +66,17 @@ export function startCallbackServer(port: number): CallbackServer {
           ...(q.get("error_description") ? { description: q.get("error_description") ?? "" } : {}),
           state,
         });
-        return new Response(PAGE("Login failed", "You can close this window and look at the terminal."), html());
+        return new Response(
+          PAGE("Login failed", "You can close this window and look at the terminal."),
+          html(),
+        );
       }
       done = true;
       settle({ kind: "code", code, state, iss: q.get("iss") ?? undefined });
-      return new Response(PAGE("Logged in", "JanusMCP received the login. You can close this window."), html());
+      return new Response(
+        PAGE("Logged in", "JanusMCP received the login. You can close this window."),
+        html(),
+      );
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {

@@ -47,7 +47,9 @@ export function identityFromTokens(
 ): Identity | undefined {
   if (tokens.id_token) {
     const claims = jwtPayload(tokens.id_token);
-    if (claims && sameIssuer(claims.iss, expected.issuer) && audienceIncludes(claims.aud, expected.clientId)) {
+    if (
+      claims && sameIssuer(claims.iss, expected.issuer) && audienceIncludes(claims.aud, expected.clientId)
+    ) {
       const name = text(claims.email) ?? text(claims.preferred_username) ?? text(claims.sub);
       if (name) return { name, source: "id_token" };
     }

@@ -15,7 +15,7 @@ import {
 import { JanusError } from "../errors.ts";
 import { identityFromTokens } from "./identity.ts";
 import { LoginProvider } from "./login_provider.ts";
-import { type CallbackResult, callbackPort, startCallbackServer } from "./callback_server.ts";
+import { callbackPort, type CallbackResult, startCallbackServer } from "./callback_server.ts";
 import type { RemoteStateStore } from "./remote_state.ts";
 import type { StoredGrant, TokenStore } from "./token_store.ts";
 
@@ -67,7 +67,9 @@ export function loginScope(
       if ((!supported || supported.includes(scope)) && !scopes.includes(scope)) scopes.push(scope);
     }
   }
-  if (supported?.includes("offline_access") && !scopes.includes("offline_access")) scopes.push("offline_access");
+  if (supported?.includes("offline_access") && !scopes.includes("offline_access")) {
+    scopes.push("offline_access");
+  }
   return scopes.length ? scopes.join(" ") : undefined;
 }
 
@@ -89,9 +91,13 @@ async function loginWith(
 ): Promise<LoginResult> {
   const { accountId } = target;
   const info = await discoverOAuthServerInfo(target.url, { fetchFn: deps.fetchFn }).catch((error) => {
-    throw new JanusError("auth", `account "${accountId}": OAuth discovery at ${target.url} failed: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw new JanusError(
+      "auth",
+      `account "${accountId}": OAuth discovery at ${target.url} failed: ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    );
   });
   const metadata = info.authorizationServerMetadata;
   if (!metadata) {
@@ -104,7 +110,9 @@ async function loginWith(
   const provider = new LoginProvider({
     redirectUrl,
     store: deps.store,
-    configuredClient: target.clientId ? { clientId: target.clientId, clientSecret: target.clientSecret } : undefined,
+    configuredClient: target.clientId
+      ? { clientId: target.clientId, clientSecret: target.clientSecret }
+      : undefined,
     loginHint: target.loginHint,
     discovery: { ...info },
     // OpenID providers grant offline_access (a refresh token) only with explicit consent.
@@ -119,7 +127,9 @@ async function loginWith(
       cause: error,
     });
   });
-  if (first !== "REDIRECT") throw new JanusError("auth", `account "${accountId}": the server did not ask for a login`);
+  if (first !== "REDIRECT") {
+    throw new JanusError("auth", `account "${accountId}": the server did not ask for a login`);
+  }
 
   const result = await waitFor(callbackResult, deps.timeoutMs ?? LOGIN_TIMEOUT_MS, deps.signal, accountId);
   if (result.state !== provider.expectedState) {
@@ -137,9 +147,13 @@ async function loginWith(
     );
   }
   await auth(provider, { ...options, authorizationCode: result.code, iss: result.iss }).catch((error) => {
-    throw new JanusError("auth", `account "${accountId}": the login could not be completed: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw new JanusError(
+      "auth",
+      `account "${accountId}": the login could not be completed: ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    );
   });
   const tokens = provider.tokensReceived;
   if (!tokens || !provider.clientId) {
@@ -180,7 +194,9 @@ function waitFor(
       reject(
         new JanusError(
           "timeout",
-          `account "${accountId}": no login arrived within ${Math.round(timeoutMs / 1000)} s; run the login again when ready`,
+          `account "${accountId}": no login arrived within ${
+            Math.round(timeoutMs / 1000)
+          } s; run the login again when ready`,
         ),
       );
     }, timeoutMs);

@@ -66,7 +66,9 @@ export class LoginProvider implements OAuthClientProvider {
       redirect_uris: [this.options.redirectUrl],
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
-      token_endpoint_auth_method: this.options.configuredClient?.clientSecret ? "client_secret_basic" : "none",
+      token_endpoint_auth_method: this.options.configuredClient?.clientSecret
+        ? "client_secret_basic"
+        : "none",
       application_type: "native",
     };
   }
@@ -99,7 +101,12 @@ export class LoginProvider implements OAuthClientProvider {
   async saveClientInformation(info: StoredOAuthClientInformation, ctx?: { issuer: string }): Promise<void> {
     if (this.options.configuredClient) return;
     const issuer = ctx?.issuer ?? info.issuer;
-    if (!issuer) throw new JanusError("auth", "the authorization server's issuer is unknown; cannot store the registration");
+    if (!issuer) {
+      throw new JanusError(
+        "auth",
+        "the authorization server's issuer is unknown; cannot store the registration",
+      );
+    }
     const { issuer: _stamp, ...client } = info as StoredOAuthClientInformation & { issuer?: string };
     this.clientId = client.client_id;
     await this.options.store.saveRegistration({ issuer, client: client as OAuthClientInformationFull });
@@ -116,7 +123,9 @@ export class LoginProvider implements OAuthClientProvider {
 
   async redirectToAuthorization(url: URL): Promise<void> {
     if (this.options.loginHint) url.searchParams.set("login_hint", this.options.loginHint);
-    for (const [key, value] of Object.entries(this.options.extraParams ?? {})) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(this.options.extraParams ?? {})) {
+      url.searchParams.set(key, value);
+    }
     await this.options.onAuthorizationUrl(url);
   }
 

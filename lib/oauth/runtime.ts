@@ -62,7 +62,9 @@ export class OAuthRuntime {
         store: this.store,
         remoteState: this.remoteState,
         stateDir: this.options.stateDir,
-        configuredClient: account.oauth?.clientId ? { clientId: account.oauth.clientId, clientSecret } : undefined,
+        configuredClient: account.oauth?.clientId
+          ? { clientId: account.oauth.clientId, clientSecret }
+          : undefined,
         log: (line) => this.options.log(account.id, line),
         tokenSeen: (value) => this.options.tokenSeen?.(account.id, value),
         fetchFn: this.options.fetchFn,
@@ -143,7 +145,11 @@ export class OAuthRuntime {
       const { identity: _i, needsLogin: _n, ...rest } = state;
       return rest;
     });
-    return { hadLogin: true, revoked: revokeProblem === undefined, ...(revokeProblem ? { revokeProblem } : {}) };
+    return {
+      hadLogin: true,
+      revoked: revokeProblem === undefined,
+      ...(revokeProblem ? { revokeProblem } : {}),
+    };
   }
 
   /** "connected as …" / "needs login: …" from remote state alone (no vault, no network). */
@@ -168,6 +174,8 @@ export class OAuthRuntime {
     }
     const identity = state.identity;
     const base = { issuer: grant.issuer, ...(identity ? { identity } : {}) };
-    return dueForRefresh(grant, now) ? { state: "expired-refreshing", ...base } : { state: "connected", ...base };
+    return dueForRefresh(grant, now)
+      ? { state: "expired-refreshing", ...base }
+      : { state: "connected", ...base };
   }
 }

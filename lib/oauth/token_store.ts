@@ -54,7 +54,11 @@ export async function registrationSecretName(issuer: string): Promise<string> {
   return `oauth-client.${await shortHash(issuer)}`;
 }
 
-function parseEntry<T>(text: string | undefined, what: string, check: (value: unknown) => value is T): T | undefined {
+function parseEntry<T>(
+  text: string | undefined,
+  what: string,
+  check: (value: unknown) => value is T,
+): T | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
   try {
@@ -62,7 +66,9 @@ function parseEntry<T>(text: string | undefined, what: string, check: (value: un
   } catch {
     throw new JanusError("auth", `the stored ${what} is damaged (not JSON); log in again`);
   }
-  if (!check(value)) throw new JanusError("auth", `the stored ${what} is damaged (unexpected shape); log in again`);
+  if (!check(value)) {
+    throw new JanusError("auth", `the stored ${what} is damaged (unexpected shape); log in again`);
+  }
   return value;
 }
 

@@ -118,7 +118,8 @@ export class UpstreamConnection {
     if (spec.transport === "auto") {
       return await openWithFallback(
         spec,
-        (kind) => UpstreamConnection.open(accountId, { ...launch, spec: { ...spec, transport: kind } }, hooks, prior),
+        (kind) =>
+          UpstreamConnection.open(accountId, { ...launch, spec: { ...spec, transport: kind } }, hooks, prior),
       );
     }
     const stderr = new StderrLines(hooks.stderr);
@@ -172,9 +173,13 @@ export class UpstreamConnection {
       stderr.end();
       // "Needs a login" is the whole message a person needs; it names the account already.
       if (error instanceof JanusError && isAuthFailure(error)) throw error;
-      throw new JanusError(isAuthFailure(error) ? "auth" : "upstream", connectFailure(accountId, launch.spec, error, stderr.recent), {
-        cause: error,
-      });
+      throw new JanusError(
+        isAuthFailure(error) ? "auth" : "upstream",
+        connectFailure(accountId, launch.spec, error, stderr.recent),
+        {
+          cause: error,
+        },
+      );
     }
     if (client.getProtocolEra() === "modern") {
       // Without the stream the lists still work; they just are not refreshed on the upstream's word.

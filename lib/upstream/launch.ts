@@ -147,7 +147,10 @@ async function remoteExtras(
   const extras: Partial<RemoteLaunchSpec> = {};
   if (account.auth === "oauth") {
     if (!sources.remote) {
-      throw new JanusError("config", `account "${account.id}": OAuth accounts are not supported in this mode`);
+      throw new JanusError(
+        "config",
+        `account "${account.id}": OAuth accounts are not supported in this mode`,
+      );
     }
     const secret = account.oauth?.clientSecret;
     const clientSecret = secret === undefined ? undefined : await resolve(secret, "oauth.clientSecret");

@@ -33,7 +33,9 @@ export async function openWithFallback<T>(
       failures.push(error);
     }
   }
-  const reasons = failures.map((error, i) => `${order[i]}: ${error instanceof Error ? error.message : String(error)}`);
+  const reasons = failures.map((error, i) =>
+    `${order[i]}: ${error instanceof Error ? error.message : String(error)}`
+  );
   throw new JanusError("upstream", `neither Streamable HTTP nor SSE worked — ${reasons.join("; ")}`, {
     cause: failures[0],
   });

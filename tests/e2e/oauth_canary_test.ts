@@ -50,7 +50,9 @@ keychainTest("a canary scan finds no token or code in any output, log, config or
       await session.close();
       outputs.push(session.stderr.join("\n"));
     }
-    for (const args of [["status"], ["status", "--json"], ["connect", acme, "--check"], ["disconnect", acme]]) {
+    for (
+      const args of [["status"], ["status", "--json"], ["connect", acme, "--check"], ["disconnect", acme]]
+    ) {
       const run = await world.cli(args);
       outputs.push(run.stdout, run.stderr);
     }
@@ -62,7 +64,9 @@ keychainTest("a canary scan finds no token or code in any output, log, config or
     assert.ok(files.some((f) => f.endsWith("remote-state.json")), "remote state was written");
     for (const file of files) outputs.push(`${file}\n${await Deno.readTextFile(file)}`);
     for (const text of outputs) {
-      for (const value of values) assert.ok(!text.includes(value), `a token or code leaked into:\n${text.slice(0, 300)}`);
+      for (const value of values) {
+        assert.ok(!text.includes(value), `a token or code leaked into:\n${text.slice(0, 300)}`);
+      }
     }
   } finally {
     await Deno.remove(codes).catch(() => {});

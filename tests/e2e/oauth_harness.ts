@@ -53,7 +53,7 @@ export interface WorldOptions {
   noTransport?: boolean;
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -78,7 +78,7 @@ export async function startOAuthWorld(options: WorldOptions): Promise<OAuthWorld
     bindingMode: "session",
   });
   const env = {
-    JANUS_OAUTH_PORT: String(await freePort()),
+    JANUS_OAUTH_PORT: String(freePort()),
     BROWSER: `deno run --quiet -A ${REPO}tests/fixtures/oauth/browser.ts`,
   };
   const cli = (args: string[], extraEnv: Record<string, string> = {}) =>

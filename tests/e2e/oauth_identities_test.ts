@@ -30,11 +30,22 @@ keychainTest("two accounts of one URL log in as two subjects and keep them acros
     for (const round of ["first start", "after a restart"]) {
       const session = await connectBroker(world.configPath, "2025-11-25");
       try {
-        assert.deepEqual(await callText(session.client, "whoami"), { text: "subject=alice", isError: false }, round);
+        assert.deepEqual(
+          await callText(session.client, "whoami"),
+          { text: "subject=alice", isError: false },
+          round,
+        );
         const switched = await callText(session.client, "janus_use_account", { account_id: globex });
         assert.equal(switched.isError, false, switched.text);
-        assert.deepEqual(await callText(session.client, "whoami"), { text: "subject=bob", isError: false }, round);
-        const once = await callText(session.client, "janus_with_account", { account_id: acme, tool: "whoami" });
+        assert.deepEqual(
+          await callText(session.client, "whoami"),
+          { text: "subject=bob", isError: false },
+          round,
+        );
+        const once = await callText(session.client, "janus_with_account", {
+          account_id: acme,
+          tool: "whoami",
+        });
         assert.deepEqual(once, { text: "subject=alice", isError: false }, round);
         const whoami = await callText(session.client, "janus_whoami");
         assert.match(whoami.text, /connected as bob@example\.test/, round);
@@ -49,28 +60,34 @@ keychainTest("two accounts of one URL log in as two subjects and keep them acros
   }
 });
 
-keychainTest("over HTTP each session acts as its own account of the same URL and sees only its subject", async () => {
-  const world = await startOAuthWorld({ accounts: ["acme", "globex"] });
-  const { acme, globex } = world.ids;
-  const broker = await startHttpBroker(world.configPath);
-  try {
-    assert.equal((await world.connect("acme", "alice")).code, 0);
-    assert.equal((await world.connect("globex", "bob")).code, 0);
-    const one = await connectHttp(broker.origin, "2025-11-25");
-    const two = await connectHttp(broker.origin, "2025-11-25");
+keychainTest(
+  "over HTTP each session acts as its own account of the same URL and sees only its subject",
+  async () => {
+    const world = await startOAuthWorld({ accounts: ["acme", "globex"] });
+    const { acme, globex } = world.ids;
+    const broker = await startHttpBroker(world.configPath);
     try {
-      assert.equal((await callText(one.client, "janus_use_account", { account_id: acme })).isError, false);
-      assert.equal((await callText(two.client, "janus_use_account", { account_id: globex })).isError, false);
-      const [a, b] = await Promise.all([callText(one.client, "whoami"), callText(two.client, "whoami")]);
-      assert.equal(a.text, "subject=alice");
-      assert.equal(b.text, "subject=bob");
-      assert.deepEqual([...new Set(world.mcp.subjects)].sort(), ["alice", "bob"]);
+      assert.equal((await world.connect("acme", "alice")).code, 0);
+      assert.equal((await world.connect("globex", "bob")).code, 0);
+      const one = await connectHttp(broker.origin, "2025-11-25");
+      const two = await connectHttp(broker.origin, "2025-11-25");
+      try {
+        assert.equal((await callText(one.client, "janus_use_account", { account_id: acme })).isError, false);
+        assert.equal(
+          (await callText(two.client, "janus_use_account", { account_id: globex })).isError,
+          false,
+        );
+        const [a, b] = await Promise.all([callText(one.client, "whoami"), callText(two.client, "whoami")]);
+        assert.equal(a.text, "subject=alice");
+        assert.equal(b.text, "subject=bob");
+        assert.deepEqual([...new Set(world.mcp.subjects)].sort(), ["alice", "bob"]);
+      } finally {
+        await one.client.close();
+        await two.client.close();
+      }
     } finally {
-      await one.client.close();
-      await two.client.close();
+      await broker.stop();
+      await world.close();
     }
-  } finally {
-    await broker.stop();
-    await world.close();
-  }
-});
+  },
+);

@@ -46,7 +46,10 @@ keychainTest("a taken callback port and a browser that never comes back are clea
     try {
       const taken = await world.connect("acme", "alice");
       assert.equal(taken.code, 2);
-      assert.match(taken.stderr, new RegExp(`127\\.0\\.0\\.1:${world.env.JANUS_OAUTH_PORT} is already in use`));
+      assert.match(
+        taken.stderr,
+        new RegExp(`127\\.0\\.0\\.1:${world.env.JANUS_OAUTH_PORT} is already in use`),
+      );
       assert.match(taken.stderr, /JANUS_OAUTH_PORT/);
     } finally {
       blocker.close();
@@ -96,7 +99,11 @@ keychainTest("a url without transport falls back to SSE on an SSE-only server an
     for (const round of ["first", "remembered"]) {
       const session = await connectBroker(world.configPath, "2025-11-25");
       try {
-        assert.deepEqual(await callText(session.client, "whoami"), { text: "subject=alice", isError: false }, round);
+        assert.deepEqual(
+          await callText(session.client, "whoami"),
+          { text: "subject=alice", isError: false },
+          round,
+        );
       } finally {
         await session.close();
       }
@@ -109,30 +116,39 @@ keychainTest("a url without transport falls back to SSE on an SSE-only server an
   }
 });
 
-keychainTest("in chat: a call needing a login says both ways; janus_login logs in from the broker", async () => {
-  const world = await startOAuthWorld({ accounts: ["acme"] });
-  const { acme } = world.ids;
-  try {
-    const session = await connectBroker(world.configPath, "2025-11-25", {
-      env: { ...world.env, FAKE_BROWSER_USER: "carol" },
-    });
+keychainTest(
+  "in chat: a call needing a login says both ways; janus_login logs in from the broker",
+  async () => {
+    const world = await startOAuthWorld({ accounts: ["acme"] });
+    const { acme } = world.ids;
     try {
-      const refused = await callText(session.client, "janus_with_account", { account_id: acme, tool: "whoami" });
-      assert.equal(refused.isError, true);
-      assert.match(refused.text, new RegExp(`account "${acme}" needs a login \\(it is not connected yet\\)`));
-      assert.match(refused.text, new RegExp(`janusmcp connect ${acme}`));
-      assert.match(refused.text, new RegExp(`janus_login with \\{"account_id": "${acme}"\\}`));
+      const session = await connectBroker(world.configPath, "2025-11-25", {
+        env: { ...world.env, FAKE_BROWSER_USER: "carol" },
+      });
+      try {
+        const refused = await callText(session.client, "janus_with_account", {
+          account_id: acme,
+          tool: "whoami",
+        });
+        assert.equal(refused.isError, true);
+        assert.match(
+          refused.text,
+          new RegExp(`account "${acme}" needs a login \\(it is not connected yet\\)`),
+        );
+        assert.match(refused.text, new RegExp(`janusmcp connect ${acme}`));
+        assert.match(refused.text, new RegExp(`janus_login with \\{"account_id": "${acme}"\\}`));
 
-      const login = await callText(session.client, "janus_login", { account_id: acme });
-      assert.equal(login.isError, false, login.text);
-      assert.match(login.text, new RegExp(`${acme}: connected as carol@example.test`));
-      assert.deepEqual(await callText(session.client, "whoami"), { text: "subject=carol", isError: false });
-      const whoami = await callText(session.client, "janus_whoami");
-      assert.match(whoami.text, /"login": "connected as carol@example\.test"/);
+        const login = await callText(session.client, "janus_login", { account_id: acme });
+        assert.equal(login.isError, false, login.text);
+        assert.match(login.text, new RegExp(`${acme}: connected as carol@example.test`));
+        assert.deepEqual(await callText(session.client, "whoami"), { text: "subject=carol", isError: false });
+        const whoami = await callText(session.client, "janus_whoami");
+        assert.match(whoami.text, /"login": "connected as carol@example\.test"/);
+      } finally {
+        await session.close();
+      }
     } finally {
-      await session.close();
+      await world.close();
     }
-  } finally {
-    await world.close();
-  }
-});
+  },
+);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { JanusError } from "../../lib/errors.ts";
 import { callbackPort, DEFAULT_OAUTH_PORT, startCallbackServer } from "../../lib/oauth/callback_server.ts";
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -10,13 +10,15 @@ async function freePort(): Promise<number> {
 }
 
 Deno.test("the callback server hands over code, state and iss once, and answers other paths with 404", async () => {
-  const server = startCallbackServer(await freePort());
+  const server = startCallbackServer(freePort());
   try {
     assert.match(server.redirectUrl, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     const other = await fetch(server.redirectUrl.replace("/callback", "/other"));
     assert.equal(other.status, 404);
     await other.body?.cancel();
-    const page = await fetch(`${server.redirectUrl}?code=c1&state=s1&iss=${encodeURIComponent("https://as")}`);
+    const page = await fetch(
+      `${server.redirectUrl}?code=c1&state=s1&iss=${encodeURIComponent("https://as")}`,
+    );
     assert.equal(page.status, 200);
     assert.doesNotMatch(await page.text(), /c1/, "the page does not echo the code");
     assert.deepEqual(await server.result, { kind: "code", code: "c1", state: "s1", iss: "https://as" });
@@ -28,10 +30,16 @@ Deno.test("the callback server hands over code, state and iss once, and answers 
 });
 
 Deno.test("an error redirect is reported as such, with its state", async () => {
-  const server = startCallbackServer(await freePort());
+  const server = startCallbackServer(freePort());
   try {
-    await (await fetch(`${server.redirectUrl}?error=access_denied&error_description=no&state=s`)).body?.cancel();
-    assert.deepEqual(await server.result, { kind: "error", error: "access_denied", description: "no", state: "s" });
+    await (await fetch(`${server.redirectUrl}?error=access_denied&error_description=no&state=s`)).body
+      ?.cancel();
+    assert.deepEqual(await server.result, {
+      kind: "error",
+      error: "access_denied",
+      description: "no",
+      state: "s",
+    });
   } finally {
     await server.close();
   }

@@ -13,7 +13,10 @@ Deno.test("the file lock serialises read-modify-write across processes: no incre
   const dir = await Deno.makeTempDir();
   const counter = join(dir, "counter");
   const lock = join(dir, "locks", "counter.lock");
-  const results = await Promise.all([run("counter", counter, lock, "25"), run("counter", counter, lock, "25")]);
+  const results = await Promise.all([
+    run("counter", counter, lock, "25"),
+    run("counter", counter, lock, "25"),
+  ]);
   for (const result of results) assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
   assert.equal(await Deno.readTextFile(counter), "50");
 });
@@ -52,7 +55,10 @@ Deno.test("a damaged remote-state file reads as empty and the next update replac
     await Deno.writeTextFile(store.path, text);
     assert.deepEqual(await store.all(), {});
   }
-  await Deno.writeTextFile(store.path, JSON.stringify({ accounts: { a: { identity: 5, issuer: "https://as" } } }));
+  await Deno.writeTextFile(
+    store.path,
+    JSON.stringify({ accounts: { a: { identity: 5, issuer: "https://as" } } }),
+  );
   assert.deepEqual(await store.get("a"), { issuer: "https://as" }, "fields of the wrong type are dropped");
   await store.update("b", () => ({ transport: { url: "https://x", kind: "sse" } }));
   assert.deepEqual(await store.all(), {

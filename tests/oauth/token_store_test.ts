@@ -17,7 +17,13 @@ const grant = {
 
 Deno.test("vault names for grants and registrations are valid vault names, even for 64-character ids", async () => {
   const long = "a".repeat(64);
-  for (const name of [await grantSecretName("acme"), await grantSecretName(long), await registrationSecretName("https://x/y")]) {
+  for (
+    const name of [
+      await grantSecretName("acme"),
+      await grantSecretName(long),
+      await registrationSecretName("https://x/y"),
+    ]
+  ) {
     assert.match(name, VAULT_NAME_PATTERN);
   }
   assert.equal(await grantSecretName("acme"), "oauth-token.acme");
@@ -31,7 +37,10 @@ keychainTest("grants are per account and registrations per issuer in the keychai
     await store.saveGrant("one", grant);
     assert.deepEqual(await store.grant("one"), grant);
     assert.equal(await store.grant("two"), undefined);
-    await store.saveRegistration({ issuer: grant.issuer, client: { client_id: "c", redirect_uris: ["http://127.0.0.1/callback"] } });
+    await store.saveRegistration({
+      issuer: grant.issuer,
+      client: { client_id: "c", redirect_uris: ["http://127.0.0.1/callback"] },
+    });
     assert.equal((await store.registration(grant.issuer))?.client.client_id, "c");
     assert.equal(await store.registration("https://other.example"), undefined);
     assert.equal(await store.deleteGrant("one"), true);
@@ -41,22 +50,28 @@ keychainTest("grants are per account and registrations per issuer in the keychai
   }
 });
 
-keychainTest("a registration stored for another issuer, or a damaged entry, is refused with the reason", async () => {
-  const vault = createKeychainVault({ service: testService() });
-  const store = new TokenStore(vault);
-  try {
-    const name = await registrationSecretName("https://as.example");
-    await vault.set(name, JSON.stringify({ issuer: "https://evil.example", client: { client_id: "c" } }));
-    await assert.rejects(store.registration("https://as.example"), /made with authorization server https:\/\/evil\.example/);
-    await vault.set(await grantSecretName("one"), "{not json");
-    await assert.rejects(store.grant("one"), (error: Error) => {
-      assert.match(error.message, /stored login of account "one" is damaged/);
-      assert.doesNotMatch(error.message, /not json/);
-      return true;
-    });
-    await vault.set(await grantSecretName("one"), JSON.stringify({ accessToken: 5 }));
-    await assert.rejects(store.grant("one"), /unexpected shape/);
-  } finally {
-    for (const name of await vault.list()) await vault.delete(name);
-  }
-});
+keychainTest(
+  "a registration stored for another issuer, or a damaged entry, is refused with the reason",
+  async () => {
+    const vault = createKeychainVault({ service: testService() });
+    const store = new TokenStore(vault);
+    try {
+      const name = await registrationSecretName("https://as.example");
+      await vault.set(name, JSON.stringify({ issuer: "https://evil.example", client: { client_id: "c" } }));
+      await assert.rejects(
+        store.registration("https://as.example"),
+        /made with authorization server https:\/\/evil\.example/,
+      );
+      await vault.set(await grantSecretName("one"), "{not json");
+      await assert.rejects(store.grant("one"), (error: Error) => {
+        assert.match(error.message, /stored login of account "one" is damaged/);
+        assert.doesNotMatch(error.message, /not json/);
+        return true;
+      });
+      await vault.set(await grantSecretName("one"), JSON.stringify({ accessToken: 5 }));
+      await assert.rejects(store.grant("one"), /unexpected shape/);
+    } finally {
+      for (const name of await vault.list()) await vault.delete(name);
+    }
+  },
+);

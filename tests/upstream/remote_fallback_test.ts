@@ -48,10 +48,13 @@ Deno.test("an authorization failure does not fall back to the other transport", 
   for (const failure of [new JanusError("auth", "needs a login"), new UnauthorizedError()]) {
     const { spec: s, saved } = spec();
     const tried: string[] = [];
-    await assert.rejects(openWithFallback(s, (kind) => {
-      tried.push(kind);
-      return Promise.reject(failure);
-    }), (error) => error === failure);
+    await assert.rejects(
+      openWithFallback(s, (kind) => {
+        tried.push(kind);
+        return Promise.reject(failure);
+      }),
+      (error) => error === failure,
+    );
     assert.deepEqual(tried, ["http"]);
     assert.deepEqual(saved, []);
   }
