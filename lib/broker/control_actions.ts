@@ -31,7 +31,7 @@ export async function runControlAction(
 ): Promise<CallToolResult | UpstreamResult> {
   switch (action.kind) {
     case "list_accounts":
-      return jsonResult(listAccounts(broker, session));
+      return jsonResult(await withLoginStatus(broker, listAccounts(broker, session)));
     case "whoami":
       return jsonResult(await withLoginStatus(broker, whoami(broker, session)));
     case "use_account":
