@@ -6,6 +6,7 @@ import { connectCommand } from "./connect.ts";
 import { demoUpstreamCommand } from "./demo_upstream.ts";
 import { disconnectCommand } from "./disconnect.ts";
 import { helpCommand, overview } from "./help.ts";
+import { loginCommand } from "./login.ts";
 import { serveCommand } from "./serve.ts";
 import { statusCommand } from "./status.ts";
 import { vaultCommand } from "./vault.ts";
@@ -17,6 +18,7 @@ const COMMANDS: readonly Command[] = [
   vaultCommand,
   connectCommand,
   disconnectCommand,
+  loginCommand,
   versionCommand,
   demoUpstreamCommand,
   helpCommand(() => COMMANDS),

@@ -80,6 +80,7 @@ Options:
       env,
       log: (accountId, line) => log(`[${accountId}] ${line}`),
       tokenSeen: (accountId, value) => void redactor.add(`oauth:${accountId}`, value),
+      providers: setup.config.oauthProviders,
     });
     const broker = new Broker({
       config: setup.config,

@@ -96,6 +96,34 @@ export const RawAccountSchema = z.strictObject({
   }
 });
 
+/** The built-in token-provider presets. */
+export const OAUTH_PRESETS = ["github", "gitlab", "google", "microsoft", "slack", "atlassian"] as const;
+/** The keys of one entry of `oauthProviders`. */
+export const OAUTH_PROVIDER_KEYS = [
+  "preset",
+  "issuer",
+  "authorizationEndpoint",
+  "tokenEndpoint",
+  "deviceAuthorizationEndpoint",
+  "revocationEndpoint",
+  "clientId",
+  "clientSecret",
+  "scopes",
+] as const;
+
+/** One token provider as written (presence of endpoints or a preset is checked by validate.ts). */
+export const RawOAuthProviderSchema = z.strictObject({
+  preset: z.enum(OAUTH_PRESETS).optional(),
+  issuer: z.url().optional(),
+  authorizationEndpoint: z.url().optional(),
+  tokenEndpoint: z.url().optional(),
+  deviceAuthorizationEndpoint: z.url().optional(),
+  revocationEndpoint: z.url().optional(),
+  clientId: z.string().min(1),
+  clientSecret: referenceString.optional(),
+  scopes: z.array(z.string().regex(SCOPE_PATTERN)).optional(),
+});
+
 /** The vault section as written. */
 export const RawVaultSchema = z.strictObject({
   backend: z.enum(VAULT_BACKENDS).default("keychain"),
@@ -109,6 +137,7 @@ export const RawConfigSchema = z.strictObject({
   bindingMode: z.enum(BINDING_MODES).default("global"),
   defaultAccount: z.string().optional(),
   vault: RawVaultSchema.default({ backend: "keychain" }),
+  oauthProviders: z.record(z.string().regex(ID_PATTERN), RawOAuthProviderSchema).optional(),
 });
 
 /** The config document as the user writes it. */

@@ -48,6 +48,24 @@ export interface AccountConfig {
   oauth?: OAuthAccountConfig;
 }
 
+/** An OAuth token provider for `oauth:NAME` references (`janusmcp login PROVIDER NAME`). */
+export interface OAuthProviderConfig {
+  /** Built-in endpoints: github, gitlab, google, microsoft, slack, atlassian (default: the provider's name, if it is one). */
+  preset?: string;
+  /** The issuer the tokens come from (default: the preset's, or the token endpoint's origin). */
+  issuer?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  /** RFC 8628 device authorization endpoint, for logins without a browser. */
+  deviceAuthorizationEndpoint?: string;
+  /** RFC 7009 revocation endpoint. */
+  revocationEndpoint?: string;
+  clientId: string;
+  /** As a reference (`vault:NAME`, `${ENV}`). */
+  clientSecret?: string;
+  scopes?: string[];
+}
+
 /** Where secrets referenced as `vault:NAME` are kept. */
 export interface VaultConfig {
   backend: "keychain" | "file";
@@ -62,6 +80,8 @@ export interface JanusConfig {
   /** Account id used when nothing else selects one. */
   defaultAccount?: string;
   vault: VaultConfig;
+  /** Token providers for `oauth:NAME` references, by name. */
+  oauthProviders?: Record<string, OAuthProviderConfig>;
 }
 
 /** What a session is pointed at. */

@@ -9,6 +9,7 @@ import type {
   BindingMode,
   JanusConfig,
   OAuthAccountConfig,
+  OAuthProviderConfig,
   VaultConfig,
 } from "./types.ts";
 import { parseReferences } from "./references.ts";
@@ -21,6 +22,8 @@ import {
   ID_PATTERN,
   isAcceptableUrl,
   OAUTH_KEYS,
+  OAUTH_PRESETS,
+  OAUTH_PROVIDER_KEYS,
   ROOT_KEYS,
   SCOPE_PATTERN,
   TRANSPORTS,
@@ -207,6 +210,7 @@ class Walk {
     if ("defaultAccount" in raw) defaultAccount = this.defaultAccount(raw.defaultAccount, knownIds);
 
     const vault = "vault" in raw ? this.vault(raw.vault) : { backend: "keychain" as const };
+    const oauthProviders = "oauthProviders" in raw ? this.oauthProviders(raw.oauthProviders) : undefined;
 
     return {
       accounts,
@@ -214,7 +218,80 @@ class Walk {
       bindingMode,
       ...(defaultAccount === undefined ? {} : { defaultAccount }),
       vault,
+      ...(oauthProviders === undefined ? {} : { oauthProviders }),
     };
+  }
+
+  /** `oauthProviders`: name → endpoints (or a preset), clientId, clientSecret (a reference), scopes. */
+  oauthProviders(raw: unknown): Record<string, OAuthProviderConfig> {
+    if (!isObject(raw)) {
+      this.add(["oauthProviders"], 'expected an object like {"github": {"clientId": "…"}}');
+      return {};
+    }
+    const out: Record<string, OAuthProviderConfig> = {};
+    for (const [name, entry] of Object.entries(raw)) {
+      const path = ["oauthProviders", name];
+      const at = (key: string) => [...path, key];
+      if (!ID_PATTERN.test(name)) {
+        this.add(path, `${describe(name)} is not a valid provider name: ${ID_RULE}`);
+      }
+      if (!isObject(entry)) {
+        this.add(path, 'expected an object like {"clientId": "…"}');
+        continue;
+      }
+      this.unknownKeys(entry, OAUTH_PROVIDER_KEYS, path);
+      const provider: Partial<OAuthProviderConfig> = {};
+      const presetName = entry.preset ??
+        ((OAUTH_PRESETS as readonly string[]).includes(name) ? name : undefined);
+      if (entry.preset !== undefined) provider.preset = this.oneOf(entry.preset, OAUTH_PRESETS, at("preset"));
+      else if (presetName !== undefined) provider.preset = presetName as string;
+      for (
+        const key of [
+          "issuer",
+          "authorizationEndpoint",
+          "tokenEndpoint",
+          "deviceAuthorizationEndpoint",
+          "revocationEndpoint",
+        ] as const
+      ) {
+        if (entry[key] === undefined) continue;
+        const value = entry[key];
+        if (typeof value !== "string" || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+          this.add(at(key), "expected an http:// or https:// URL");
+        } else provider[key] = value;
+      }
+      if (presetName === undefined && entry.tokenEndpoint === undefined) {
+        this.add(path, `needs "tokenEndpoint" (or a "preset": ${oneOf(OAUTH_PRESETS)})`);
+      }
+      if (entry.clientId === undefined) {
+        this.add(at("clientId"), "required (the client id you registered with the provider)");
+      } else provider.clientId = this.nonEmptyString(entry.clientId, at("clientId"));
+      if (entry.clientSecret !== undefined) {
+        const value = this.referenceString(entry.clientSecret, at("clientSecret"));
+        if (value !== undefined && !/vault:|\$\{/.test(value)) {
+          this.add(
+            at("clientSecret"),
+            'must be a reference ("vault:NAME" or "${ENV_VAR}"), not the secret itself',
+          );
+        } else provider.clientSecret = value;
+      }
+      if (entry.scopes !== undefined) {
+        if (!Array.isArray(entry.scopes)) this.add(at("scopes"), "expected an array of scope names");
+        else {
+          provider.scopes = entry.scopes.flatMap((scope: unknown, index) => {
+            if (typeof scope === "string" && SCOPE_PATTERN.test(scope)) return [scope];
+            this.add([...path, "scopes", index], "expected a scope name (no spaces or quotes)");
+            return [];
+          });
+        }
+      }
+      if (provider.clientId !== undefined) {
+        out[name] = Object.fromEntries(
+          Object.entries(provider).filter(([, value]) => value !== undefined),
+        ) as unknown as OAuthProviderConfig;
+      }
+    }
+    return out;
   }
 
   /** Every id written as a string, valid or not, so a bad id is reported once and not again where it is used. */

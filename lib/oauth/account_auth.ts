@@ -45,6 +45,10 @@ export interface AccountAuthDeps {
   tokenSeen?(value: string): void;
   fetchFn?: FetchLike;
   now?: () => number;
+  /** Provider logins: the endpoints from the config (no discovery). */
+  staticMetadata?: AuthorizationServerMetadata;
+  /** Provider logins: what to say instead of "janusmcp connect" when a login is needed. */
+  howToLogin?: string;
 }
 
 /** The lock file that serialises refreshes of one account across processes. */
@@ -97,12 +101,16 @@ export class AccountAuth implements AuthProvider {
   async #current(): Promise<StoredGrant> {
     if (this.#grant) return this.#grant;
     const grant = await this.deps.store.grant(this.accountId);
-    if (!grant) throw needsLoginError(this.accountId, "it is not connected yet");
+    if (!grant) throw needsLoginError(this.accountId, "it is not connected yet", this.deps.howToLogin);
     const state = await this.deps.remoteState.get(this.accountId);
     if (
       grant.loginId === this.#deadLogin || (state.needsLogin && state.needsLogin.loginId === grant.loginId)
     ) {
-      throw needsLoginError(this.accountId, state.needsLogin?.reason ?? "its login stopped working");
+      throw needsLoginError(
+        this.accountId,
+        state.needsLogin?.reason ?? "its login stopped working",
+        this.deps.howToLogin,
+      );
     }
     this.#deadLogin = undefined;
     this.#grant = grant;
@@ -195,10 +203,11 @@ export class AccountAuth implements AuthProvider {
       needsLogin: { reason, loginId: grant.loginId },
     }));
     this.deps.log(`needs a login: ${reason}`);
-    throw needsLoginError(this.accountId, reason);
+    throw needsLoginError(this.accountId, reason, this.deps.howToLogin);
   }
 
   async #serverMetadata(grant: StoredGrant): Promise<AuthorizationServerMetadata> {
+    if (this.deps.staticMetadata) return this.deps.staticMetadata;
     if (this.#metadata?.url === grant.authorizationServerUrl) return this.#metadata.metadata;
     let metadata: AuthorizationServerMetadata | undefined;
     try {

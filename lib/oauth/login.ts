@@ -183,7 +183,8 @@ async function loginWith(
   return { accountId, issuer, ...(identity ? { identity } : {}) };
 }
 
-function waitFor(
+/** Waits for the callback, a timeout (JanusError `timeout`) or an abort (JanusError `interrupted`). */
+export function waitFor(
   result: Promise<CallbackResult>,
   timeoutMs: number,
   signal: AbortSignal | undefined,

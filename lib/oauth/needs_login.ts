@@ -2,9 +2,11 @@
 import { JanusError } from "../errors.ts";
 
 /** A JanusError (code `auth`) saying the account needs a login, why, and how to do it. */
-export function needsLoginError(accountId: string, reason: string): JanusError {
+export function needsLoginError(accountId: string, reason: string, howToLogin?: string): JanusError {
   return new JanusError(
     "auth",
-    `account "${accountId}" needs a login (${reason}): run \`janusmcp connect ${accountId}\` in a terminal, or call janus_login with {"account_id": "${accountId}"} in chat`,
+    howToLogin
+      ? `${accountId} needs a login (${reason}): ${howToLogin}`
+      : `account "${accountId}" needs a login (${reason}): run \`janusmcp connect ${accountId}\` in a terminal, or call janus_login with {"account_id": "${accountId}"} in chat`,
   );
 }

@@ -5,7 +5,11 @@
  * `ReferenceSources.remote`), the CLI and the `janus_login` tool.
  */
 import { discoverAuthorizationServerMetadata, type FetchLike } from "@modelcontextprotocol/client";
-import type { AccountConfig } from "../config/types.ts";
+import type { AccountConfig, OAuthProviderConfig } from "../config/types.ts";
+import { JanusError } from "../errors.ts";
+import { resolveProvider } from "./presets.ts";
+import { loginKey, runProviderLogin } from "./provider_login.ts";
+import { resolveSecretReference } from "./secret_reference.ts";
 import type { Vault } from "../secrets/vault.ts";
 import { AccountAuth } from "./account_auth.ts";
 import { type LoginResult, runLogin } from "./login.ts";
@@ -25,6 +29,8 @@ export interface OAuthRuntimeOptions {
   /** Told every token value an account uses (for redaction). */
   tokenSeen?(accountId: string, value: string): void;
   fetchFn?: FetchLike;
+  /** Token providers for `oauth:NAME` logins (config `oauthProviders`). */
+  providers?: Record<string, OAuthProviderConfig>;
 }
 
 /** An OAuth account's standing, for `status` and `janus_whoami`; never a value. */
@@ -72,6 +78,68 @@ export class OAuthRuntime {
       this.#auths.set(account.id, existing);
     }
     return existing;
+  }
+
+  /** The access token of login NAME (`oauth:NAME`), refreshed when due under the same lock rules. */
+  async loginToken(name: string): Promise<string> {
+    const key = loginKey(name);
+    let auth = this.#auths.get(key);
+    if (!auth) {
+      const grant = await this.store.grant(key);
+      const howToLogin = grant?.provider
+        ? `run \`janusmcp login ${grant.provider} ${name}\``
+        : `run \`janusmcp login PROVIDER ${name}\` with a provider from "oauthProviders"`;
+      if (!grant?.provider) {
+        throw new JanusError("auth", `oauth:${name} needs a login (none is stored): ${howToLogin}`);
+      }
+      const provider = resolveProvider(grant.provider, this.options.providers);
+      const clientSecret = await this.#providerSecret(provider.name, provider.clientSecretRef);
+      auth = new AccountAuth(key, {
+        store: this.store,
+        remoteState: this.remoteState,
+        stateDir: this.options.stateDir,
+        configuredClient: { clientId: provider.clientId, ...(clientSecret ? { clientSecret } : {}) },
+        staticMetadata: provider.metadata,
+        howToLogin,
+        log: (line) => this.options.log(`oauth:${name}`, line),
+        tokenSeen: (value) => this.options.tokenSeen?.(key, value),
+        fetchFn: this.options.fetchFn,
+      });
+      this.#auths.set(key, auth);
+    }
+    return await auth.token();
+  }
+
+  /** `janusmcp login PROVIDER NAME`: a token login for `oauth:NAME` references. */
+  async loginWithProvider(
+    providerName: string,
+    name: string,
+    mode: "browser" | "device",
+    io: {
+      show(url: string, userCode?: string): void | Promise<void>;
+      timeoutMs: number;
+      signal?: AbortSignal;
+    },
+  ): Promise<{ identity?: string }> {
+    const provider = resolveProvider(providerName, this.options.providers);
+    const clientSecret = await this.#providerSecret(provider.name, provider.clientSecretRef);
+    const result = await runProviderLogin(provider, name, clientSecret, mode, {
+      store: this.store,
+      remoteState: this.remoteState,
+      env: this.options.env,
+      ...io,
+    });
+    this.#auths.get(loginKey(name))?.reset();
+    this.#auths.delete(loginKey(name));
+    return result;
+  }
+
+  #providerSecret(provider: string, reference: string | undefined): Promise<string | undefined> {
+    if (reference === undefined) return Promise.resolve(undefined);
+    return resolveSecretReference(reference, `oauthProviders.${provider}.clientSecret`, {
+      env: this.options.env,
+      vault: this.options.vault,
+    });
   }
 
   /** The transport a URL without one answered on last time. */

@@ -34,6 +34,8 @@ export interface StoredGrant {
   obtainedAt: number;
   /** Random id of the login that produced this grant (stays the same across refreshes). */
   loginId: string;
+  /** For `oauth:NAME` logins: the configured provider the tokens come from. */
+  provider?: string;
 }
 
 const NAME_LIMIT = 64;

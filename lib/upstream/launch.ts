@@ -39,6 +39,8 @@ export interface RemoteSupport {
     resolved: { url: string; clientSecret?: string },
     io: { showUrl(url: string): void | Promise<void>; signal?: AbortSignal },
   ): Promise<{ identity?: string }>;
+  /** The access token of login NAME (an `oauth:NAME` reference), refreshed when due. */
+  loginToken?(name: string): Promise<string>;
   /** Where a remote account's login stands, in words ("connected as alice@…"), when known. */
   loginStatus?(accountId: string): Promise<string | undefined>;
 }
@@ -90,6 +92,16 @@ export async function resolveLaunch(
         }
         secrets.set(part.name, found);
         out += found;
+      } else if (part.kind === "oauth") {
+        if (!sources.remote?.loginToken) {
+          throw new JanusError(
+            "config",
+            `account "${account.id}": ${where}: oauth: references cannot be used here`,
+          );
+        }
+        const token = await sources.remote.loginToken(part.name);
+        secrets.set(`oauth:${part.name}`, token);
+        out += token;
       } else {
         const found = await sources.vault?.get(part.name);
         if (found === undefined) {
