@@ -1,5 +1,7 @@
 /** The OAuth part of `status`: a remote OAuth account's standing, from the vault and remote state only. */
+import { accountReferences } from "../config/references.ts";
 import type { AccountConfig } from "../config/types.ts";
+import { loginKey } from "../oauth/provider_login.ts";
 import { OAuthRuntime } from "../oauth/runtime.ts";
 import type { Vault } from "../secrets/vault.ts";
 import type { AccountStatus } from "./status.ts";
@@ -13,8 +15,26 @@ export async function withOAuthStanding(
 ): Promise<AccountStatus[]> {
   const runtime = new OAuthRuntime({ vault, stateDir, env: () => undefined, log: () => {} });
   const out: AccountStatus[] = [];
-  for (const status of statuses) {
+  for (let status of statuses) {
     const account = accounts.find((a) => a.id === status.id);
+    const logins = account ? accountReferences(account).oauth : [];
+    if (logins.length > 0) {
+      // `oauth:NAME` token logins: present when stored and not refused since.
+      const needs = [...status.needs];
+      for (const name of logins) {
+        const standing = await runtime.standing({ ...account!, id: loginKey(name) });
+        needs.push({
+          reference: `oauth:${name}`,
+          present: standing.state === "connected" || standing.state === "expired-refreshing",
+        });
+      }
+      const missing = needs.some((n) => !n.present);
+      status = {
+        ...status,
+        needs,
+        ...(missing && status.state === "ready" ? { state: "needs-login" as const } : {}),
+      };
+    }
     if (account?.auth !== "oauth" || status.state === "needs-secret" || status.state === "error") {
       out.push(status);
       continue;

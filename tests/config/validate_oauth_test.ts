@@ -78,3 +78,51 @@ Deno.test("auth and oauth on a stdio account are reported as misplaced", () => {
     ["accounts[0].auth: only used by http/sse accounts", "accounts[0].oauth: only used by http/sse accounts"],
   );
 });
+
+Deno.test("oauthProviders: a preset by name or explicit endpoints, a client id, a referenced secret", () => {
+  const raw = {
+    accounts: [],
+    oauthProviders: {
+      github: { clientId: "Iv1.x", scopes: ["repo"] },
+      "github-work": { preset: "github", clientId: "Iv1.y", clientSecret: "vault:gh_secret" },
+      own: {
+        tokenEndpoint: "https://id.example/token",
+        authorizationEndpoint: "https://id.example/auth",
+        clientId: "c",
+      },
+    },
+  };
+  const result = validateConfig(raw);
+  assert.ok(result.ok, result.ok ? "" : result.problems.map(formatProblem).join("\n"));
+  assert.deepEqual(result.config.oauthProviders, {
+    github: { preset: "github", clientId: "Iv1.x", scopes: ["repo"] },
+    "github-work": { preset: "github", clientId: "Iv1.y", clientSecret: "vault:gh_secret" },
+    own: {
+      tokenEndpoint: "https://id.example/token",
+      authorizationEndpoint: "https://id.example/auth",
+      clientId: "c",
+    },
+  });
+  assert.ok(RawConfigSchema.safeParse(raw).success, "the zod schema agrees");
+});
+
+Deno.test("oauthProviders problems are named by path", () => {
+  assert.deepEqual(
+    problemsOf({
+      accounts: [],
+      oauthProviders: {
+        mine: { clientSecret: "plain", tokenUrl: "x" },
+        other: { preset: "gitbucket", clientId: "c" },
+        bad: { tokenEndpoint: "ftp://x", clientId: "c" },
+      },
+    }),
+    [
+      "oauthProviders.mine.tokenUrl: unknown key (expected one of: preset, issuer, authorizationEndpoint, tokenEndpoint, deviceAuthorizationEndpoint, revocationEndpoint, clientId, clientSecret, scopes)",
+      'oauthProviders.mine: needs "tokenEndpoint" (or a "preset": "github", "gitlab", "google", "microsoft", "slack" or "atlassian")',
+      "oauthProviders.mine.clientId: required (the client id you registered with the provider)",
+      'oauthProviders.mine.clientSecret: must be a reference ("vault:NAME" or "${ENV_VAR}"), not the secret itself',
+      'oauthProviders.other.preset: expected "github", "gitlab", "google", "microsoft", "slack" or "atlassian", got "gitbucket"',
+      "oauthProviders.bad.tokenEndpoint: expected an http:// or https:// URL",
+    ],
+  );
+});

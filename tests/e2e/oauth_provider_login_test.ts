@@ -5,7 +5,7 @@
  * from what it returns), refreshed by the same rules.
  */
 import assert from "node:assert/strict";
-import { type AuthServer, STATIC_CLIENT_ID, startAuthServer } from "../fixtures/oauth/auth_server.ts";
+import { type AuthServer, startAuthServer, STATIC_CLIENT_ID } from "../fixtures/oauth/auth_server.ts";
 import { keychainTest } from "../secrets/secret_service.ts";
 import { grantSecretName } from "../../lib/oauth/token_store.ts";
 import { loginKey } from "../../lib/oauth/provider_login.ts";
@@ -37,59 +37,77 @@ function providerConfig(as: AuthServer): Record<string, unknown> {
   };
 }
 
-keychainTest("a browser token login feeds oauth:NAME to a stdio server, refreshed when it expires", async () => {
-  const as = await startAuthServer({ accessTokenTtl: 3 });
-  const name = `work-${crypto.randomUUID().slice(0, 6)}`;
-  const configPath = await writeConfig({
-    oauthProviders: { testauth: providerConfig(as) },
-    accounts: [fixtureAccount("tool", { env: { FIXTURE_ACCOUNT: "tool", FIXTURE_SECRET: `oauth:${name}` } })],
-  });
-  const env = {
-    JANUS_OAUTH_PORT: String(freePort()),
-    BROWSER: `deno run --quiet -A ${REPO}tests/fixtures/oauth/browser.ts`,
-    FAKE_BROWSER_USER: "dora",
-  };
-  try {
-    const before = await connectBroker(configPath, "2025-11-25");
+keychainTest(
+  "a browser token login feeds oauth:NAME to a stdio server, refreshed when it expires",
+  async () => {
+    const as = await startAuthServer({ accessTokenTtl: 3 });
+    const name = `work-${crypto.randomUUID().slice(0, 6)}`;
+    const configPath = await writeConfig({
+      oauthProviders: { testauth: providerConfig(as) },
+      accounts: [
+        fixtureAccount("tool", { env: { FIXTURE_ACCOUNT: "tool", FIXTURE_SECRET: `oauth:${name}` } }),
+      ],
+    });
+    const env = {
+      JANUS_OAUTH_PORT: String(freePort()),
+      BROWSER: `deno run --quiet -A ${REPO}tests/fixtures/oauth/browser.ts`,
+      FAKE_BROWSER_USER: "dora",
+    };
     try {
-      const refused = await callText(before.client, "janus_with_account", { account_id: "tool" });
-      assert.equal(refused.isError, true);
-      assert.match(refused.text, new RegExp(`oauth:${name} needs a login.*janusmcp login PROVIDER ${name}`));
-    } finally {
-      await before.close();
-    }
+      const before = await connectBroker(configPath, "2025-11-25");
+      try {
+        const refused = await callText(before.client, "janus_with_account", { account_id: "tool" });
+        assert.equal(refused.isError, true);
+        assert.match(
+          refused.text,
+          new RegExp(`oauth:${name} needs a login.*janusmcp login PROVIDER ${name}`),
+        );
+      } finally {
+        await before.close();
+      }
 
-    const login = await runCli(["login", "testauth", name, "--config", configPath], { env });
-    assert.equal(login.code, 0, login.stderr);
-    assert.equal(login.stdout, `oauth:${name}: logged in at testauth as dora@example.test\n`);
+      const missing = await runCli(["status", "--config", configPath]);
+      assert.equal(missing.code, 4);
+      assert.match(
+        missing.stdout,
+        new RegExp(`tool\\s+stdio\\s+needs-login\\s+needs: oauth:${name} MISSING`),
+      );
 
-    const session = await connectBroker(configPath, "2025-11-25");
-    try {
-      const hash = await callText(session.client, "env_sha256", { name: "FIXTURE_SECRET" });
-      assert.equal(hash.text, await sha256((await storedGrant(loginKey(name))).accessToken));
-      const plain = await callText(session.client, "env_value", { name: "FIXTURE_SECRET" });
-      assert.equal(plain.text, `[redacted:oauth:${name}]`, "the token is redacted from results");
+      const login = await runCli(["login", "testauth", name, "--config", configPath], { env });
+      assert.equal(login.code, 0, login.stderr);
+      const present = await runCli(["status", "--config", configPath]);
+      assert.equal(present.code, 0, present.stdout);
+      assert.match(present.stdout, new RegExp(`tool\\s+stdio\\s+ready\\s+needs: oauth:${name} ok`));
+      assert.equal(login.stdout, `oauth:${name}: logged in at testauth as dora@example.test\n`);
+
+      const session = await connectBroker(configPath, "2025-11-25");
+      try {
+        const hash = await callText(session.client, "env_sha256", { name: "FIXTURE_SECRET" });
+        assert.equal(hash.text, await sha256((await storedGrant(loginKey(name))).accessToken));
+        const plain = await callText(session.client, "env_value", { name: "FIXTURE_SECRET" });
+        assert.equal(plain.text, `[redacted:oauth:${name}]`, "the token is redacted from results");
+      } finally {
+        await session.close();
+      }
+      // Expired: the next upstream start gets a refreshed token.
+      const first = (await storedGrant(loginKey(name))).accessToken;
+      await waitUntilExpired(loginKey(name));
+      const again = await connectBroker(configPath, "2025-11-25");
+      try {
+        const hash = await callText(again.client, "env_sha256", { name: "FIXTURE_SECRET" });
+        const refreshed = (await storedGrant(loginKey(name))).accessToken;
+        assert.notEqual(refreshed, first);
+        assert.equal(hash.text, await sha256(refreshed));
+        assert.equal(as.counts.refresh, 1);
+      } finally {
+        await again.close();
+      }
     } finally {
-      await session.close();
+      await createKeychainVault().delete(await grantSecretName(loginKey(name))).catch(() => false);
+      await as.close();
     }
-    // Expired: the next upstream start gets a refreshed token.
-    const first = (await storedGrant(loginKey(name))).accessToken;
-    await waitUntilExpired(loginKey(name));
-    const again = await connectBroker(configPath, "2025-11-25");
-    try {
-      const hash = await callText(again.client, "env_sha256", { name: "FIXTURE_SECRET" });
-      const refreshed = (await storedGrant(loginKey(name))).accessToken;
-      assert.notEqual(refreshed, first);
-      assert.equal(hash.text, await sha256(refreshed));
-      assert.equal(as.counts.refresh, 1);
-    } finally {
-      await again.close();
-    }
-  } finally {
-    await createKeychainVault().delete(await grantSecretName(loginKey(name))).catch(() => false);
-    await as.close();
-  }
-});
+  },
+);
 
 keychainTest("a device-grant login (RFC 8628) stores a token for oauth:NAME", async () => {
   const as = await startAuthServer();
