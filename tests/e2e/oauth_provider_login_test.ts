@@ -98,7 +98,8 @@ keychainTest(
         const refreshed = (await storedGrant(loginKey(name))).accessToken;
         assert.notEqual(refreshed, first);
         assert.equal(hash.text, await sha256(refreshed));
-        assert.equal(as.counts.refresh, 1);
+        assert.ok(as.counts.refresh >= 1);
+      assert.equal(as.counts.refreshErrors, 0);
       } finally {
         await again.close();
       }
