@@ -63,7 +63,9 @@ keychainTest("a 401 mid-session triggers one refresh and one retry", async () =>
 keychainTest(
   "two brokers and a CLI call refreshing one account at once: one refresh, nobody logged out",
   async () => {
-    const world = await startOAuthWorld({ accounts: ["acme"], accessTokenTtl: 3 });
+    // Long enough that the refreshed token is not due again (at half its life) while the slowest
+    // of the three processes starts.
+    const world = await startOAuthWorld({ accounts: ["acme"], accessTokenTtl: 16 });
     const { acme } = world.ids;
     try {
       assert.equal((await world.connect("acme", "alice")).code, 0);
