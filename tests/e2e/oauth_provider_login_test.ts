@@ -99,7 +99,7 @@ keychainTest(
         assert.notEqual(refreshed, first);
         assert.equal(hash.text, await sha256(refreshed));
         assert.ok(as.counts.refresh >= 1);
-      assert.equal(as.counts.refreshErrors, 0);
+        assert.equal(as.counts.refreshErrors, 0);
       } finally {
         await again.close();
       }
