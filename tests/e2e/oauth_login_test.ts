@@ -122,8 +122,15 @@ keychainTest(
     const world = await startOAuthWorld({ accounts: ["acme"] });
     const { acme } = world.ids;
     try {
+      const shown: Record<string, unknown>[] = [];
       const session = await connectBroker(world.configPath, "2025-11-25", {
         env: { ...world.env, FAKE_BROWSER_USER: "carol" },
+        client: { capabilities: { elicitation: { url: {} } } },
+        setup: (client) =>
+          client.setRequestHandler("elicitation/create", (request) => {
+            shown.push(request.params as Record<string, unknown>);
+            return { action: "accept" };
+          }),
       });
       try {
         const refused = await callText(session.client, "janus_with_account", {
@@ -141,6 +148,11 @@ keychainTest(
         const login = await callText(session.client, "janus_login", { account_id: acme });
         assert.equal(login.isError, false, login.text);
         assert.match(login.text, new RegExp(`${acme}: connected as carol@example.test`));
+        // The client was asked to show the login URL (URL elicitation), and nothing secret came with it.
+        assert.equal(shown.length, 1);
+        assert.equal(shown[0].mode, "url");
+        assert.match(String(shown[0].url), new RegExp(`^${world.as.issuer}/auth\\?`));
+        assert.doesNotMatch(JSON.stringify(shown[0]), /code_verifier|access_token/);
         assert.deepEqual(await callText(session.client, "whoami"), { text: "subject=carol", isError: false });
         const whoami = await callText(session.client, "janus_whoami");
         assert.match(whoami.text, /"login": "connected as carol@example\.test"/);
