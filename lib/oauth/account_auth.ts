@@ -63,6 +63,10 @@ export class AccountAuth implements AuthProvider {
   #deadLogin?: string;
   #refreshing?: Promise<StoredGrant>;
   #metadata?: { url: string; metadata: AuthorizationServerMetadata };
+  /** The remote-state stamp the cached grant was read under. */
+  #stamp?: number;
+  /** The login whose tokens the live connection was given. */
+  #servedLogin?: string;
 
   constructor(readonly accountId: string, private readonly deps: AccountAuthDeps) {}
 
@@ -71,7 +75,21 @@ export class AccountAuth implements AuthProvider {
     let grant = await this.#current();
     if (dueForRefresh(grant, this.#now())) grant = await this.#refresh(grant.accessToken);
     this.#seen(grant);
+    this.#servedLogin = grant.loginId;
     return grant.accessToken;
+  }
+
+  /**
+   * True when the account was logged in again (possibly as someone else) since the live
+   * connection got its tokens: that connection's server-side session belongs to the old login.
+   */
+  async loginChanged(): Promise<boolean> {
+    if (this.#servedLogin === undefined) return false;
+    try {
+      return (await this.#current()).loginId !== this.#servedLogin;
+    } catch {
+      return false; // a needs-login is reported by the call itself
+    }
   }
 
   /** The server answered 401: refresh once (unless another process already did); the SDK retries once. */
@@ -99,7 +117,11 @@ export class AccountAuth implements AuthProvider {
   }
 
   async #current(): Promise<StoredGrant> {
+    // A login (or a needs-login mark) by another process changes remote state: read the vault again.
+    const stamp = await this.deps.remoteState.stamp();
+    if (stamp !== this.#stamp) this.#grant = undefined;
     if (this.#grant) return this.#grant;
+    this.#stamp = stamp;
     const grant = await this.deps.store.grant(this.accountId);
     if (!grant) throw needsLoginError(this.accountId, "it is not connected yet", this.deps.howToLogin);
     const state = await this.deps.remoteState.get(this.accountId);

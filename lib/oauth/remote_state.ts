@@ -77,6 +77,15 @@ export class RemoteStateStore {
     return Object.fromEntries(Object.entries(raw.accounts).map(([id, value]) => [id, readAccount(value)]));
   }
 
+  /** A cheap change marker (modification time) of the file: logins and needs-login marks change it. */
+  async stamp(): Promise<number | undefined> {
+    try {
+      return (await Deno.stat(this.path)).mtime?.getTime();
+    } catch {
+      return undefined;
+    }
+  }
+
   /** One account's remembered state. */
   async get(accountId: string): Promise<RemoteAccountState> {
     return (await this.all())[accountId] ?? {};

@@ -231,6 +231,12 @@ export class UpstreamConnection {
     }
   }
 
+  /** True when the account logged in again since this connection started (its session is the old login's). */
+  async loginChanged(): Promise<boolean> {
+    const spec = this.launch.spec;
+    return spec.transport !== "stdio" && (await spec.authProvider?.loginChanged?.()) === true;
+  }
+
   /** The era verdict to reuse on the next connect (skips the version probe). */
   get prior(): PriorDiscovery {
     const discover = this.client.getDiscoverResult();

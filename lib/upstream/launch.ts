@@ -19,7 +19,7 @@ export interface RemoteLaunchSpec {
   url: string;
   headers: Record<string, string>;
   /** Bearer tokens for `auth: "oauth"` accounts (refreshed safely; see lib/oauth). */
-  authProvider?: AuthProvider;
+  authProvider?: AuthProvider & { loginChanged?(): Promise<boolean> };
   /** The resolved `oauth.clientSecret` (for logins and revocation). */
   clientSecret?: string;
   /** `auto`: the transport that worked last time, tried first. */
@@ -30,7 +30,10 @@ export interface RemoteLaunchSpec {
 
 /** What remote accounts need beyond references: OAuth tokens and remembered transports (lib/oauth). */
 export interface RemoteSupport {
-  authProvider(account: AccountConfig, clientSecret?: string): AuthProvider;
+  authProvider(
+    account: AccountConfig,
+    clientSecret?: string,
+  ): AuthProvider & { loginChanged?(): Promise<boolean> };
   rememberedTransport(accountId: string, url: string): Promise<"http" | "sse" | undefined>;
   rememberTransport(accountId: string, url: string, kind: "http" | "sse"): Promise<void>;
   /** Runs a browser login (janus_login); resolves with who logged in, when the server said. */

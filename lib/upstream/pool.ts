@@ -48,7 +48,20 @@ export class UpstreamPool {
   }
 
   /** The connection for an account, starting it if needed. Throws JanusError on failure. */
-  get(accountId: string): Promise<UpstreamConnection> {
+  async get(accountId: string): Promise<UpstreamConnection> {
+    const connection = await this.#get(accountId);
+    if (!await connection.loginChanged()) return connection;
+    // Logged in again (maybe as someone else): the old connection's session is not this login's.
+    if (this.#settled.get(accountId) === connection) {
+      this.#settled.delete(accountId);
+      this.#connections.delete(accountId);
+      this.events.log(accountId, "logged in again; reconnecting with the new login");
+      await connection.close().catch(() => {});
+    }
+    return await this.#get(accountId);
+  }
+
+  #get(accountId: string): Promise<UpstreamConnection> {
     if (this.#closed) return Promise.reject(new JanusError("upstream", "the broker is shutting down"));
     let pending = this.#connections.get(accountId);
     if (!pending) {

@@ -55,6 +55,16 @@ keychainTest("two accounts of one URL log in as two subjects and keep them acros
     }
     // No login was needed again: still the two logins of the start.
     assert.equal(world.as.counts.codes, 2);
+
+    // Logging an account in again as someone else takes effect in a broker that is already running.
+    const session = await connectBroker(world.configPath, "2025-11-25");
+    try {
+      assert.equal((await callText(session.client, "whoami")).text, "subject=alice");
+      assert.equal((await world.connect("acme", "dave")).code, 0);
+      assert.equal((await callText(session.client, "whoami")).text, "subject=dave");
+    } finally {
+      await session.close();
+    }
   } finally {
     await world.close();
   }
