@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { JanusError } from "../errors.ts";
 import { withFileLock } from "./file_lock.ts";
 import { needsLoginError } from "./needs_login.ts";
-import { dueForRefresh } from "./refresh_policy.ts";
+import { dueForRefresh, refreshAt } from "./refresh_policy.ts";
 import type { RemoteStateStore } from "./remote_state.ts";
 import type { StoredGrant, TokenStore } from "./token_store.ts";
 
@@ -69,6 +69,13 @@ export class AccountAuth implements AuthProvider {
   #servedLogin?: string;
 
   constructor(readonly accountId: string, private readonly deps: AccountAuthDeps) {}
+
+  /** The token and when it will be due for refresh, for values that cannot be swapped later (a child's env). */
+  async tokenUntil(): Promise<{ token: string; renewAt?: number }> {
+    const token = await this.token();
+    const renewAt = this.#grant ? refreshAt(this.#grant) : undefined;
+    return renewAt === undefined ? { token } : { token, renewAt };
+  }
 
   /** The bearer token for the next request (refreshed first when due). */
   async token(): Promise<string> {

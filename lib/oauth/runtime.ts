@@ -81,7 +81,7 @@ export class OAuthRuntime {
   }
 
   /** The access token of login NAME (`oauth:NAME`), refreshed when due under the same lock rules. */
-  async loginToken(name: string): Promise<string> {
+  async loginToken(name: string): Promise<{ token: string; renewAt?: number }> {
     const key = loginKey(name);
     let auth = this.#auths.get(key);
     if (!auth) {
@@ -107,7 +107,7 @@ export class OAuthRuntime {
       });
       this.#auths.set(key, auth);
     }
-    return await auth.token();
+    return await auth.tokenUntil();
   }
 
   /** `janusmcp login PROVIDER NAME`: a token login for `oauth:NAME` references. */

@@ -231,10 +231,20 @@ export class UpstreamConnection {
     }
   }
 
-  /** True when the account logged in again since this connection started (its session is the old login's). */
-  async loginChanged(): Promise<boolean> {
+  /**
+   * Why this connection should be replaced before the next call, if it should: the account logged
+   * in again (the server session is the old login's), or an `oauth:NAME` token baked into its
+   * launch (a child's env) is due for refresh.
+   */
+  async staleReason(): Promise<string | undefined> {
+    if (this.launch.renewAt !== undefined && Date.now() >= this.launch.renewAt) {
+      return "an oauth: token it was started with is due for refresh; restarting it with a fresh one";
+    }
     const spec = this.launch.spec;
-    return spec.transport !== "stdio" && (await spec.authProvider?.loginChanged?.()) === true;
+    if (spec.transport !== "stdio" && (await spec.authProvider?.loginChanged?.()) === true) {
+      return "logged in again; reconnecting with the new login";
+    }
+    return undefined;
   }
 
   /** The era verdict to reuse on the next connect (skips the version probe). */

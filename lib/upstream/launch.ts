@@ -42,8 +42,8 @@ export interface RemoteSupport {
     resolved: { url: string; clientSecret?: string },
     io: { showUrl(url: string): void | Promise<void>; signal?: AbortSignal },
   ): Promise<{ identity?: string }>;
-  /** The access token of login NAME (an `oauth:NAME` reference), refreshed when due. */
-  loginToken?(name: string): Promise<string>;
+  /** The access token of login NAME (an `oauth:NAME` reference), refreshed when due, and when it is due again. */
+  loginToken?(name: string): Promise<{ token: string; renewAt?: number }>;
   /** Where a remote account's login stands, in words ("connected as alice@…"), when known. */
   loginStatus?(accountId: string): Promise<string | undefined>;
 }
@@ -61,6 +61,8 @@ export interface ResolvedLaunch {
   secrets: ResolvedSecret[];
   /** Human warnings (e.g. a secret placed in process arguments). */
   warnings: string[];
+  /** When an `oauth:NAME` token in the launch is due for refresh: the upstream is restarted then. */
+  renewAt?: number;
 }
 
 /** Where references are looked up. The vault is absent when none is configured or reachable. */
@@ -78,6 +80,7 @@ export async function resolveLaunch(
 ): Promise<ResolvedLaunch> {
   const secrets = new Map<string, string>();
   const warnings: string[] = [];
+  let renewAt: number | undefined;
   const resolve = async (value: string, where: string): Promise<string> => {
     const parsed = parseReferences(value);
     if (!parsed.ok) throw new JanusError("config", `account "${account.id}": ${where}: ${parsed.problem}`);
@@ -102,9 +105,10 @@ export async function resolveLaunch(
             `account "${account.id}": ${where}: oauth: references cannot be used here`,
           );
         }
-        const token = await sources.remote.loginToken(part.name);
-        secrets.set(`oauth:${part.name}`, token);
-        out += token;
+        const login = await sources.remote.loginToken(part.name);
+        if (login.renewAt !== undefined) renewAt = Math.min(renewAt ?? Infinity, login.renewAt);
+        secrets.set(`oauth:${part.name}`, login.token);
+        out += login.token;
       } else {
         const found = await sources.vault?.get(part.name);
         if (found === undefined) {
@@ -149,7 +153,12 @@ export async function resolveLaunch(
     spec = { transport: account.transport, url, headers: await resolveRecord(account.headers, "headers") };
     spec = { ...spec, ...await remoteExtras(account, url, sources, resolve) };
   }
-  return { spec, secrets: [...secrets].map(([name, value]) => ({ name, value })), warnings };
+  return {
+    spec,
+    secrets: [...secrets].map(([name, value]) => ({ name, value })),
+    warnings,
+    ...(renewAt === undefined ? {} : { renewAt }),
+  };
 }
 
 /** The OAuth token source and remembered transport of a remote account. */

@@ -50,12 +50,13 @@ export class UpstreamPool {
   /** The connection for an account, starting it if needed. Throws JanusError on failure. */
   async get(accountId: string): Promise<UpstreamConnection> {
     const connection = await this.#get(accountId);
-    if (!await connection.loginChanged()) return connection;
-    // Logged in again (maybe as someone else): the old connection's session is not this login's.
+    const stale = await connection.staleReason();
+    if (stale === undefined) return connection;
+    // Concurrent callers may all see it stale; the first one replaces it, the others reuse that.
     if (this.#settled.get(accountId) === connection) {
       this.#settled.delete(accountId);
       this.#connections.delete(accountId);
-      this.events.log(accountId, "logged in again; reconnecting with the new login");
+      this.events.log(accountId, stale);
       await connection.close().catch(() => {});
     }
     return await this.#get(accountId);

@@ -86,10 +86,18 @@ keychainTest(
         assert.equal(hash.text, await sha256((await storedGrant(loginKey(name))).accessToken));
         const plain = await callText(session.client, "env_value", { name: "FIXTURE_SECRET" });
         assert.equal(plain.text, `[redacted:oauth:${name}]`, "the token is redacted from results");
+        // Due for refresh while the broker runs: the child is restarted with a refreshed token.
+        const before = (await storedGrant(loginKey(name))).accessToken;
+        await waitUntilExpired(loginKey(name));
+        const renewed = await callText(session.client, "env_sha256", { name: "FIXTURE_SECRET" });
+        const after = (await storedGrant(loginKey(name))).accessToken;
+        assert.notEqual(after, before);
+        assert.equal(renewed.text, await sha256(after));
+        assert.ok(session.stderr.some((line) => line.includes("due for refresh; restarting it")));
       } finally {
         await session.close();
       }
-      // Expired: the next upstream start gets a refreshed token.
+      // Expired again: the next broker's upstream start gets a refreshed token too.
       const first = (await storedGrant(loginKey(name))).accessToken;
       await waitUntilExpired(loginKey(name));
       const again = await connectBroker(configPath, "2025-11-25");

@@ -291,7 +291,7 @@ Deno.test("an oauth: reference is the login's access token, listed for redaction
     rememberTransport: () => Promise.resolve(),
     loginToken: (name: string) => {
       asked.push(name);
-      return Promise.resolve("token-value-0123456789");
+      return Promise.resolve({ token: "token-value-0123456789", renewAt: 1234 });
     },
   };
   const launch = await resolveLaunch(
@@ -304,4 +304,5 @@ Deno.test("an oauth: reference is the login's access token, listed for redaction
   );
   assert.deepEqual(asked, ["work"]);
   assert.deepEqual(launch.secrets, [{ name: "oauth:work", value: "token-value-0123456789" }]);
+  assert.equal(launch.renewAt, 1234, "the upstream is restarted when the token is due");
 });
