@@ -5,6 +5,8 @@
  *   vault:NAME          the whole value is the secret NAME from the vault
  *   ${ENV_VAR}          replaced by an environment variable, anywhere in the string
  *   ${vault:NAME}       replaced by a vault secret, anywhere in the string
+ *   oauth:NAME          the whole value is the access token of login NAME (`janusmcp login PROVIDER NAME`)
+ *   ${oauth:NAME}       that access token, anywhere in the string (e.g. "Bearer ${oauth:NAME}")
  *   $${                 a literal "${"
  */
 
@@ -12,7 +14,8 @@
 export type ReferencePart =
   | { kind: "text"; text: string }
   | { kind: "env"; name: string }
-  | { kind: "vault"; name: string };
+  | { kind: "vault"; name: string }
+  | { kind: "oauth"; name: string };
 
 /** The outcome of parsing one config string. */
 export type ParsedValue = { ok: true; parts: ReferencePart[] } | { ok: false; problem: string };
@@ -43,7 +46,15 @@ export function parseReferences(value: string): ParsedValue {
     return { ok: true, parts: [{ kind: "vault", name }] };
   }
   if (value.startsWith("oauth:")) {
-    return { ok: false, problem: `"${value}": oauth: references are not supported yet` };
+    const name = value.slice("oauth:".length);
+    if (!VAULT_NAME_PATTERN.test(name)) {
+      return {
+        ok: false,
+        problem:
+          `"${value}" is not a valid oauth reference (login names use A-Z a-z 0-9 _ . -, 1–64 characters)`,
+      };
+    }
+    return { ok: true, parts: [{ kind: "oauth", name }] };
   }
   const parts: ReferencePart[] = [];
   let text = "";
@@ -74,6 +85,12 @@ export function parseReferences(value: string): ParsedValue {
 }
 
 function parseInner(inner: string): ReferencePart | string {
+  if (inner.startsWith("oauth:")) {
+    const name = inner.slice("oauth:".length);
+    return VAULT_NAME_PATTERN.test(name)
+      ? { kind: "oauth", name }
+      : `"\${${inner}}" is not a valid oauth reference`;
+  }
   if (inner.startsWith("vault:")) {
     const name = inner.slice("vault:".length);
     return VAULT_NAME_PATTERN.test(name)
@@ -86,9 +103,12 @@ function parseInner(inner: string): ReferencePart | string {
 }
 
 /** Every reference an account's launch fields (`args`, `env`, `url`, `headers`) make, each name once. */
-export function accountReferences(account: ReferenceFields): { env: string[]; vault: string[] } {
+export function accountReferences(
+  account: ReferenceFields,
+): { env: string[]; vault: string[]; oauth: string[] } {
   const env = new Set<string>();
   const vault = new Set<string>();
+  const oauth = new Set<string>();
   const fields = [
     ...account.args,
     ...Object.values(account.env),
@@ -101,7 +121,8 @@ export function accountReferences(account: ReferenceFields): { env: string[]; va
     for (const part of parsed.parts) {
       if (part.kind === "env") env.add(part.name);
       if (part.kind === "vault") vault.add(part.name);
+      if (part.kind === "oauth") oauth.add(part.name);
     }
   }
-  return { env: [...env], vault: [...vault] };
+  return { env: [...env], vault: [...vault], oauth: [...oauth] };
 }

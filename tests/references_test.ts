@@ -95,10 +95,24 @@ Deno.test("a bad whole-value vault name is reported with the naming rule", () =>
   }
 });
 
-Deno.test("oauth: references are refused for now", () => {
-  assert.deepEqual(parseReferences("oauth:github"), {
+Deno.test("oauth: references name a login, whole or inside a string; bad names are refused", () => {
+  assert.deepEqual(parseReferences("oauth:github-work"), {
+    ok: true,
+    parts: [{ kind: "oauth", name: "github-work" }],
+  });
+  assert.deepEqual(parseReferences("Bearer ${oauth:gh}"), {
+    ok: true,
+    parts: [{ kind: "text", text: "Bearer " }, { kind: "oauth", name: "gh" }],
+  });
+  assert.equal(parseReferences("oauth:bad name").ok, false);
+  assert.equal(parseReferences("${oauth:}").ok, false);
+});
+
+Deno.test("a malformed oauth: reference says what is wrong", () => {
+  assert.deepEqual(parseReferences("oauth:git hub"), {
     ok: false,
-    problem: '"oauth:github": oauth: references are not supported yet',
+    problem:
+      '"oauth:git hub" is not a valid oauth reference (login names use A-Z a-z 0-9 _ . -, 1–64 characters)',
   });
 });
 
@@ -114,5 +128,9 @@ Deno.test("accountReferences lists each env and vault name an account's launch f
     headers: { X: "${vault:c}" },
     url: "https://${HOST}/mcp",
   };
-  assert.deepEqual(accountReferences(account), { env: ["HOME", "USER", "HOST"], vault: ["a", "b", "c"] });
+  assert.deepEqual(accountReferences(account), {
+    env: ["HOME", "USER", "HOST"],
+    vault: ["a", "b", "c"],
+    oauth: [],
+  });
 });

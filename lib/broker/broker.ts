@@ -21,7 +21,8 @@ import {
   type UpstreamStatus,
 } from "../upstream/mod.ts";
 import { isRecord } from "../values.ts";
-import { type ControlHost, runControlAction } from "./control_actions.ts";
+import { runControlAction } from "./control_actions.ts";
+import type { ControlHost } from "./control_host.ts";
 import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
 import { Relay } from "./relay.ts";
@@ -264,6 +265,11 @@ export class Broker implements ControlHost {
   /** Where the config file is, for messages that tell the user what to change. */
   get configPath(): string | undefined {
     return this.#options.configPath;
+  }
+
+  /** Where references are looked up, and remote accounts' OAuth (for logins started from chat). */
+  get sources(): ReferenceSources {
+    return this.#options.sources;
   }
 
   /** How an account's upstream is doing (never starts it). */

@@ -4,21 +4,17 @@
  * The state changes themselves are the core's (`select`, `callAs`), reached through the narrow
  * `ControlHost` interface the broker implements, so this module never imports the broker.
  */
-import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
-import type { AccountConfig, JanusConfig, Selector } from "../config/mod.ts";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { AccountConfig, Selector } from "../config/mod.ts";
 import { messageOf } from "../errors.ts";
-import type { UpstreamResult, UpstreamStatus } from "../upstream/mod.ts";
+import type { UpstreamResult } from "../upstream/mod.ts";
 import type { ControlAction, SwitchScope } from "./control_tools.ts";
+import type { ControlHost } from "./control_host.ts";
 import type { RequestContext } from "./request.ts";
-import {
-  accountsOf,
-  describeSelector,
-  type ResolvedSelector,
-  sameSelector,
-  type SelectorSource,
-} from "./selector.ts";
+import { accountsOf, describeSelector, sameSelector, type SelectorSource } from "./selector.ts";
 import type { Session } from "./session.ts";
 import { jsonResult, toolError } from "./tool_results.ts";
+import { runLoginAction, withLoginStatus } from "./login_action.ts";
 
 const BECAUSE: Record<SelectorSource, string> = {
   override: "a one-shot override",
@@ -29,35 +25,6 @@ const BECAUSE: Record<SelectorSource, string> = {
   none: "no accounts are configured",
 };
 
-/** What the control tools need from the routing core. */
-export interface ControlHost {
-  readonly config: JanusConfig;
-  /** Where the config file is, for messages that tell the user what to change. */
-  readonly configPath?: string;
-  /** The selector a session's next call runs against. */
-  resolve(session: Session): ResolvedSelector;
-  /** How an account's upstream is doing (never starts it). */
-  upstreamState(accountId: string): UpstreamStatus;
-  /** An account's own tools, under their upstream names (starts the upstream if needed). */
-  accountTools(accountId: string): Promise<Tool[]>;
-  /** How many tools a session sees besides the control tools. */
-  toolCount(session: Session): Promise<number>;
-  /** Points a session or everyone at a selector; throws when none of its upstreams can start. */
-  select(
-    session: Session,
-    target: Selector,
-    scope: SwitchScope,
-  ): Promise<{ failures: string[]; persistWarning?: string }>;
-  /** One tool call as another account. */
-  callAs(
-    session: Session,
-    accountId: string,
-    tool: string,
-    args: Record<string, unknown>,
-    context: RequestContext,
-  ): Promise<CallToolResult | UpstreamResult>;
-}
-
 /** Runs one parsed control-tool call. */
 export async function runControlAction(
   broker: ControlHost,
@@ -67,15 +34,17 @@ export async function runControlAction(
 ): Promise<CallToolResult | UpstreamResult> {
   switch (action.kind) {
     case "list_accounts":
-      return jsonResult(listAccounts(broker, session));
+      return jsonResult(await withLoginStatus(broker, listAccounts(broker, session)));
     case "whoami":
-      return jsonResult(whoami(broker, session));
+      return jsonResult(await withLoginStatus(broker, whoami(broker, session)));
     case "use_account":
       return await use(broker, session, { kind: "account", id: action.accountId }, action.scope);
     case "use_profile":
       return await use(broker, session, { kind: "profile", name: action.profile }, action.scope);
     case "with_account":
       return await withAccount(broker, session, action.accountId, action.tool, action.arguments, context);
+    case "login":
+      return await runLoginAction(broker, action.accountId, context);
   }
 }
 

@@ -14,7 +14,8 @@ export type ControlAction =
   | { kind: "whoami" }
   | { kind: "use_account"; accountId: string; scope?: SwitchScope }
   | { kind: "use_profile"; profile: string; scope?: SwitchScope }
-  | { kind: "with_account"; accountId: string; tool?: string; arguments: Record<string, unknown> };
+  | { kind: "with_account"; accountId: string; tool?: string; arguments: Record<string, unknown> }
+  | { kind: "login"; accountId: string };
 
 const scopeProperty = {
   type: "string",
@@ -90,6 +91,19 @@ export const CONTROL_TOOLS: Tool[] = [
     },
     annotations: { readOnlyHint: false, openWorldHint: true },
   },
+  {
+    name: "janus_login",
+    title: "Log an account in",
+    description:
+      "Log a remote OAuth account in (or in again): opens the login page in the browser on the machine running JanusMCP (and shows the URL to you when this client can display it), then waits until the login completes or times out (5 minutes).",
+    inputSchema: {
+      type: "object",
+      properties: { account_id: { type: "string", description: "The account to log in." } },
+      required: ["account_id"],
+      additionalProperties: false,
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  },
 ];
 
 /** The names of the control tools; upstream tools never take them. */
@@ -101,6 +115,7 @@ const schemas = {
   janus_whoami: z.object({}).passthrough(),
   janus_use_account: z.object({ account_id: z.string().min(1), scope }),
   janus_use_profile: z.object({ profile: z.string().min(1), scope }),
+  janus_login: z.object({ account_id: z.string().min(1) }),
   janus_with_account: z.object({
     account_id: z.string().min(1),
     tool: z.string().min(1).optional(),
@@ -147,6 +162,11 @@ export function parseControlCall(
           arguments: parsed.data.arguments ?? {},
         },
       };
+    }
+    case "janus_login": {
+      const parsed = schemas.janus_login.safeParse(input);
+      if (!parsed.success) return { ok: false, problem: describeIssues(name, parsed.error) };
+      return { ok: true, action: { kind: "login", accountId: parsed.data.account_id } };
     }
     default:
       return { ok: false, problem: `"${name}" is not a control tool` };

@@ -14,6 +14,7 @@ import {
   StateStore,
 } from "../config/mod.ts";
 import { demoConfig } from "../demo/mod.ts";
+import { OAuthRuntime } from "../oauth/mod.ts";
 import { openVault, Redactor } from "../secrets/mod.ts";
 import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/mod.ts";
 import { PRODUCT } from "../version.ts";
@@ -72,13 +73,24 @@ export async function openBroker(
   const setup = options.demo ? demoSetup() : await fileSetup(ctx, log);
 
   const tooShort = new Set<string>();
+  const vault = openVault({ config: setup.config, configDir: setup.configDir, env });
+  // OAuth logins of remote accounts and `oauth:NAME` tokens: refreshed safely across processes,
+  // every token registered with the redactor the moment it is seen.
+  const remote = new OAuthRuntime({
+    vault,
+    stateDir: setup.configDir,
+    env,
+    log: (accountId, line) => log(`[${accountId}] ${line}`),
+    tokenSeen: (accountId, value) => void redactor.add(`oauth:${accountId}`, value),
+    providers: setup.config.oauthProviders,
+  });
   const broker = new Broker({
     config: setup.config,
     configPath: setup.configPath,
     initialGlobal: setup.initialGlobal,
     persistGlobal: setup.persistGlobal,
     revisions: setup.revisions,
-    sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
+    sources: { env, vault, remote },
     log,
     secretsResolved: (accountId, secrets) => {
       for (const secret of secrets) {

@@ -5,10 +5,13 @@ import { processContext } from "./context.ts";
 import { GLOBAL_OPTIONS, parseCommandLine } from "./args.ts";
 import { callCommand } from "./call.ts";
 import { daemonCommand } from "./daemon.ts";
+import { connectCommand } from "./connect.ts";
 import { demoUpstreamCommand } from "./demo_upstream.ts";
+import { disconnectCommand } from "./disconnect.ts";
 import { helpCommand, overview } from "./help.ts";
 import { installCommand, uninstallCommand } from "./install.ts";
 import { schemaCommand } from "./schema.ts";
+import { loginCommand } from "./login.ts";
 import { serveCommand } from "./serve.ts";
 import { statusCommand } from "./status.ts";
 import { toolsCommand } from "./tools.ts";
@@ -25,6 +28,9 @@ const COMMANDS: readonly Command[] = [
   daemonCommand,
   statusCommand,
   vaultCommand,
+  connectCommand,
+  disconnectCommand,
+  loginCommand,
   versionCommand,
   installCommand,
   uninstallCommand,

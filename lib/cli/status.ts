@@ -11,19 +11,8 @@ import { openVault } from "../secrets/mod.ts";
 import type { Vault } from "../secrets/mod.ts";
 import { assertPositionals } from "./args.ts";
 import type { Command } from "./context.ts";
-
-/** One account's readiness. */
-export type AccountState = "ready" | "needs-secret" | "needs-login" | "error";
-
-/** What `status` reports for one account. */
-export interface AccountStatus {
-  id: string;
-  service: string;
-  transport: string;
-  state: AccountState;
-  needs: { reference: string; present: boolean }[];
-  error?: string;
-}
+import type { AccountState, AccountStatus } from "./account_status.ts";
+import { withOAuthStanding } from "./oauth_status.ts";
 
 /** Checks one account's references against the environment and the vault. */
 export async function accountStatus(
@@ -62,7 +51,8 @@ export const statusCommand: Command = {
   usage: `Usage: janusmcp status [--json] [--config PATH]
 
 For every account: its transport, the references it needs (\${ENV} variables and vault:NAME
-secrets) and whether each is present, and one word: ready, needs-secret, needs-login or error.
+secrets) and whether each is present, and one word: ready, needs-secret, needs-login or error;
+for OAuth accounts: connected (as who, when known), expired-refreshing, needs-login or error.
 Values are never printed. No upstream is started. Exits 4 when an account needs a secret or a
 login, so scripts can check readiness.`,
   async run(args, ctx) {
@@ -71,8 +61,9 @@ login, so scripts can check readiness.`,
     const loaded = await loadConfig(configPath);
     const env = (name: string) => Deno.env.get(name);
     const vault = openVault({ config: loaded.config, configDir: dirname(configPath), env });
-    const accounts: AccountStatus[] = [];
+    let accounts: AccountStatus[] = [];
     for (const account of loaded.config.accounts) accounts.push(await accountStatus(account, env, vault));
+    accounts = await withOAuthStanding(accounts, loaded.config.accounts, vault, dirname(configPath));
 
     const exitCode = accounts.some((a) => a.state === "needs-secret" || a.state === "needs-login") ? 4 : 0;
     if (ctx.json) {
@@ -89,7 +80,8 @@ login, so scripts can check readiness.`,
     for (const a of accounts) {
       const needs = a.needs.map((n) => `${n.reference} ${n.present ? "ok" : "MISSING"}`).join(", ") ||
         "nothing";
-      ctx.out(`${a.id.padEnd(width)}  ${a.transport.padEnd(5)}  ${a.state.padEnd(12)}  needs: ${needs}\n`);
+      const state = a.identity ? `${a.state} as ${a.identity}` : a.state;
+      ctx.out(`${a.id.padEnd(width)}  ${a.transport.padEnd(5)}  ${state.padEnd(12)}  needs: ${needs}\n`);
       if (a.error) ctx.out(`${"".padEnd(width)}  ${a.error}\n`);
     }
     return exitCode;

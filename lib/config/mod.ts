@@ -20,3 +20,4 @@ export { loadConfig, parseConfigText, syntaxMessage } from "./load.ts";
 export type { StateStoreOptions } from "./state.ts";
 export { stateFilePath, StateStore } from "./state.ts";
 export { httpTokenPath, loadOrCreateHttpToken } from "./http_token.ts";
+export type { OAuthProviderConfig } from "./types.ts";

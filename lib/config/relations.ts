@@ -33,14 +33,18 @@ export function transportRules(
 ): (account: unknown, ctx: z.RefinementCtx) => void {
   return (account: unknown, ctx: z.RefinementCtx): void => {
     if (!isRecord(account)) return;
-    const { transport } = account;
+    const transport = account.transport ??
+      ("url" in account && !("command" in account) ? "auto" : "stdio");
+    if ("oauth" in account && account.auth !== "oauth" && transport !== "stdio") {
+      report(ctx, ["oauth"], 'only used with "auth": "oauth"', true);
+    }
     const misplaced = (keys: readonly string[], usedBy: string) => {
       for (const key of keys) if (key in account) report(ctx, [key], `only used by ${usedBy} accounts`, true);
     };
     if (transport === "stdio") {
       misplaced(remoteKeys, "http/sse");
       if (!("command" in account)) report(ctx, ["command"], "required for a stdio account");
-    } else if (transport === "http" || transport === "sse") {
+    } else if (transport === "http" || transport === "sse" || transport === "auto") {
       misplaced(stdioKeys, "stdio");
       if (!("url" in account)) report(ctx, ["url"], `required for an ${transport} account`);
     }

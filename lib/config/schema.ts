@@ -11,12 +11,23 @@ import { ENV_NAME_PATTERN, parseReferences } from "../references.ts";
 import { crossReferences, transportRules } from "./relations.ts";
 import { describe, oneOf } from "./wording.ts";
 
+/** Runs a refinement even where a field failed, so every problem of the document is reported at once. */
+const evenWithFieldProblems = {
+  when: (payload: { value: unknown }) =>
+    typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value),
+};
+
 /** Account ids and profile names: a letter or digit, then letters, digits, `_` or `-`, at most 64. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const ID_RULE = 'use 1–64 letters, digits, "_" or "-", starting with a letter or digit';
 /** HTTP header names: RFC 9110 tokens. */
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const URL_RULE = 'expected a URL starting with http:// or https:// (or a whole "vault:NAME")';
+/** One OAuth scope token (RFC 6749 §3.3: printable ASCII except space, `"` and `\`). */
+const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const SCOPE_RULE = "expected a scope name (no spaces or quotes)";
+/** The built-in token-provider presets (endpoints known; the user supplies the client id). */
+export const OAUTH_PRESETS = ["github", "gitlab", "google", "microsoft", "slack", "atlassian"] as const;
 
 /** True when a config URL is acceptable: a whole `vault:NAME`, or http(s) once references are filled. */
 export function isAcceptableUrl(value: string): boolean {
@@ -77,6 +88,98 @@ function nameMap<V extends z.ZodType>(
   });
 }
 
+/** A client secret: only ever a reference to where it is kept, never the value itself. */
+const secretReference = () =>
+  withReferences((value) =>
+    /vault:|\$\{/.test(value)
+      ? undefined
+      : 'must be a reference ("vault:NAME" or "${ENV_VAR}"), not the secret itself'
+  );
+
+const scopeList = () =>
+  z.array(
+    z.string(typed(SCOPE_RULE)).regex(SCOPE_PATTERN, SCOPE_RULE),
+    typed("expected an array of scope names"),
+  );
+
+/** An http(s) URL written out (no references: provider endpoints are not secrets). */
+const plainUrl = () =>
+  text().refine(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    "expected an http:// or https:// URL",
+  );
+
+/** An account's OAuth settings (all optional: discovery and dynamic registration fill the rest). */
+const oauthSection = z.strictObject({
+  /** A pre-registered client id (else dynamic client registration). */
+  clientId: nonEmpty().optional(),
+  /** Its secret, as a reference. */
+  clientSecret: secretReference().optional(),
+  /** Sent as `login_hint` so the provider pre-selects the identity. */
+  loginHint: nonEmpty().optional(),
+  /** Scopes to ask for (else what the server advertises). */
+  scopes: scopeList().optional(),
+}, typed('expected an object like {"clientId": "…", "scopes": ["…"]}')).superRefine((oauth, ctx) => {
+  if (oauth.clientSecret !== undefined && oauth.clientId === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["clientSecret"],
+      message: "needs clientId (a secret without its client id cannot be used)",
+    });
+  }
+}, evenWithFieldProblems);
+
+/** One token provider for `oauth:NAME` references (`janusmcp login PROVIDER NAME`). */
+const oauthProvider = z.strictObject({
+  /** Built-in endpoints (default: the provider's name, when it is a preset). */
+  preset: choice(OAUTH_PRESETS).optional(),
+  /** The issuer the tokens come from (default: the preset's, or the token endpoint's origin). */
+  issuer: plainUrl().optional(),
+  authorizationEndpoint: plainUrl().optional(),
+  tokenEndpoint: plainUrl().optional(),
+  /** RFC 8628 device authorization endpoint, for logins without a browser. */
+  deviceAuthorizationEndpoint: plainUrl().optional(),
+  /** RFC 7009 revocation endpoint. */
+  revocationEndpoint: plainUrl().optional(),
+  clientId: nonEmpty("", "required (the client id you registered with the provider)"),
+  clientSecret: secretReference().optional(),
+  scopes: scopeList().optional(),
+}, typed('expected an object like {"clientId": "…"}'));
+
+/** A provider's preset: the one it names, else the one its own name is. */
+function presetOf(name: string, preset: unknown): string | undefined {
+  if (typeof preset === "string") return preset;
+  return (OAUTH_PRESETS as readonly string[]).includes(name) ? name : undefined;
+}
+
+/** Each provider needs a token endpoint or a preset (checked even where other fields failed). */
+function tokenEndpoints(providers: unknown, ctx: z.RefinementCtx): void {
+  if (typeof providers !== "object" || providers === null) return;
+  for (const [name, provider] of Object.entries(providers)) {
+    if (typeof provider !== "object" || provider === null) continue;
+    const fields = provider as Record<string, unknown>;
+    if (presetOf(name, fields.preset) === undefined && fields.tokenEndpoint === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `needs "tokenEndpoint" (or a "preset": ${oneOf(OAUTH_PRESETS)})`,
+      });
+    }
+  }
+}
+
+/** Fills each provider's preset from its name when it names none. */
+function withPresets(
+  providers: Record<string, z.output<typeof oauthProvider>>,
+): Record<string, z.output<typeof oauthProvider>> {
+  return Object.fromEntries(
+    Object.entries(providers).map(([name, provider]) => {
+      const preset = presetOf(name, provider.preset) as typeof OAUTH_PRESETS[number] | undefined;
+      return [name, preset === undefined ? provider : { preset, ...provider }];
+    }),
+  );
+}
+
 /** The fields only a stdio account may set. */
 const stdioFields = {
   /** The program to run. */
@@ -105,6 +208,10 @@ const remoteFields = {
     withReferences((value) => /[\r\n]/.test(value) ? "must not contain line breaks" : undefined),
     "expected an object mapping header names to strings",
   ).optional(),
+  /** `oauth`: log in with OAuth (tokens kept in the vault, refreshed by JanusMCP). */
+  auth: choice(["oauth"]).optional(),
+  /** With `auth: "oauth"`: client and scope settings. */
+  oauth: oauthSection.optional(),
 };
 
 /** One identity at one service. String values in launch fields may hold references. */
@@ -117,8 +224,11 @@ const accountShape = {
   service: nonEmpty("", 'required (the service, e.g. "github")'),
   /** Human label; defaults to the id. */
   label: nonEmpty(" (leave it out to use the id)").optional(),
-  /** How the upstream is reached: `stdio` spawns a child; `http`/`sse` dial a URL. */
-  transport: choice(["stdio", "http", "sse"]).default("stdio"),
+  /**
+   * How the upstream is reached: `stdio` spawns a child; `http`/`sse` dial a URL. Absent: stdio,
+   * or with a `url` (and no `command`) `auto` — Streamable HTTP, falling back to SSE.
+   */
+  transport: choice(["stdio", "http", "sse"]).optional(),
   ...stdioFields,
   ...remoteFields,
 };
@@ -136,17 +246,17 @@ function withAccountDefaults(account: z.output<typeof accountObject>) {
   return {
     ...account,
     label: account.label ?? account.id,
+    transport: account.transport ?? impliedTransport(account),
     args: account.args ?? [],
     env: account.env ?? {},
     headers: account.headers ?? {},
   };
 }
 
-/** Runs a refinement even where a field failed, so every problem of the document is reported at once. */
-const evenWithFieldProblems = {
-  when: (payload: { value: unknown }) =>
-    typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value),
-};
+/** The transport of an account that names none. */
+export function impliedTransport(account: { url?: unknown; command?: unknown }): "stdio" | "auto" {
+  return account.url !== undefined && account.command === undefined ? "auto" : "stdio";
+}
 
 /** One account as written, with its defaults filled. */
 export const RawAccountSchema = accountObject
@@ -182,6 +292,13 @@ export const RawConfigSchema = z
     defaultAccount: z.string(typed("expected a string (an account id)")).optional(),
     /** Where secrets referenced as `vault:NAME` are kept. */
     vault: RawVaultSchema.default(() => ({ backend: "keychain" as const })),
+    /** Token providers for `oauth:NAME` references, by name. */
+    oauthProviders: nameMap(
+      ID_PATTERN,
+      (name) => `${describe(name)} is not a valid provider name: ${ID_RULE}`,
+      oauthProvider,
+      'expected an object like {"github": {"clientId": "…"}}',
+    ).superRefine(tokenEndpoints, evenWithFieldProblems).transform(withPresets).optional(),
   }, typed((input) => `expected an object with an "accounts" list, got ${describe(input)}`))
   .superRefine(crossReferences, evenWithFieldProblems)
   .transform(({ $schema: _ignored, ...config }) => config);

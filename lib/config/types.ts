@@ -12,8 +12,17 @@ export type AccountConfig = z.output<typeof RawAccountSchema>;
 /** A whole, validated configuration. */
 export type JanusConfig = z.output<typeof RawConfigSchema>;
 
-/** How an account's upstream is reached. `stdio` spawns a child; `http`/`sse` dial a URL. */
-export type UpstreamTransport = AccountConfig["transport"];
+/** A written transport, or `auto` (a `url` without `transport`: Streamable HTTP, else SSE). */
+export type AccountTransport = AccountConfig["transport"];
+
+/** How an upstream is actually reached: `stdio` spawns a child; `http`/`sse` dial a URL. */
+export type UpstreamTransport = Exclude<AccountTransport, "auto">;
+
+/** OAuth settings of a remote account with `auth: "oauth"` (all optional). */
+export type OAuthAccountConfig = NonNullable<AccountConfig["oauth"]>;
+
+/** An OAuth token provider for `oauth:NAME` references (`janusmcp login PROVIDER NAME`). */
+export type OAuthProviderConfig = NonNullable<JanusConfig["oauthProviders"]>[string];
 
 /** Who may switch identities, and how far a switch reaches. */
 export type BindingMode = JanusConfig["bindingMode"];

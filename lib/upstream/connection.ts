@@ -4,7 +4,6 @@ import {
   type DiscoverResult,
   type LoggingMessageNotification,
   ProtocolError,
-  ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
 } from "@modelcontextprotocol/client";
@@ -20,12 +19,23 @@ import {
 import { connectFailure, createTransport } from "./dial.ts";
 import type { ResolvedLaunch } from "./launch.ts";
 import { describeRejected, screenListResponses } from "./list_items.ts";
+import { isAuthFailure, openWithFallback } from "./remote_fallback.ts";
 import { type ConnectPlan, type Era, ERA_REVISION } from "./revisions.ts";
 import { paramHeadersFor } from "../protocol/mod.ts";
+import type { Caller, Progress, UpstreamResult } from "./call_types.ts";
+import { CallsInFlight } from "./calls_in_flight.ts";
 import { StderrLines } from "./stderr_lines.ts";
 import { isRecord } from "../values.ts";
 import { ListenStream } from "./listen_stream.ts";
 import { StreamResumes } from "./stream_resumes.ts";
+
+/** Why a connection may need replacing: no secret values, only when and whom to ask. */
+interface Renewal {
+  /** When an `oauth:NAME` token baked into a child's env is due for refresh. */
+  renewAt?: number;
+  /** The remote login, which can tell whether the account logged in again since. */
+  authProvider?: { loginChanged?(): Promise<boolean> };
+}
 
 /** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
 const ANY_RESULT = z.looseObject({});
@@ -33,22 +43,6 @@ const ANY_RESULT = z.looseObject({});
 const MAX_LIST_PAGES = 100;
 /** How long an upstream may take to start and answer the handshake. */
 const CONNECT_TIMEOUT_MS = 30_000;
-/** SEP-2243's HeaderMismatch: the upstream refused a call whose `Mcp-Param-*` headers were wrong. */
-
-/** A relayed JSON-RPC result. */
-export type UpstreamResult = Record<string, unknown>;
-
-/** One progress report, as relayed to the client that asked. */
-export interface Progress {
-  progress: number;
-  total?: number;
-  message?: string;
-}
-
-/** Asks the client of the call in flight (elicitation, sampling, roots) and returns its answer. */
-export type AskClient = (
-  request: { method: string; params?: Record<string, unknown> },
-) => Promise<UpstreamResult>;
 
 /** How one relayed request is cancelled, timed out, reports progress and reaches its client. */
 export interface RelayOptions {
@@ -63,15 +57,6 @@ export interface RelayOptions {
   upstreamMeta?: Record<string, unknown>;
   /** The upstream closed this call's stream and it is being resumed (SEP-1699 polling). */
   onStreamResumed?: () => void;
-}
-
-/** Who made a call in flight. */
-export interface Caller {
-  session: string;
-  /** Asks the caller's client (absent when it cannot be asked mid-call). */
-  ask?: AskClient;
-  /** Delivers a log message the upstream sent during the call. */
-  log?: (params: LoggingMessageNotification["params"]) => void;
 }
 
 /** Requests an upstream may send back mid-call, relayed to the caller's client. */
@@ -100,10 +85,9 @@ export class UpstreamConnection {
   readonly #progress = new Map<string, (progress: Progress) => void>();
   #progressSeq = 0;
   /** Calls in flight and who made them, newest last. */
-  readonly #callers = new Map<number, Caller>();
+  readonly #callers = new CallsInFlight();
   /** Resources this broker follows on a 2026 upstream, and the stream that carries them. */
   #listening?: ListenStream;
-  #callerSeq = 0;
   #closing = false;
 
   private constructor(
@@ -112,6 +96,8 @@ export class UpstreamConnection {
     private readonly resumes: StreamResumes,
     /** Streamable HTTP: the only transport that carries SEP-2243 headers (the launch itself is not kept: it holds secrets). */
     private readonly overHttp: boolean,
+    /** What tells this connection it is stale: a token's renewal time, and the login behind it. */
+    private readonly renewal: Renewal,
   ) {}
 
   /** Starts (stdio) or dials (http/sse) the upstream and completes the MCP handshake. */
@@ -121,6 +107,14 @@ export class UpstreamConnection {
     hooks: UpstreamHooks,
     plan: ConnectPlan = { kind: "auto" },
   ): Promise<UpstreamConnection> {
+    const spec = launch.spec;
+    if (spec.transport === "auto") {
+      return await openWithFallback(
+        spec,
+        (kind) =>
+          UpstreamConnection.open(accountId, { ...launch, spec: { ...spec, transport: kind } }, hooks, plan),
+      );
+    }
     const stderr = new StderrLines(hooks.stderr);
     const resumes = new StreamResumes();
     const transport = createTransport(launch.spec, stderr, resumes);
@@ -138,7 +132,10 @@ export class UpstreamConnection {
         capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
       },
     );
-    const connection = new UpstreamConnection(accountId, client, resumes, launch.spec.transport === "http");
+    const connection = new UpstreamConnection(accountId, client, resumes, launch.spec.transport === "http", {
+      renewAt: launch.renewAt,
+      authProvider: launch.spec.transport === "stdio" ? undefined : launch.spec.authProvider,
+    });
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -157,14 +154,14 @@ export class UpstreamConnection {
     // A log message while calls of one conversation run goes with them; otherwise to everyone
     // using this account.
     client.setNotificationHandler("notifications/message", (notification) => {
-      const caller = connection.#soleCaller();
+      const caller = connection.#callers.sole();
       if (caller?.log) caller.log(notification.params);
       else hooks.message(notification.params);
     });
     for (const method of CLIENT_REQUESTS) {
       client.setRequestHandler(
         method,
-        (request) => connection.#askCaller(method, request.params) as Promise<never>,
+        (request) => connection.#callers.ask(method, request.params) as Promise<never>,
       );
     }
     client.onclose = () => {
@@ -189,9 +186,13 @@ export class UpstreamConnection {
       connection.#closing = true;
       await client.close().catch(() => {});
       stderr.end();
-      throw new JanusError("upstream", connectFailure(accountId, launch.spec, error, stderr.recent), {
-        cause: error,
-      });
+      // "Needs a login" is the whole message a person needs; it names the account already.
+      if (error instanceof JanusError && isAuthFailure(error)) throw error;
+      throw new JanusError(
+        isAuthFailure(error) ? "auth" : "upstream",
+        connectFailure(accountId, launch.spec, error, stderr.recent),
+        { cause: error },
+      );
     }
     if (client.getProtocolEra() === "modern") {
       connection.#listening = new ListenStream(client);
@@ -219,6 +220,21 @@ export class UpstreamConnection {
     } else {
       await this.request("resources/unsubscribe", { uri });
     }
+  }
+
+  /**
+   * Why this connection should be replaced before the next call, if it should: the account logged
+   * in again (the server session is the old login's), or an `oauth:NAME` token baked into its
+   * launch (a child's env) is due for refresh.
+   */
+  async staleReason(): Promise<string | undefined> {
+    if (this.renewal.renewAt !== undefined && Date.now() >= this.renewal.renewAt) {
+      return "an oauth: token it was started with is due for refresh; restarting it with a fresh one";
+    }
+    if ((await this.renewal.authProvider?.loginChanged?.()) === true) {
+      return "logged in again; reconnecting with the new login";
+    }
+    return undefined;
   }
 
   /** The era this connection speaks. */
@@ -258,8 +274,7 @@ export class UpstreamConnection {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, ...upstreamMeta } };
     }
-    const callerId = ++this.#callerSeq;
-    if (caller) this.#callers.set(callerId, caller);
+    const callerId = this.#callers.add(caller);
     let token: string | undefined;
     if (onProgress) {
       token = `janus-${++this.#progressSeq}`;
@@ -298,7 +313,7 @@ export class UpstreamConnection {
       });
     } finally {
       watched?.release();
-      this.#callers.delete(callerId);
+      this.#callers.remove(callerId);
       if (token) {
         // The SDK dispatches notifications a microtask after reading them, so progress sent just
         // before the result may still be on its way to onProgress: let it arrive, then let go.
@@ -327,42 +342,6 @@ export class UpstreamConnection {
       isRecord(params?.arguments) ? params.arguments : undefined,
     );
     return Object.keys(headers).length ? headers : undefined;
-  }
-
-  /**
-   * An upstream asked for input mid-call. The protocol does not say which call it is for, so it
-   * goes to the one conversation with calls in flight here; with several, nobody is asked —
-   * guessing could show one conversation's prompt to another.
-   */
-  /** The newest call in flight, when every call in flight comes from one conversation. */
-  #soleCaller(): Caller | undefined {
-    const callers = [...this.#callers.values()];
-    return new Set(callers.map((c) => c.session)).size === 1 ? callers.at(-1) : undefined;
-  }
-
-  async #askCaller(method: string, params: Record<string, unknown> | undefined): Promise<UpstreamResult> {
-    const callers = [...this.#callers.values()];
-    const sessions = new Set(callers.map((c) => c.session));
-    if (callers.length === 0) {
-      throw new ProtocolError(
-        ProtocolErrorCode.InvalidRequest,
-        `${method}: no call is in progress, so there is no client to ask`,
-      );
-    }
-    if (sessions.size > 1) {
-      throw new ProtocolError(
-        ProtocolErrorCode.InvalidRequest,
-        `${method}: calls from several conversations are in progress on this account; cannot tell which to ask`,
-      );
-    }
-    const ask = callers.at(-1)?.ask;
-    if (!ask) {
-      throw new ProtocolError(
-        ProtocolErrorCode.InvalidRequest,
-        `${method}: the calling client cannot be asked mid-call (it speaks 2026-07-28, which has no server-to-client requests)`,
-      );
-    }
-    return await ask({ method, params });
   }
 
   /** Closes the connection (and so ends a stdio child). */

@@ -26,10 +26,14 @@ export function createTransport(spec: LaunchSpec, stderr: StderrLines, resumes: 
     return transport;
   }
   const url = new URL(spec.url);
-  const requestInit = { headers: spec.headers };
-  return spec.transport === "http"
-    ? new StreamableHTTPClientTransport(url, { requestInit, fetch: resumes.fetch })
-    : new SSEClientTransport(url, { requestInit });
+  const options = {
+    requestInit: { headers: spec.headers },
+    ...(spec.authProvider ? { authProvider: spec.authProvider } : {}),
+  };
+  // `auto` is settled before dialling (remote_fallback.ts); SSE only when that is what was asked.
+  return spec.transport === "sse"
+    ? new SSEClientTransport(url, options)
+    : new StreamableHTTPClientTransport(url, { ...options, fetch: resumes.fetch });
 }
 
 /** Why an upstream could not be reached, naming the account, what was started or dialled, and its last output. */

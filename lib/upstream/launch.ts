@@ -3,6 +3,7 @@
  * `${ENV}` and vault references. Runs only when an upstream is connected, so secrets are read
  * at the last moment and never stored anywhere but the child's environment or request headers.
  */
+import type { AuthProvider } from "@modelcontextprotocol/client";
 import type { AccountConfig } from "../config/mod.ts";
 import { parseReferences } from "../references.ts";
 import { JanusError } from "../errors.ts";
@@ -10,7 +11,44 @@ import { JanusError } from "../errors.ts";
 /** How to start (stdio) or dial (http/sse) one upstream. */
 export type LaunchSpec =
   | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd?: string }
-  | { transport: "http" | "sse"; url: string; headers: Record<string, string> };
+  | RemoteLaunchSpec;
+
+/** How to dial a remote upstream. `auto`: Streamable HTTP, falling back to SSE (remembered). */
+export interface RemoteLaunchSpec {
+  transport: "http" | "sse" | "auto";
+  url: string;
+  headers: Record<string, string>;
+  /** Bearer tokens for `auth: "oauth"` accounts (refreshed safely; see lib/oauth). */
+  authProvider?: AuthProvider & { loginChanged?(): Promise<boolean> };
+  /** The resolved `oauth.clientSecret` (for logins and revocation). */
+  clientSecret?: string;
+  /** `auto`: the transport that worked last time, tried first. */
+  remembered?: "http" | "sse";
+  /** `auto`: called with the transport that worked. */
+  remember?(kind: "http" | "sse"): Promise<void>;
+}
+
+/** What remote accounts need beyond references: OAuth tokens and remembered transports (lib/oauth). */
+export interface RemoteSupport {
+  authProvider(
+    account: AccountConfig,
+    clientSecret?: string,
+  ): AuthProvider & { loginChanged?(): Promise<boolean> };
+  rememberedTransport(accountId: string, url: string): Promise<"http" | "sse" | undefined>;
+  rememberTransport(accountId: string, url: string, kind: "http" | "sse"): Promise<void>;
+  /** Runs a browser login (janus_login); resolves with who logged in, when the server said. */
+  login?(
+    account: AccountConfig,
+    resolved: { url: string; clientSecret?: string },
+    io: { showUrl(url: string): void | Promise<void>; signal?: AbortSignal },
+  ): Promise<{ identity?: string }>;
+  /** The access token of login NAME (an `oauth:NAME` reference), refreshed when due, and when it is due again. */
+  loginToken?(name: string): Promise<{ token: string; renewAt?: number }>;
+  /** Opens a URL in this machine's browser (for a login started from chat); the reason when it could not. */
+  openBrowser?(url: string): Promise<string | undefined>;
+  /** Where a remote account's login stands, in words ("connected as alice@…"), when known. */
+  loginStatus?(accountId: string): Promise<string | undefined>;
+}
 
 /** A value the broker put into an upstream's launch; redacted from everything on the way out. */
 export interface ResolvedSecret {
@@ -25,12 +63,16 @@ export interface ResolvedLaunch {
   secrets: ResolvedSecret[];
   /** Human warnings (e.g. a secret placed in process arguments). */
   warnings: string[];
+  /** When an `oauth:NAME` token in the launch is due for refresh: the upstream is restarted then. */
+  renewAt?: number;
 }
 
 /** Where references are looked up. The vault is absent when none is configured or reachable. */
 export interface ReferenceSources {
   env: (name: string) => string | undefined;
   vault?: { get(name: string): Promise<string | undefined> };
+  /** OAuth and remembered transports for remote accounts (absent: OAuth accounts cannot connect). */
+  remote?: RemoteSupport;
 }
 
 /** Resolves every reference in an account's launch fields. Throws JanusError naming the account. */
@@ -40,6 +82,7 @@ export async function resolveLaunch(
 ): Promise<ResolvedLaunch> {
   const secrets = new Map<string, string>();
   const warnings: string[] = [];
+  let renewAt: number | undefined;
   const resolve = async (value: string, where: string): Promise<string> => {
     const parsed = parseReferences(value);
     if (!parsed.ok) throw new JanusError("config", `account "${account.id}": ${where}: ${parsed.problem}`);
@@ -57,6 +100,17 @@ export async function resolveLaunch(
         }
         secrets.set(part.name, found);
         out += found;
+      } else if (part.kind === "oauth") {
+        if (!sources.remote?.loginToken) {
+          throw new JanusError(
+            "config",
+            `account "${account.id}": ${where}: oauth: references cannot be used here`,
+          );
+        }
+        const login = await sources.remote.loginToken(part.name);
+        if (login.renewAt !== undefined) renewAt = Math.min(renewAt ?? Infinity, login.renewAt);
+        secrets.set(`oauth:${part.name}`, login.token);
+        out += login.token;
       } else {
         const found = await sources.vault?.get(part.name);
         if (found === undefined) {
@@ -97,11 +151,42 @@ export async function resolveLaunch(
       cwd: account.cwd,
     };
   } else {
-    spec = {
-      transport: account.transport,
-      url: await resolve(account.url ?? "", "url"),
-      headers: await resolveRecord(account.headers, "headers"),
-    };
+    const url = await resolve(account.url ?? "", "url");
+    spec = { transport: account.transport, url, headers: await resolveRecord(account.headers, "headers") };
+    spec = { ...spec, ...await remoteExtras(account, url, sources, resolve) };
   }
-  return { spec, secrets: [...secrets].map(([name, value]) => ({ name, value })), warnings };
+  return {
+    spec,
+    secrets: [...secrets].map(([name, value]) => ({ name, value })),
+    warnings,
+    ...(renewAt === undefined ? {} : { renewAt }),
+  };
+}
+
+/** The OAuth token source and remembered transport of a remote account. */
+async function remoteExtras(
+  account: AccountConfig,
+  url: string,
+  sources: ReferenceSources,
+  resolve: (value: string, where: string) => Promise<string>,
+): Promise<Partial<RemoteLaunchSpec>> {
+  const extras: Partial<RemoteLaunchSpec> = {};
+  if (account.auth === "oauth") {
+    if (!sources.remote) {
+      throw new JanusError(
+        "config",
+        `account "${account.id}": OAuth accounts are not supported in this mode`,
+      );
+    }
+    const secret = account.oauth?.clientSecret;
+    const clientSecret = secret === undefined ? undefined : await resolve(secret, "oauth.clientSecret");
+    extras.authProvider = sources.remote.authProvider(account, clientSecret);
+    if (clientSecret !== undefined) extras.clientSecret = clientSecret;
+  }
+  if (account.transport === "auto" && sources.remote) {
+    const remote = sources.remote;
+    extras.remembered = await remote.rememberedTransport(account.id, url);
+    extras.remember = (kind) => remote.rememberTransport(account.id, url, kind);
+  }
+  return extras;
 }

@@ -4,17 +4,12 @@
  * its lists cached. The broker uses the pool; nothing else reaches a connection directly.
  */
 export type { CatalogItems, CatalogKind } from "./catalog.ts";
-export type {
-  AskClient,
-  Caller,
-  Progress,
-  RelayOptions,
-  UpstreamConnection,
-  UpstreamResult,
-} from "./connection.ts";
+export type { AskClient, Caller, Progress, UpstreamResult } from "./call_types.ts";
+export type { RelayOptions, UpstreamConnection } from "./connection.ts";
 export type { ReferenceSources, ResolvedSecret } from "./launch.ts";
 export type { PoolEvents, UpstreamState, UpstreamStatus } from "./pool.ts";
 export { UpstreamPool } from "./pool.ts";
 export type { RevisionMemory } from "./revision_memory.ts";
 export { FileRevisionMemory, InMemoryRevisions, revisionsFilePath } from "./revision_memory.ts";
 export type { Era } from "./revisions.ts";
+export { resolveLaunch } from "./launch.ts";

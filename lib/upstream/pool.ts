@@ -76,9 +76,24 @@ export class UpstreamPool {
   /**
    * The connection for an account, starting it if needed. `need` is the era of the client whose
    * request it will carry: an upstream that speaks both revisions is spoken to in the client's.
+   * A connection that has gone stale (a new login, an `oauth:` token due) is replaced first.
    * Throws JanusError on failure.
    */
-  get(accountId: string, need?: Era): Promise<UpstreamConnection> {
+  async get(accountId: string, need?: Era): Promise<UpstreamConnection> {
+    const connection = await this.#get(accountId, need);
+    const stale = await connection.staleReason();
+    if (stale === undefined) return connection;
+    // Concurrent callers may all see it stale; the first one replaces it, the others reuse that.
+    const live = this.#settled.get(accountId);
+    if (live?.get(connection.era) === connection) {
+      live.delete(connection.era);
+      this.events.log(accountId, stale);
+      await connection.close().catch(() => {});
+    }
+    return await this.#get(accountId, need);
+  }
+
+  #get(accountId: string, need?: Era): Promise<UpstreamConnection> {
     if (this.#closed) return Promise.reject(new JanusError("upstream", "the broker is shutting down"));
     const ready = this.#reusable(accountId, need);
     if (ready) return Promise.resolve(ready);

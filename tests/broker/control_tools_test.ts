@@ -27,13 +27,14 @@ function assertProblem(problem: string, tool: string, field: string): void {
   assert.ok(problem.includes(`${field}: `), `does not name ${field}: ${problem}`);
 }
 
-Deno.test("the control tools are exactly the five janus_* tools", () => {
+Deno.test("the control tools are exactly the six janus_* tools", () => {
   assert.deepEqual(CONTROL_TOOLS.map((t) => t.name), [
     "janus_list_accounts",
     "janus_whoami",
     "janus_use_account",
     "janus_use_profile",
     "janus_with_account",
+    "janus_login",
   ]);
   assert.deepEqual([...CONTROL_TOOL_NAMES], CONTROL_TOOLS.map((t) => t.name));
 });
@@ -64,6 +65,7 @@ Deno.test("the schemas require the fields the parser requires", () => {
     janus_use_account: ["account_id"],
     janus_use_profile: ["profile"],
     janus_with_account: ["account_id"],
+    janus_login: ["account_id"],
   });
 });
 
@@ -175,4 +177,9 @@ Deno.test("several bad fields are all named in the same single line", () => {
 Deno.test("an unknown tool name is reported as not a control tool", () => {
   assert.equal(problemOf("janus_nope", {}), '"janus_nope" is not a control tool');
   assert.equal(problemOf("search"), '"search" is not a control tool');
+});
+
+Deno.test("janus_login parses its account and refuses a call without one", () => {
+  assert.deepEqual(actionOf("janus_login", { account_id: "acme" }), { kind: "login", accountId: "acme" });
+  assertProblem(problemOf("janus_login", {}), "janus_login", "account_id");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputBridge } from "../../lib/broker/input_bridge.ts";
-import type { AskClient } from "../../lib/upstream/connection.ts";
+import type { AskClient } from "../../lib/upstream/mod.ts";
 
 /** An upstream call stand-in: asks `questions` in turn, then returns what it was told. */
 function asking(...questions: string[]) {

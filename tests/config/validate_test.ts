@@ -148,7 +148,7 @@ Deno.test("a misspelt top-level key suggests the right one", () => {
 
 Deno.test("an unknown key with no close match lists the allowed keys", () => {
   assert.deepEqual(problemsOf({ accounts: [], servers: [] }), [
-    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault)",
+    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, oauthProviders)",
   ]);
 });
 
@@ -162,7 +162,7 @@ Deno.test("a misspelt account key suggests the right one", () => {
     'accounts[0].comand: unknown key (did you mean "command"?)',
   ]);
   assert.deepEqual(problemsOf({ accounts: [stdio({ enviroment: {} })] }), [
-    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers)",
+    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, auth, oauth)",
   ]);
   assert.deepEqual(problemsOf({ accounts: [http({ URL: "x" })] }), [
     'accounts[0].URL: unknown key (did you mean "url"?)',
@@ -356,8 +356,8 @@ Deno.test("malformed references are reported at their exact path", () => {
   assert.deepEqual(problemsOf({ accounts: [http({ url: "https://x/${vault:}" })] }), [
     'accounts[0].url: "${vault:}" is not a valid vault reference',
   ]);
-  assert.deepEqual(problemsOf({ accounts: [http({ headers: { Authorization: "oauth:github" } })] }), [
-    'accounts[0].headers.Authorization: "oauth:github": oauth: references are not supported yet',
+  assert.deepEqual(problemsOf({ accounts: [http({ headers: { Authorization: "oauth:git hub" } })] }), [
+    'accounts[0].headers.Authorization: "oauth:git hub" is not a valid oauth reference (login names use A-Z a-z 0-9 _ . -, 1–64 characters)',
   ]);
   assert.deepEqual(problemsOf({ accounts: [stdio({ env: { T: "vault:bad name" } })] }), [
     'accounts[0].env.T: "vault:bad name" is not a valid vault reference (names use A-Z a-z 0-9 _ . -, 1–64 characters)',

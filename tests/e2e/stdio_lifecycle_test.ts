@@ -205,7 +205,7 @@ Deno.test("a missing config file boots with the control tools only and says so o
   const session = await connectBroker(`${dir}/config.json`, "2025-11-25");
   try {
     const names = (await session.client.listTools()).tools.map((t) => t.name);
-    assert.ok(names.every((n) => n.startsWith("janus_")) && names.length === 5);
+    assert.ok(names.every((n) => n.startsWith("janus_")) && names.length === 6);
     const listed = JSON.parse((await callText(session.client, "janus_list_accounts")).text);
     assert.deepEqual(listed.accounts, []);
     assert.match(listed.hint, /No accounts are configured/);

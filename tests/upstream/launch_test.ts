@@ -277,8 +277,32 @@ Deno.test("a malformed reference is a config error naming the account and field"
   assert.match(error.message, /^account "acme": env\.TOKEN: /);
 });
 
-Deno.test("an oauth: reference is refused as not supported yet", async () => {
+Deno.test("an oauth: reference without OAuth support in this mode is a config error naming the field", async () => {
   const error = await failure(resolveLaunch(httpAccount({ headers: { A: "oauth:acme" } }), sources()));
   assert.equal(error.code, "config");
-  assert.match(error.message, /^account "acme": headers\.A: .*not supported/);
+  assert.match(error.message, /^account "acme": headers\.A: oauth: references cannot be used here/);
+});
+
+Deno.test("an oauth: reference is the login's access token, listed for redaction", async () => {
+  const asked: string[] = [];
+  const remote = {
+    authProvider: () => ({ token: () => Promise.resolve(undefined) }),
+    rememberedTransport: () => Promise.resolve(undefined),
+    rememberTransport: () => Promise.resolve(),
+    loginToken: (name: string) => {
+      asked.push(name);
+      return Promise.resolve({ token: "token-value-0123456789", renewAt: 1234 });
+    },
+  };
+  const launch = await resolveLaunch(
+    httpAccount({ headers: { Authorization: "Bearer ${oauth:work}" } }),
+    { ...sources(), remote },
+  );
+  assert.equal(
+    launch.spec.transport === "http" && launch.spec.headers.Authorization,
+    "Bearer token-value-0123456789",
+  );
+  assert.deepEqual(asked, ["work"]);
+  assert.deepEqual(launch.secrets, [{ name: "oauth:work", value: "token-value-0123456789" }]);
+  assert.equal(launch.renewAt, 1234, "the upstream is restarted when the token is due");
 });

@@ -1,0 +1,22 @@
+/** The OAuth layer: remote-MCP authorization (discovery, registration, PKCE login), tokens in the vault, safe refresh. */
+export type { AccountAuthDeps } from "./account_auth.ts";
+export { AccountAuth, refreshLockPath } from "./account_auth.ts";
+export { openBrowser, openerCommand } from "./browser.ts";
+export type { CallbackResult, CallbackServer } from "./callback_server.ts";
+export { callbackPort, DEFAULT_OAUTH_PORT, startCallbackServer } from "./callback_server.ts";
+export { withFileLock } from "./file_lock.ts";
+export type { Identity } from "./identity.ts";
+export { identityFromTokens, jwtPayload } from "./identity.ts";
+export type { LoginDeps, LoginResult, LoginTarget } from "./login.ts";
+export { LOGIN_TIMEOUT_MS, loginScope, runLogin } from "./login.ts";
+export { CLIENT_NAME, LoginProvider } from "./login_provider.ts";
+export { needsLoginError } from "./needs_login.ts";
+export { dueForRefresh, REFRESH_AHEAD_MS } from "./refresh_policy.ts";
+export type { RemoteAccountState } from "./remote_state.ts";
+export { REMOTE_STATE_FILE, RemoteStateStore } from "./remote_state.ts";
+export { revokeToken } from "./revoke.ts";
+export type { DisconnectResult, OAuthRuntimeOptions, OAuthStanding } from "./runtime.ts";
+export { OAuthRuntime } from "./runtime.ts";
+export type { StoredGrant, StoredRegistration } from "./token_store.ts";
+export { grantSecretName, registrationSecretName, TokenStore } from "./token_store.ts";
+export { loginKey } from "./provider_login.ts";
