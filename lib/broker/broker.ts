@@ -18,8 +18,10 @@ import {
   type UpstreamStatus,
 } from "../upstream/mod.ts";
 import { isRecord } from "../values.ts";
-import { type ControlHost, runControlAction } from "./control_actions.ts";
-import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
+import type { ControlHost } from "./control_actions.ts";
+import type { SwitchScope } from "./control_tools.ts";
+import { isOwnTool, listedTools, OWN_TOOLS, runOwnTool } from "./own_tools.ts";
+import type { SearchHost, SelectorSearch } from "./search_actions.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
 import { ROUND_TRIP_METHODS, Rounds } from "./rounds.ts";
 import { prefixedUri } from "./routes.ts";
@@ -58,7 +60,7 @@ const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
 const RELAY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** The routing core. One per process. */
-export class Broker implements ControlHost {
+export class Broker implements ControlHost, SearchHost {
   readonly #config: JanusConfig;
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
@@ -154,16 +156,17 @@ export class Broker implements ControlHost {
 
   // ---- lists -------------------------------------------------------------------------------
 
-  /** `tools/list`: the control tools, then the selector's tools. */
-  async listTools(session: Session): Promise<Tool[]> {
-    const table = await this.#routes.table(this.resolve(session), "tools");
+  /** `tools/list`: the control tools, then the selector's tools or the search tools (exposure). */
+  async listTools(session: Session, clientName?: string): Promise<Tool[]> {
+    const resolved = this.resolve(session);
+    const table = await this.#routes.table(resolved, "tools");
     this.#remember(session, "tools", table.items);
-    return [...CONTROL_TOOLS, ...table.items];
+    return listedTools(this.#config, resolved, table.items, clientName);
   }
 
   /** The definition of a tool as the session sees it (control tools included), if it has one. */
   async findTool(session: Session, name: string): Promise<Tool | undefined> {
-    return CONTROL_TOOLS.find((tool) => tool.name === name) ??
+    return OWN_TOOLS.find((tool) => tool.name === name) ??
       (await this.#routes.table(this.resolve(session), "tools")).items.find((tool) => tool.name === name);
   }
 
@@ -185,12 +188,7 @@ export class Broker implements ControlHost {
     params: { name: string; arguments?: Record<string, unknown> } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<CallToolResult | UpstreamResult> {
-    if (CONTROL_TOOL_NAMES.has(params.name)) {
-      const parsed = parseControlCall(params.name, params.arguments);
-      return parsed.ok
-        ? await runControlAction(this, session, parsed.action, context)
-        : toolError(parsed.problem);
-    }
+    if (isOwnTool(params.name)) return await runOwnTool(this, session, params, context);
     const route = await this.#routes.tool(this.resolve(session), params.name);
     return await this.#relayToolCall({
       session,
@@ -266,6 +264,11 @@ export class Broker implements ControlHost {
   /** An account's own tools, under their upstream names (starts the upstream if needed). */
   async accountTools(accountId: string): Promise<Tool[]> {
     return await (await this.#pool.get(accountId)).list("tools");
+  }
+
+  /** A selector's tools as a search index (rebuilt when one of its lists changes), with their routes. */
+  async toolSearch(resolved: ResolvedSelector): Promise<SelectorSearch> {
+    return await this.#routes.search(resolved);
   }
 
   /** How many tools a session sees besides the control tools. */
