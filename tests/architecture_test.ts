@@ -11,7 +11,19 @@ const LIB = fileURLToPath(new URL("../lib/", import.meta.url));
 
 /** Which other layers each folder may import (shared top-level modules are open to all). */
 const MAY_IMPORT: Record<string, string[]> = {
-  cli: ["broker", "config", "secrets", "transport", "upstream", "demo", "oauth", "daemon", "clients", "ui", "search"],
+  cli: [
+    "broker",
+    "config",
+    "secrets",
+    "transport",
+    "upstream",
+    "demo",
+    "oauth",
+    "daemon",
+    "clients",
+    "ui",
+    "search",
+  ],
   transport: ["broker", "config"],
   ui: ["broker", "config", "secrets", "oauth"],
   daemon: ["config", "transport", "broker", "secrets", "upstream"],

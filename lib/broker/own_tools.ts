@@ -61,7 +61,9 @@ export async function runOwnTool(
 ): Promise<CallToolResult | UpstreamResult> {
   if (CONTROL_TOOL_NAMES.has(params.name)) {
     const parsed = parseControlCall(params.name, params.arguments);
-    return parsed.ok ? await runControlAction(host, session, parsed.action, context) : toolError(parsed.problem);
+    return parsed.ok
+      ? await runControlAction(host, session, parsed.action, context)
+      : toolError(parsed.problem);
   }
   const parsed = parseSearchCall(params.name, params.arguments);
   return parsed.ok

@@ -61,7 +61,9 @@ export async function runSearchAction(
   }
 
   if (RESERVED_TOOL_NAMES.has(action.name)) {
-    return toolError(`"${action.name}" is one of the broker's own tools: call it directly, not through janus_call_tool`);
+    return toolError(
+      `"${action.name}" is one of the broker's own tools: call it directly, not through janus_call_tool`,
+    );
   }
   const exposed = exposedName(scope, action.name, action.account);
   if (exposed === undefined) {
@@ -72,7 +74,11 @@ export async function runSearchAction(
       }. Find tools with janus_search_tools.`,
     );
   }
-  const inner = { name: exposed, arguments: action.arguments, ...(meta === undefined ? {} : { _meta: meta }) };
+  const inner = {
+    name: exposed,
+    arguments: action.arguments,
+    ...(meta === undefined ? {} : { _meta: meta }),
+  };
   if (scope.inSelector) return await host.callTool(session, inner, context);
   const upstreamName = scope.search.routes.get(exposed)?.upstream ?? exposed;
   return await host.callAs(session, scope.accountId, upstreamName, action.arguments, context);
@@ -94,23 +100,30 @@ async function searchScope(host: SearchHost, session: Session, account: string |
   const config = host.config;
   if (config.bindingMode === "locked") {
     return {
-      refusal: `bindingMode is "locked": tools of other accounts than ${description} are refused; ask the user to change "bindingMode" in ${
-        host.configPath ?? "the config file"
-      } if another account is needed`,
+      refusal:
+        `bindingMode is "locked": tools of other accounts than ${description} are refused; ask the user to change "bindingMode" in ${
+          host.configPath ?? "the config file"
+        } if another account is needed`,
     };
   }
   const target = { kind: "account", id: account } as const;
   const accounts = accountsOf(config, target);
   if (!accounts) {
     const known = config.accounts.map((a) => a.id).join(", ") || "none configured";
-    return { refusal: `unknown account "${account}" (known: ${known}); call janus_list_accounts to see them` };
+    return {
+      refusal: `unknown account "${account}" (known: ${known}); call janus_list_accounts to see them`,
+    };
   }
   const search = await host.toolSearch({ selector: target, accounts, source: "override" });
   return { search, inSelector: false, description: `account "${account}"`, accountId: account };
 }
 
 /** The name to call a tool by, or undefined when the scope has no such tool. */
-function exposedName(scope: Exclude<Scope, { refusal: string }>, name: string, account?: string): string | undefined {
+function exposedName(
+  scope: Exclude<Scope, { refusal: string }>,
+  name: string,
+  account?: string,
+): string | undefined {
   const route = scope.search.routes.get(name);
   if (route && (account === undefined || route.accountId === account)) return name;
   if (account === undefined) return undefined;

@@ -26,7 +26,12 @@ export const SEARCH_TOOLS: Tool[] = [
       properties: {
         query: { type: "string", description: 'What you want to do, e.g. "open an issue" or "list files".' },
         account: { type: "string", description: "Only this account's tools (an account id)." },
-        limit: { type: "integer", minimum: 1, maximum: MAX_SEARCH_LIMIT, description: "At most this many (5)." },
+        limit: {
+          type: "integer",
+          minimum: 1,
+          maximum: MAX_SEARCH_LIMIT,
+          description: "At most this many (5).",
+        },
       },
       required: ["query"],
       additionalProperties: false,
@@ -56,7 +61,10 @@ export const SEARCH_TOOLS: Tool[] = [
 export const SEARCH_TOOL_NAMES: ReadonlySet<string> = new Set(SEARCH_TOOLS.map((t) => t.name));
 
 /** Every name the broker itself answers to; upstream tools never take one. */
-export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([...CONTROL_TOOL_NAMES, ...SEARCH_TOOL_NAMES]);
+export const RESERVED_TOOL_NAMES: ReadonlySet<string> = new Set([
+  ...CONTROL_TOOL_NAMES,
+  ...SEARCH_TOOL_NAMES,
+]);
 
 const schemas = {
   janus_search_tools: z.object({

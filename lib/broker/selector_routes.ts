@@ -70,10 +70,15 @@ export class SelectorRoutes {
     return table;
   }
 
-  #build<K extends CatalogKind>(kind: K, catalogs: AccountItems<CatalogItems[K]>[]): RouteTable<CatalogItems[K]> {
+  #build<K extends CatalogKind>(
+    kind: K,
+    catalogs: AccountItems<CatalogItems[K]>[],
+  ): RouteTable<CatalogItems[K]> {
     // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
     if (kind === "tools") {
-      return routeByName(catalogs as AccountItems<Tool>[], RESERVED_TOOL_NAMES) as RouteTable<CatalogItems[K]>;
+      return routeByName(catalogs as AccountItems<Tool>[], RESERVED_TOOL_NAMES) as RouteTable<
+        CatalogItems[K]
+      >;
     }
     if (kind === "prompts") {
       return routeByName(catalogs as AccountItems<CatalogItems["prompts"]>[]) as RouteTable<CatalogItems[K]>;

@@ -55,7 +55,7 @@ const FILLER = new Set([
 const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ["create", "add", "new", "make"],
   ["delete", "remove", "erase", "destroy", "drop"],
-  ["get", "fetch", "read", "retrieve", "show", "view", "open", "load"],
+  ["get", "fetch", "read", "retrieve", "show", "view", "load"],
   ["list", "enumerate", "browse"],
   ["search", "find", "query", "lookup", "look"],
   ["update", "edit", "modify", "change", "rename"],

@@ -81,7 +81,10 @@ export function requestContext(
  * 2026-07-28 envelope, where one stateless session stands for many clients; from initialize on
  * 2025-11-25.
  */
-export function clientNameOf(ctx: ServerContext, initializeName: () => string | undefined): string | undefined {
+export function clientNameOf(
+  ctx: ServerContext,
+  initializeName: () => string | undefined,
+): string | undefined {
   const envelope = ctx.mcpReq.envelope;
   if (envelope === undefined) return initializeName();
   const info = isRecord(envelope) ? envelope[CLIENT_INFO_META_KEY] : undefined;
