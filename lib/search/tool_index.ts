@@ -64,6 +64,8 @@ interface Document {
 export class ToolIndex<T extends SearchableTool = SearchableTool> {
   readonly #entries: readonly IndexedTool<T>[];
   readonly #search: MiniSearch<Document>;
+  /** Whole names as single terms, for "did you mean" by edit distance. */
+  readonly #names: MiniSearch<{ id: number; name: string }>;
 
   constructor(entries: readonly IndexedTool<T>[]) {
     this.#entries = entries;
@@ -80,6 +82,8 @@ export class ToolIndex<T extends SearchableTool = SearchableTool> {
       params: Object.keys(entry.tool.inputSchema?.properties ?? {}).join(" "),
       account: `${entry.account} ${entry.accountText ?? ""}`,
     })));
+    this.#names = new MiniSearch({ fields: ["name"], tokenize: (name) => [name.toLowerCase()] });
+    this.#names.addAll(entries.map((entry, id) => ({ id, name: entry.name })));
   }
 
   /** How many tools the index holds. */
@@ -108,12 +112,17 @@ export class ToolIndex<T extends SearchableTool = SearchableTool> {
     });
   }
 
-  /** The names closest to one that does not exist (a typo, an old or half-remembered name). */
+  /**
+   * Up to three names closest to one that does not exist: first those a few edits away (a
+   * typo), then the best matches for its words (an old or half-remembered name).
+   */
   closest(name: string, options: SearchOptions = {}): string[] {
-    const exact = this.#entries.filter((entry) =>
-      entry.name === name && (options.account === undefined || entry.account === options.account)
-    );
-    if (exact.length > 0) return exact.map((entry) => entry.name);
-    return this.search(words(name).join(" "), { limit: 3, ...options }).map((hit) => hit.name);
+    const mine = (id: number) =>
+      options.account === undefined || this.#entries[id].account === options.account;
+    const spelled = this.#names.search(name.toLowerCase(), { fuzzy: 0.34, prefix: true })
+      .filter((result) => mine(result.id))
+      .map((result) => this.#entries[result.id].name);
+    const worded = this.search(words(name).join(" "), { ...options, limit: 3 }).map((hit) => hit.name);
+    return [...new Set([...spelled, ...worded])].slice(0, 3);
   }
 }
