@@ -27,7 +27,10 @@ function report(ctx: z.RefinementCtx, path: PathSegment[], message: string, repl
  * misplaced, and not also checked; a stdio account needs `command`, an http/sse one `url`. With
  * an unknown transport only the fields' own checks apply.
  */
-export function transportRules(stdioKeys: readonly string[], remoteKeys: readonly string[]) {
+export function transportRules(
+  stdioKeys: readonly string[],
+  remoteKeys: readonly string[],
+): (account: unknown, ctx: z.RefinementCtx) => void {
   return (account: unknown, ctx: z.RefinementCtx): void => {
     if (!isRecord(account)) return;
     const { transport } = account;

@@ -53,7 +53,7 @@ const FILLER = new Set([
  * and general (verbs of CRUD, a few nouns every SaaS API shares) so it helps every server alike.
  */
 const SYNONYM_GROUPS: readonly (readonly string[])[] = [
-  ["create", "add", "new", "make"],
+  ["create", "add", "make"],
   ["delete", "remove", "erase", "destroy", "drop"],
   ["get", "fetch", "read", "retrieve", "show", "view", "load"],
   ["list", "enumerate", "browse"],
@@ -85,9 +85,14 @@ export function words(text: string): string[] {
     .filter((word) => word !== "");
 }
 
-/** Folds a word to its search form: lower case, common English suffixes removed. */
+/** Folds a word to its search form: lower case, common English suffixes and a final "e" removed. */
 export function fold(word: string): string {
-  const lower = word.toLowerCase();
+  const stem = withoutSuffix(word.toLowerCase());
+  // "merge", "merged" and "merging" all end up as "merg"; short words keep their "e" ("file").
+  return stem.length > 4 && stem.endsWith("e") ? stem.slice(0, -1) : stem;
+}
+
+function withoutSuffix(lower: string): string {
   if (lower.length > 4 && lower.endsWith("ies")) return `${lower.slice(0, -3)}y`;
   if (lower.length > 5 && lower.endsWith("ing")) return lower.slice(0, -3);
   if (lower.length > 4 && lower.endsWith("ed") && !lower.endsWith("eed")) return lower.slice(0, -2);

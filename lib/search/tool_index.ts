@@ -49,7 +49,7 @@ export const DEFAULT_LIMIT = 5;
 /** How much each field counts: a word in the name says more than one in a long description. */
 const FIELD_BOOST = { name: 3, title: 2, description: 1, params: 0.7, account: 0.3 };
 /** A synonym of a query word counts for less than the word itself. */
-const SYNONYM_WEIGHT = 0.45;
+const SYNONYM_WEIGHT = 0.3;
 
 interface Document {
   id: number;
