@@ -13,7 +13,7 @@ import type { Route } from "./routes.ts";
 import { RESERVED_TOOL_NAMES, type SearchAction } from "./search_tools.ts";
 import { accountsOf, describeSelector, type ResolvedSelector } from "./selector.ts";
 import type { Session } from "./session.ts";
-import { jsonResult, toolError } from "./tool_results.ts";
+import { toolError } from "./tool_results.ts";
 
 /** A selector's tools, searchable, with the route of each exposed name. */
 export interface SelectorSearch {
@@ -57,7 +57,9 @@ export async function runSearchAction(
   if ("refusal" in scope) return toolError(scope.refusal);
   if (action.kind === "search_tools") {
     const hits = scope.search.index.search(action.query, { account: action.account, limit: action.limit });
-    return jsonResult(searchAnswer(action.query, hits, scope));
+    // Compact JSON: input schemas are most of an answer, and indentation would nearly double them.
+    const answer = searchAnswer(action.query, hits, scope);
+    return { content: [{ type: "text", text: JSON.stringify(answer) }], structuredContent: answer };
   }
 
   if (RESERVED_TOOL_NAMES.has(action.name)) {
