@@ -9,3 +9,4 @@ export type { RequestContext } from "./request.ts";
 export type { ListKind, SessionNotifier } from "./session.ts";
 export { Session } from "./session.ts";
 export type { CompletionRef } from "./selector_routes.ts";
+export { searchTools } from "./search_actions.ts";

@@ -5,7 +5,8 @@
  * is handed to the core's own `callTool` or `callAs`. Reaches the core as a `SearchHost`.
  */
 import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
-import type { JanusConfig } from "../config/mod.ts";
+import type { JanusConfig, Selector } from "../config/mod.ts";
+import { JanusError } from "../errors.ts";
 import type { SearchHit, ToolIndex } from "../search/mod.ts";
 import type { UpstreamResult } from "../upstream/mod.ts";
 import type { RequestContext } from "./request.ts";
@@ -84,6 +85,31 @@ export async function runSearchAction(
   if (scope.inSelector) return await host.callTool(session, inner, context);
   const upstreamName = scope.search.routes.get(exposed)?.upstream ?? exposed;
   return await host.callAs(session, scope.accountId, upstreamName, action.arguments, context);
+}
+
+/**
+ * Tool search for the agent CLI (`janusmcp tools --search QUERY`): the best matches among a
+ * selector's tools (by default the one the session's next call would use), under the names a
+ * session calls them by. An unknown selector is a `selector` error.
+ */
+export async function searchTools(
+  host: SearchHost,
+  session: Session,
+  query: string,
+  options: { selector?: Selector; account?: string; limit?: number } = {},
+): Promise<SearchHit<Tool>[]> {
+  let resolved = host.resolve(session);
+  if (options.selector) {
+    const accounts = accountsOf(host.config, options.selector);
+    if (!accounts) {
+      throw new JanusError("selector", `${describeSelector(options.selector)} is not in the config`);
+    }
+    resolved = { selector: options.selector, accounts, source: "override" };
+  }
+  return (await host.toolSearch(resolved)).index.search(query, {
+    account: options.account,
+    limit: options.limit,
+  });
 }
 
 /** Where a search or call looks: the session's selector, or one account outside it. */

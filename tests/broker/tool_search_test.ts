@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { Broker } from "../../lib/broker/broker.ts";
+import { searchTools } from "../../lib/broker/search_actions.ts";
+import { JanusError } from "../../lib/errors.ts";
 import type { Session } from "../../lib/broker/session.ts";
 import { formatProblem, validateConfig } from "../../lib/config/validate.ts";
 import { fixtureAccount } from "../e2e/harness.ts";
@@ -288,6 +290,26 @@ Deno.test("progress and cancellation travel through janus_call_tool", async () =
       if (!heard) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.ok(heard, "the upstream never saw the cancellation");
+  } finally {
+    await broker.close();
+  }
+});
+
+Deno.test("searchTools (for the agent CLI) searches a given selector, or the session's, and refuses an unknown one", async () => {
+  const { broker, session } = start({ defaultAccount: "gamma" });
+  try {
+    const onDefault = await searchTools(broker, session, "which account", { limit: 1 });
+    assert.deepEqual(onDefault.map((h) => [h.name, h.account]), [["whoami", "gamma"]]);
+    const onProfile = await searchTools(broker, session, "reply in a slack thread", {
+      selector: { kind: "profile", name: "both" },
+      account: "beta",
+      limit: 1,
+    });
+    assert.deepEqual(onProfile.map((h) => h.name), ["beta_slack_reply_to_thread"]);
+    await assert.rejects(
+      searchTools(broker, session, "x", { selector: { kind: "profile", name: "nope" } }),
+      (error: unknown) => error instanceof JanusError && error.code === "selector",
+    );
   } finally {
     await broker.close();
   }
