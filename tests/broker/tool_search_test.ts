@@ -110,6 +110,13 @@ Deno.test("a profile's own exposure overrides the broker's, and leaves accounts 
     assert.deepEqual(await names(broker, session, "claude-code"), CONTROL_AND_SEARCH);
     await use(broker, session, { profile: "plain" });
     assert.equal((await names(broker, session)).length, 60, "an array profile follows the broker's exposure");
+    const listed = await broker.callTool(session, { name: "janus_list_accounts" });
+    assert.deepEqual(
+      (listed.structuredContent as { profiles: { name: string; exposure: string }[] }).profiles
+        .map((p) => [p.name, p.exposure]),
+      [["both", "search"], ["plain", "all"]],
+      "janus_list_accounts says which exposure each profile has",
+    );
   } finally {
     await broker.close();
   }
