@@ -253,6 +253,12 @@ Deno.test("a change in an upstream's list reaches the index", async () => {
     const grownHits = async () =>
       (await search(broker, session, { query: "grown" })).filter((h) => h.name.startsWith("grown_"));
     assert.deepEqual(await grownHits(), []);
+    const before = (await broker.toolSearch(broker.resolve(session))).index;
+    assert.equal(
+      (await broker.toolSearch(broker.resolve(session))).index,
+      before,
+      "unchanged lists: no rebuild",
+    );
     const grown = text(
       await broker.callTool(session, { name: "janus_call_tool", arguments: { name: "grow" } }),
     );
@@ -263,6 +269,7 @@ Deno.test("a change in an upstream's list reaches the index", async () => {
       hits = await grownHits();
     }
     assert.deepEqual(hits.map((h) => h.name), [grown]);
+    assert.notEqual((await broker.toolSearch(broker.resolve(session))).index, before);
   } finally {
     await broker.close();
   }

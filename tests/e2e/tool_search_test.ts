@@ -17,10 +17,16 @@ import {
   writeConfig,
 } from "./harness.ts";
 
+/** A secret the upstreams get from the broker's environment; it must come back redacted. */
+const CANARY = `search-canary-${crypto.randomUUID()}`;
+Deno.env.set("JANUS_SEARCH_CANARY", CANARY); // HTTP brokers inherit it; stdio ones are given it
+
 /** Two accounts of 55 tools each (the fixture's 15, GitHub- and Slack-shaped ones): past the threshold. */
 const CONFIG = {
   accounts: ["alpha", "beta"].map((id) =>
-    fixtureAccount(id, { env: { FIXTURE_ACCOUNT: id, FIXTURE_CATALOG: "github,slack" } })
+    fixtureAccount(id, {
+      env: { FIXTURE_ACCOUNT: id, FIXTURE_CATALOG: "github,slack", FIXTURE_SECRET: "${JANUS_SEARCH_CANARY}" },
+    })
   ),
   profiles: { both: ["alpha", "beta"] },
   defaultAccount: "alpha",
@@ -51,7 +57,11 @@ async function transport(kind: "stdio" | "http", revision: Revision) {
   const config = await writeConfig(CONFIG);
   if (kind === "stdio") {
     const connect: Connect = async (name) => {
-      const session = await connectBroker(config, revision, { name, ...answering });
+      const session = await connectBroker(config, revision, {
+        name,
+        env: { JANUS_SEARCH_CANARY: CANARY },
+        ...answering,
+      });
       return { client: session.client, close: () => session.close() };
     };
     return { connect, stop: () => Promise.resolve() };
@@ -93,6 +103,8 @@ for (const kind of ["stdio", "http"] as const) {
             text: "hello Ann from alpha; state:fixture-state-alpha",
             isError: false,
           });
+          const leak = await callText(client, "janus_call_tool", { name: "leak" });
+          assert.ok(!leak.text.includes(CANARY) && leak.text.includes("[redacted:"), "redaction holds");
           const typo = await callText(client, "janus_call_tool", { name: "create_isue" });
           assert.equal(typo.isError, true);
           assert.match(typo.text, /closest: create_issue/);
