@@ -11,11 +11,23 @@ const LIB = fileURLToPath(new URL("../lib/", import.meta.url));
 
 /** Which other layers each folder may import (shared top-level modules are open to all). */
 const MAY_IMPORT: Record<string, string[]> = {
-  cli: ["broker", "config", "secrets", "transport", "upstream", "demo", "oauth", "daemon", "clients", "ui"],
+  cli: [
+    "broker",
+    "config",
+    "secrets",
+    "transport",
+    "upstream",
+    "demo",
+    "oauth",
+    "daemon",
+    "clients",
+    "ui",
+    "search",
+  ],
   transport: ["broker", "config", "protocol"],
   ui: ["broker", "config", "secrets", "oauth"],
   daemon: ["config", "transport", "broker", "secrets", "upstream"],
-  broker: ["upstream", "config", "secrets"],
+  broker: ["upstream", "config", "secrets", "search"],
   upstream: ["secrets", "oauth", "config", "protocol"],
   oauth: ["secrets", "config"],
   clients: ["config"],
@@ -23,6 +35,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   secrets: [],
   config: [],
   protocol: [],
+  search: [],
 };
 
 async function sources(dir: string): Promise<string[]> {

@@ -21,9 +21,10 @@ import {
   type UpstreamStatus,
 } from "../upstream/mod.ts";
 import { isRecord } from "../values.ts";
-import { runControlAction } from "./control_actions.ts";
 import type { ControlHost } from "./control_host.ts";
-import { CONTROL_TOOL_NAMES, CONTROL_TOOLS, parseControlCall, type SwitchScope } from "./control_tools.ts";
+import type { SwitchScope } from "./control_tools.ts";
+import { isOwnTool, listedTools, OWN_TOOLS, runOwnTool } from "./own_tools.ts";
+import type { SearchHost, SelectorSearch } from "./search_actions.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
 import { Relay } from "./relay.ts";
 import { prefixedUri } from "./routes.ts";
@@ -61,7 +62,7 @@ const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
 };
 
 /** The routing core. One per process. */
-export class Broker implements ControlHost {
+export class Broker implements ControlHost, SearchHost {
   readonly #config: JanusConfig;
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
@@ -157,16 +158,17 @@ export class Broker implements ControlHost {
 
   // ---- lists -------------------------------------------------------------------------------
 
-  /** `tools/list`: the control tools, then the selector's tools. */
-  async listTools(session: Session): Promise<Tool[]> {
-    const table = await this.#routes.table(this.resolve(session), "tools", session.era);
+  /** `tools/list`: the control tools, then the selector's tools or the search tools (exposure). */
+  async listTools(session: Session, clientName?: string): Promise<Tool[]> {
+    const resolved = this.resolve(session);
+    const table = await this.#routes.table(resolved, "tools", session.era);
     this.#remember(session, "tools", table.items);
-    return [...CONTROL_TOOLS, ...table.items];
+    return listedTools(this.#config, resolved, table.items, clientName);
   }
 
   /** The definition of a tool as the session sees it (control tools included), if it has one. */
   async findTool(session: Session, name: string): Promise<Tool | undefined> {
-    return CONTROL_TOOLS.find((tool) => tool.name === name) ??
+    return OWN_TOOLS.find((tool) => tool.name === name) ??
       (await this.#routes.table(this.resolve(session), "tools", session.era)).items.find((tool) =>
         tool.name === name
       );
@@ -190,12 +192,7 @@ export class Broker implements ControlHost {
     params: { name: string; arguments?: Record<string, unknown> } & Record<string, unknown>,
     context: RequestContext = {},
   ): Promise<CallToolResult | UpstreamResult> {
-    if (CONTROL_TOOL_NAMES.has(params.name)) {
-      const parsed = parseControlCall(params.name, params.arguments);
-      return parsed.ok
-        ? await runControlAction(this, session, parsed.action, context)
-        : toolError(parsed.problem);
-    }
+    if (isOwnTool(params.name)) return await runOwnTool(this, session, params, context);
     const route = await this.#routes.tool(this.resolve(session), params.name, session.era);
     return await this.#relayToolCall({
       session,
@@ -280,6 +277,11 @@ export class Broker implements ControlHost {
   /** An account's own tools, under their upstream names (starts the upstream if needed). */
   async accountTools(accountId: string, need?: Era): Promise<Tool[]> {
     return await (await this.#pool.get(accountId, need)).list("tools");
+  }
+
+  /** A selector's tools as a search index (rebuilt when one of its lists changes), with their routes. */
+  async toolSearch(resolved: ResolvedSelector, need?: Era): Promise<SelectorSearch> {
+    return await this.#routes.search(resolved, need);
   }
 
   /** How many tools a session sees besides the control tools. */

@@ -64,6 +64,7 @@ function listAccounts(broker: ControlHost, session: Session): Record<string, unk
       name,
       accounts,
       active: sameSelector(resolved.selector, { kind: "profile", name }),
+      exposure: config.profileExposure[name] ?? config.exposure,
     })),
     ...(config.accounts.length === 0
       ? { hint: `No accounts are configured. Add some to ${broker.configPath ?? "config.json"}.` }

@@ -18,3 +18,4 @@ export type { UseReply } from "./agent_ops.ts";
 export { describeSelector } from "./selector.ts";
 export { parseAgentRequest } from "./agent_ops.ts";
 export { runAgentRequest } from "./agent_ops.ts";
+export { searchTools } from "./search_actions.ts";

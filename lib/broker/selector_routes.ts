@@ -6,7 +6,7 @@
 import { type Tool, UriTemplate } from "@modelcontextprotocol/server";
 import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogItems, CatalogKind, Era, UpstreamPool } from "../upstream/mod.ts";
-import { CONTROL_TOOL_NAMES } from "./control_tools.ts";
+import { RESERVED_TOOL_NAMES } from "./search_tools.ts";
 import {
   type AccountItems,
   parsePrefixedUri,
@@ -16,7 +16,9 @@ import {
   routeByUri,
   type RouteTable,
 } from "./routes.ts";
+import type { SelectorSearch } from "./search_actions.ts";
 import { describeSelector, type ResolvedSelector } from "./selector.ts";
+import { ToolIndexes } from "./tool_indexes.ts";
 
 /** A `completion/complete` reference. */
 export interface CompletionRef {
@@ -25,11 +27,22 @@ export interface CompletionRef {
   uri?: string;
 }
 
+/** An account whose list is unavailable contributes this (one object, so the memo below still holds). */
+const NOTHING: readonly never[] = Object.freeze([]);
+
 /**
  * Route tables built from the upstreams' cached lists. `need` is the revision of the client
  * asking: a dual-revision upstream is reached over that one (see lib/upstream/revisions.ts).
  */
 export class SelectorRoutes {
+  /**
+   * The last table per kind and selector, with the lists it was built from: upstream lists are
+   * cached objects until they change, so the same lists give back the same table (and the same
+   * search index, keyed by it) instead of a rebuild per request.
+   */
+  readonly #memo = new Map<string, { lists: readonly unknown[][]; table: RouteTable<unknown> }>();
+  readonly #indexes = new ToolIndexes();
+
   constructor(
     private readonly pool: Pick<UpstreamPool, "get">,
     private readonly log: (line: string) => void,
@@ -47,13 +60,29 @@ export class SelectorRoutes {
           return { accountId: account.id, items: await (await this.pool.get(account.id, need)).list(kind) };
         } catch (error) {
           this.log(`[${account.id}] ${kind} unavailable: ${messageOf(error)}`);
-          return { accountId: account.id, items: [] };
+          return { accountId: account.id, items: NOTHING };
         }
       }),
     );
+    const key = `${kind}\n${catalogs.map((c) => c.accountId).join("\n")}`;
+    const remembered = this.#memo.get(key);
+    if (remembered && remembered.lists.every((list, i) => list === catalogs[i].items)) {
+      return remembered.table as RouteTable<CatalogItems[K]>;
+    }
+    const table = this.#build(kind, catalogs);
+    this.#memo.set(key, { lists: catalogs.map((c) => c.items as unknown[]), table });
+    return table;
+  }
+
+  #build<K extends CatalogKind>(
+    kind: K,
+    catalogs: AccountItems<CatalogItems[K]>[],
+  ): RouteTable<CatalogItems[K]> {
     // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
     if (kind === "tools") {
-      return routeByName(catalogs as AccountItems<Tool>[], CONTROL_TOOL_NAMES) as RouteTable<CatalogItems[K]>;
+      return routeByName(catalogs as AccountItems<Tool>[], RESERVED_TOOL_NAMES) as RouteTable<
+        CatalogItems[K]
+      >;
     }
     if (kind === "prompts") {
       return routeByName(catalogs as AccountItems<CatalogItems["prompts"]>[]) as RouteTable<CatalogItems[K]>;
@@ -64,6 +93,12 @@ export class SelectorRoutes {
     return routeByTemplate(catalogs as AccountItems<CatalogItems["resourceTemplates"]>[]) as RouteTable<
       CatalogItems[K]
     >;
+  }
+
+  /** The selector's tools as a search index, with the route of each exposed name. */
+  async search(resolved: ResolvedSelector, need?: Era): Promise<SelectorSearch> {
+    const table = await this.table(resolved, "tools", need);
+    return { index: this.#indexes.of(table, resolved.accounts), routes: table.routes };
   }
 
   /** Where a tool the session sees is called. */

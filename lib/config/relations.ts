@@ -101,13 +101,19 @@ export function crossReferences(config: unknown, ctx: z.RefinementCtx): void {
         `"${name}" is also an account id (profiles and accounts share one namespace)`,
       );
     }
-    if (!Array.isArray(members)) continue;
-    const repeated = repeats(members, (member) => typeof member === "string" ? member : undefined);
-    members.forEach((member, index) => {
+    // A profile is a list of ids, or an object whose `accounts` is that list.
+    const [list, at] = Array.isArray(members)
+      ? [members, ["profiles", name]]
+      : isRecord(members) && Array.isArray(members.accounts)
+      ? [members.accounts, ["profiles", name, "accounts"]]
+      : [undefined, []];
+    if (!list) continue;
+    const repeated = repeats(list, (member) => typeof member === "string" ? member : undefined);
+    list.forEach((member, index) => {
       const first = repeated.get(index);
-      const path = ["profiles", name, index];
+      const path = [...at, index];
       if (first !== undefined) {
-        report(ctx, path, `"${member}" is already listed at ${formatPath(["profiles", name, first])}`);
+        report(ctx, path, `"${member}" is already listed at ${formatPath([...at, first])}`);
       } else if (typeof member === "string" && !known.includes(member)) {
         report(ctx, path, `unknown account ${describe(member)}`);
       }

@@ -9,7 +9,8 @@
 import { z } from "zod";
 import { ENV_NAME_PATTERN, parseReferences } from "../references.ts";
 import { crossReferences, transportRules } from "./relations.ts";
-import { describe, oneOf } from "./wording.ts";
+import { describe, oneOf, unknownKeyMessage } from "./wording.ts";
+import { isRecord } from "../values.ts";
 
 /** Runs a refinement even where a field failed, so every problem of the document is reported at once. */
 const evenWithFieldProblems = {
@@ -269,6 +270,60 @@ export const RawVaultSchema = z.strictObject(
   typed('expected an object like {"backend": "keychain"}'),
 );
 
+/** How a selector's tools are listed: every tool, or the control tools plus tool search. */
+const exposure = choice(["all", "search", "auto"]);
+
+const memberList = z.array(
+  z.string(typed("expected a string (an account id)")),
+  typed("expected an array of account ids"),
+).min(1, "must list at least one account");
+
+const PROFILE_KEYS = ["accounts", "exposure"];
+const profileObject = z.strictObject({ accounts: memberList, exposure: exposure.optional() });
+
+/** A profile in the form its value's type calls for. */
+const parseProfile = (value: unknown) =>
+  isRecord(value) ? profileObject.safeParse(value) : memberList.safeParse(value);
+
+/**
+ * A profile: its account ids in order, or `{accounts, exposure}` to give it its own exposure.
+ * The form is chosen by the value's type, so a problem is worded for the form the user wrote
+ * (a union would report both forms' problems at once). Problems do not abort, so the
+ * cross-reference checks still see the profile's accounts.
+ */
+const profile = z.unknown().superRefine((value, ctx) => {
+  const parsed = parseProfile(value);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map((segment) => typeof segment === "symbol" ? String(segment) : segment);
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        ctx.addIssue({ code: "custom", path: [...path, key], message: unknownKeyMessage(key, PROFILE_KEYS) });
+      }
+    } else {
+      const message = path.length === 0 && issue.code === "invalid_type"
+        ? 'expected an array of account ids (or an object like {"accounts": [...], "exposure": "search"})'
+        : issue.message;
+      ctx.addIssue({ code: "custom", path, message });
+    }
+  }
+}).transform((value) => {
+  const parsed = parseProfile(value);
+  // Reached with a bad value only when the document already failed: that output is never used.
+  return parsed.success ? parsed.data : [];
+});
+
+/** Splits profiles into their account lists and the exposure overrides some of them set. */
+function splitProfiles(profiles: Record<string, z.output<typeof profile>>) {
+  const lists: Record<string, string[]> = {};
+  const exposures: Record<string, z.output<typeof exposure>> = {};
+  for (const [name, value] of Object.entries(profiles)) {
+    lists[name] = Array.isArray(value) ? value : value.accounts;
+    if (!Array.isArray(value) && value.exposure) exposures[name] = value.exposure;
+  }
+  return { profiles: lists, profileExposure: exposures };
+}
+
 /** The whole config document as written, with its defaults filled (and `$schema` dropped). */
 export const RawConfigSchema = z
   .strictObject({
@@ -278,12 +333,11 @@ export const RawConfigSchema = z
       RawAccountSchema,
       typed("expected an array of accounts", "required (a list of accounts; it may be empty)"),
     ),
-    /** Profile name → account ids activated together, in order. */
+    /** Profile name → account ids activated together, in order (or `{accounts, exposure}`). */
     profiles: nameMap(
       ID_PATTERN,
       (name) => `${describe(name)} is not a valid profile name: ${ID_RULE}`,
-      z.array(z.string(typed("expected a string (an account id)")), typed("expected an array of account ids"))
-        .min(1, "must list at least one account"),
+      profile,
       "expected an object mapping profile names to lists of account ids",
     ).default(() => ({})),
     /** Who may switch identities, and how far a switch reaches. */
@@ -299,9 +353,17 @@ export const RawConfigSchema = z
       oauthProvider,
       'expected an object like {"github": {"clientId": "…"}}',
     ).superRefine(tokenEndpoints, evenWithFieldProblems).transform(withPresets).optional(),
+    /** `all` lists every tool; `search` the control tools plus tool search; `auto` decides per client. */
+    exposure: exposure.default("auto"),
+    /** Under `auto`, above this many tools a client that cannot search tools itself gets `search`. */
+    searchThreshold: z.number(typed("expected a number")).int("expected a whole number").min(
+      0,
+      "must be 0 or more",
+    )
+      .default(40),
   }, typed((input) => `expected an object with an "accounts" list, got ${describe(input)}`))
   .superRefine(crossReferences, evenWithFieldProblems)
-  .transform(({ $schema: _ignored, ...config }) => config);
+  .transform(({ $schema: _ignored, profiles, ...config }) => ({ ...config, ...splitProfiles(profiles) }));
 
 /** The config document as the user writes it. */
 export type RawConfig = z.input<typeof RawConfigSchema>;

@@ -1,6 +1,6 @@
 /** The built-in demo configuration: two accounts of the demo upstream, run by this same program. */
 import { fileURLToPath } from "node:url";
-import type { AccountConfig, JanusConfig } from "../config/mod.ts";
+import { type AccountConfig, EMPTY_CONFIG, type JanusConfig } from "../config/mod.ts";
 
 /** Builds the demo config; the upstream is this program's hidden `demo-upstream` command. */
 export function demoConfig(): JanusConfig {
@@ -14,14 +14,13 @@ export function demoConfig(): JanusConfig {
     headers: {},
   });
   return {
+    ...EMPTY_CONFIG, // every default the demo does not set
     accounts: [
       account("demo-work", "Demo — work identity", "alice@work.example"),
       account("demo-personal", "Demo — personal identity", "alice@home.example"),
     ],
-    profiles: {},
     bindingMode: "session",
     defaultAccount: "demo-work",
-    vault: { backend: "keychain" },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
   type ClientCapabilities,
   LOG_LEVEL_META_KEY,
   type ServerContext,
@@ -74,4 +75,19 @@ export function requestContext(
       : {}),
     ...(legacy ? { ask: (request) => ctx.mcpReq.send(request, ANY_RESULT) } : {}),
   };
+}
+
+/**
+ * The calling client's `clientInfo.name` (it decides `exposure: "auto"`): per request from the
+ * 2026-07-28 envelope, where one stateless session stands for many clients; from initialize on
+ * 2025-11-25.
+ */
+export function clientNameOf(
+  ctx: ServerContext,
+  initializeName: () => string | undefined,
+): string | undefined {
+  const envelope = ctx.mcpReq.envelope;
+  if (envelope === undefined) return initializeName();
+  const info = isRecord(envelope) ? envelope[CLIENT_INFO_META_KEY] : undefined;
+  return isRecord(info) && typeof info.name === "string" ? info.name : undefined;
 }

@@ -8,7 +8,7 @@ import type { Broker, ListKind, Session, SessionNotifier } from "../broker/mod.t
 import { JanusError, jsonRpcCodeFor, messageOf } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import { completionResult, promptResult, readResult, toolResult } from "./relayed_results.ts";
-import { type DownstreamContext, requestContext } from "./request_context.ts";
+import { clientNameOf, type DownstreamContext, requestContext } from "./request_context.ts";
 
 /** Options for one session's server. */
 export interface SessionServerOptions {
@@ -21,6 +21,7 @@ const INSTRUCTIONS = [
   "janus_whoami tells which identity the tools act as; janus_list_accounts lists the others;",
   "janus_use_account / janus_use_profile switch (the tool list then changes);",
   "janus_with_account runs one call as another account without switching.",
+  "When the list holds janus_search_tools instead of the accounts' tools, find tools with it and call them with janus_call_tool.",
 ].join(" ");
 
 /**
@@ -82,7 +83,10 @@ export function createSessionServer(
 
   server.setRequestHandler(
     "tools/list",
-    () => answer(async () => ({ tools: await broker.listTools(session) })),
+    (_request, ctx) =>
+      answer(async () => ({
+        tools: await broker.listTools(session, clientNameOf(ctx, () => server.getClientVersion()?.name)),
+      })),
   );
   server.setRequestHandler(
     "tools/call",

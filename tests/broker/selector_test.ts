@@ -21,6 +21,9 @@ function config(extra: Partial<JanusConfig> = {}): JanusConfig {
     profiles: { "client-a": ["gamma", "alpha"], "client-b": ["beta", "delta"], broken: ["alpha", "ghost"] },
     bindingMode: "session",
     vault: { backend: "keychain" },
+    exposure: "auto",
+    searchThreshold: 40,
+    profileExposure: {},
     ...extra,
   };
 }

@@ -49,6 +49,9 @@ Deno.test("a minimal config gets every default filled", () => {
     profiles: {},
     bindingMode: "global",
     vault: { backend: "keychain" },
+    exposure: "auto",
+    searchThreshold: 40,
+    profileExposure: {},
   });
 });
 
@@ -58,6 +61,9 @@ Deno.test("an empty accounts list is a valid config", () => {
     profiles: {},
     bindingMode: "global",
     vault: { backend: "keychain" },
+    exposure: "auto",
+    searchThreshold: 40,
+    profileExposure: {},
   });
 });
 
@@ -148,7 +154,7 @@ Deno.test("a misspelt top-level key suggests the right one", () => {
 
 Deno.test("an unknown key with no close match lists the allowed keys", () => {
   assert.deepEqual(problemsOf({ accounts: [], servers: [] }), [
-    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, oauthProviders)",
+    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, oauthProviders, exposure, searchThreshold)",
   ]);
 });
 
@@ -377,7 +383,7 @@ Deno.test("profiles list known accounts under valid names", () => {
     "profiles.work: must list at least one account",
   ]);
   assert.deepEqual(problemsOf({ accounts, profiles: { work: "a" } }), [
-    "profiles.work: expected an array of account ids",
+    'profiles.work: expected an array of account ids (or an object like {"accounts": [...], "exposure": "search"})',
   ]);
   assert.deepEqual(problemsOf({ accounts, profiles: { work: ["a", 1] } }), [
     "profiles.work[1]: expected a string (an account id)",
@@ -584,5 +590,8 @@ Deno.test("the empty config is the schema's defaults for a document with no acco
     profiles: {},
     bindingMode: "global",
     vault: { backend: "keychain" },
+    exposure: "auto",
+    searchThreshold: 40,
+    profileExposure: {},
   });
 });

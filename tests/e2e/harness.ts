@@ -89,6 +89,8 @@ export async function connectBroker(
     client?: Omit<ClientOptions, "versionNegotiation">;
     /** Registers request handlers (elicitation, sampling) before connecting. */
     setup?: (client: Client) => void;
+    /** The `clientInfo.name` the client announces. */
+    name?: string;
   } = {},
 ): Promise<BrokerSession> {
   const transport = new StdioClientTransport({
@@ -102,7 +104,7 @@ export async function connectBroker(
   const lines = new StderrLines((line) => stderr.push(line));
   transport.stderr?.on("data", (chunk: Uint8Array) => lines.push(chunk));
   const client = new Client(
-    { name: "janus-e2e", version: "1.0.0" },
+    { name: options.name ?? "janus-e2e", version: "1.0.0" },
     {
       ...options.client,
       versionNegotiation: { mode: revision === "2026-07-28" ? { pin: revision } : "legacy" },
@@ -211,11 +213,21 @@ export async function connectHttp(
   origin: string,
   revision: Revision,
   headers: Record<string, string> = {},
+  options: {
+    /** The `clientInfo.name` the client announces. */
+    name?: string;
+    client?: Omit<ClientOptions, "versionNegotiation">;
+    setup?: (client: Client) => void;
+  } = {},
 ): Promise<{ client: Client; notifications: string[] }> {
   const client = new Client(
-    { name: "janus-e2e-http", version: "1.0.0" },
-    { versionNegotiation: { mode: revision === "2026-07-28" ? { pin: revision } : "legacy" } },
+    { name: options.name ?? "janus-e2e-http", version: "1.0.0" },
+    {
+      ...options.client,
+      versionNegotiation: { mode: revision === "2026-07-28" ? { pin: revision } : "legacy" },
+    },
   );
+  options.setup?.(client);
   const notifications: string[] = [];
   client.fallbackNotificationHandler = (notification) => {
     notifications.push(notification.method);

@@ -1,0 +1,31 @@
+/**
+ * Search indexes over route tables. A table is rebuilt only when one of its accounts' cached
+ * lists changed (an upstream's `list_changed`, a restart), so keying the index by the table
+ * object rebuilds it exactly then, and lets it go with the table.
+ */
+import type { Tool } from "@modelcontextprotocol/server";
+import type { AccountConfig } from "../config/mod.ts";
+import { type IndexedTool, ToolIndex } from "../search/mod.ts";
+import type { RouteTable } from "./routes.ts";
+
+/** One index per live route table. */
+export class ToolIndexes {
+  readonly #byTable = new WeakMap<RouteTable<Tool>, ToolIndex<Tool>>();
+
+  /** The index of a table's tools (as exposed), built on first use. */
+  of(table: RouteTable<Tool>, accounts: readonly AccountConfig[]): ToolIndex<Tool> {
+    let index = this.#byTable.get(table);
+    if (!index) {
+      const described = new Map(accounts.map((a) => [a.id, `${a.service} ${a.label}`]));
+      const entries = table.items.flatMap((tool): IndexedTool<Tool>[] => {
+        const route = table.routes.get(tool.name);
+        return route
+          ? [{ name: tool.name, account: route.accountId, accountText: described.get(route.accountId), tool }]
+          : [];
+      });
+      index = new ToolIndex(entries);
+      this.#byTable.set(table, index);
+    }
+    return index;
+  }
+}
