@@ -43,6 +43,14 @@ export interface BrokerOptions {
   log(line: string): void;
   /** Called with every secret value resolved for an upstream (for redaction). */
   secretsResolved?(accountId: string, secrets: readonly ResolvedSecret[]): void;
+  /** Scrubs each relayed result with the secrets of the account that produced it. */
+  results?: ResultScrubber;
+}
+
+/** Scrubs relayed results per account; `markScrubbed` vouches for a copy made of scrubbed parts. */
+export interface ResultScrubber {
+  scrubResult<T>(accountId: string, result: T): T;
+  markScrubbed<T>(value: T): T;
 }
 
 /** Per-request information from the transport. */
@@ -287,7 +295,7 @@ export class Broker {
         ? { ...item, uri: prefixedUri(route.accountId, item.uri) }
         : item
     );
-    return { ...result, contents };
+    return this.#options.results?.markScrubbed({ ...result, contents }) ?? { ...result, contents };
   }
 
   /** `prompts/get`, routed by prompt name. */
@@ -467,8 +475,10 @@ export class Broker {
       allowInputRequired: ROUND_TRIP_METHODS.has(method),
       caller: { session: session.id, ask: context.ask, log: context.onLog },
       upstreamMeta: context.upstreamMeta,
-    }).finally(() => this.#inFlight--);
-    if (result.resultType !== "input_required") return withoutUpstreamServerInfo(result);
+    }).finally(() => this.#inFlight--).then((raw) =>
+      this.#options.results?.scrubResult(accountId, raw) ?? raw
+    );
+    if (result.resultType !== "input_required") return this.#marked(withoutUpstreamServerInfo(result));
     // The upstream needs input: the client gets its questions and a signed state naming the
     // account, so the retry comes back here (and only here) with the answers.
     const upstream = typeof result.requestState === "string" ? result.requestState : undefined;
@@ -479,7 +489,12 @@ export class Broker {
       target,
       upstream,
     });
-    return { ...withoutUpstreamServerInfo(result), requestState };
+    return this.#marked({ ...withoutUpstreamServerInfo(result), requestState });
+  }
+
+  /** A copy built from a scrubbed result (no new upstream text in it) stays scrubbed. */
+  #marked(result: UpstreamResult): UpstreamResult {
+    return this.#options.results?.markScrubbed(result) ?? result;
   }
 
   /** Checks a retry's requestState and puts the upstream's own state and the answers back. */

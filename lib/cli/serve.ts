@@ -7,7 +7,7 @@ import { StateStore } from "../config/state.ts";
 import type { JanusConfig, Selector } from "../config/types.ts";
 import { demoConfig } from "../demo/config.ts";
 import { openVault } from "../secrets/open_vault.ts";
-import { Redactor } from "../secrets/redact.ts";
+import { SecretScrubber } from "../secrets/scrubber.ts";
 import { JanusError } from "../errors.ts";
 import { loadOrCreateHttpToken } from "../config/http_token.ts";
 import {
@@ -57,13 +57,14 @@ Options:
   async run(args, ctx) {
     const options = parseServeOptions(args, (name) => Deno.env.get(name));
     const setup = options.demo ? demoSetup() : await fileSetup(ctx);
-    // One redactor for everything that leaves: tool results and errors (via the session server),
-    // and every log line. It learns each value the moment an upstream is given it.
-    const redactor = new Redactor();
+    // One scrubber for everything that leaves: results per account (in the broker), errors and
+    // notifications (via the session server), and every log line. It learns each value the
+    // moment an upstream is given it.
+    const scrubber = new SecretScrubber();
     const env = (name: string) => Deno.env.get(name);
     const passphrase = env("JANUS_VAULT_PASSPHRASE");
-    if (passphrase) redactor.add("JANUS_VAULT_PASSPHRASE", passphrase);
-    const log = (line: string) => ctx.err(redactor.redactText(`janusmcp: ${line}\n`));
+    if (passphrase) scrubber.addBrokerWide("JANUS_VAULT_PASSPHRASE", passphrase);
+    const log = (line: string) => ctx.err(scrubber.redactText(`janusmcp: ${line}\n`));
     log(setup.banner);
     if (options.transport !== "http" && Deno.stdin.isTerminal()) {
       log(
@@ -79,16 +80,18 @@ Options:
       persistGlobal: setup.persistGlobal,
       sources: { env, vault: openVault({ config: setup.config, configDir: setup.configDir, env }) },
       log,
+      results: scrubber,
       secretsResolved: (accountId, secrets) => {
         for (const secret of secrets) {
-          if (redactor.add(secret.name, secret.value).registered || tooShort.has(secret.name)) continue;
+          const added = scrubber.addForAccount(accountId, secret.name, secret.value, secret.reference);
+          if (added.registered || tooShort.has(secret.name)) continue;
           tooShort.add(secret.name);
           log(`warning: [${accountId}] the value of ${secret.name} is too short to be redacted from output`);
         }
       },
     });
     const stopped = waitForStopSignal();
-    const outbound = <T>(value: T): T => redactor.redactValue(value);
+    const outbound = <T>(value: T): T => scrubber.outbound(value);
     let http: HttpServerHandle | undefined;
     try {
       if (options.transport !== "stdio") {

@@ -66,6 +66,17 @@ function formsOf(value: string): string[] {
   return [...forms];
 }
 
+/** The UTF-8 bytes of `text` as a string of one char per byte. */
+function byteString(text: string): string {
+  let out = "";
+  for (const byte of encoder.encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
+
+function fromByteString(bytes: string): string {
+  return new TextDecoder().decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)));
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
@@ -82,6 +93,8 @@ export class Redactor {
   /** Every searched form (raw or encoded) → name. */
   readonly #forms = new Map<string, string>();
   #pattern: RegExp | undefined;
+  /** The same forms as byte strings (one char per UTF-8 byte), for searching decoded binary. */
+  #bytePattern: RegExp | undefined;
   #stale = false;
   #shortestForm = Infinity;
 
@@ -117,6 +130,9 @@ export class Redactor {
       this.#pattern = forms.length === 0
         ? undefined
         : new RegExp(`(?=(${forms.map(escapeRegExp).join("|")}))`, "g");
+      this.#bytePattern = forms.length === 0
+        ? undefined
+        : new RegExp(forms.map((form) => escapeRegExp(byteString(form))).join("|"));
       this.#stale = false;
     }
     return this.#pattern;
@@ -156,6 +172,16 @@ export class Redactor {
     }
     if (spanStart < 0) return text;
     return output + text.slice(copied, spanStart) + labels + text.slice(spanEnd);
+  }
+
+  /**
+   * The name of a registered value found in decoded binary content (given as a byte string, one
+   * char per byte, as `atob` returns it), raw or in an encoded form; undefined when none is there.
+   */
+  findInBytes(bytes: string): string | undefined {
+    this.#currentPattern();
+    const found = this.#bytePattern?.exec(bytes);
+    return found ? this.#forms.get(fromByteString(found[0])) : undefined;
   }
 
   /** A copy of a JSON-like value with every string (object keys too) redacted, at any depth. */

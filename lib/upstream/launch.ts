@@ -17,6 +17,8 @@ export interface ResolvedSecret {
   /** The vault name or environment variable name it came from. */
   name: string;
   value: string;
+  /** How the config refers to it: `vault:NAME` or `${NAME}`. */
+  reference: string;
 }
 
 /** A launch spec plus every referenced value that went into it. */
@@ -38,7 +40,7 @@ export async function resolveLaunch(
   account: AccountConfig,
   sources: ReferenceSources,
 ): Promise<ResolvedLaunch> {
-  const secrets = new Map<string, string>();
+  const secrets = new Map<string, ResolvedSecret>();
   const warnings: string[] = [];
   const resolve = async (value: string, where: string): Promise<string> => {
     const parsed = parseReferences(value);
@@ -55,7 +57,7 @@ export async function resolveLaunch(
             `account "${account.id}": ${where} uses \${${part.name}}, but that environment variable is not set`,
           );
         }
-        secrets.set(part.name, found);
+        secrets.set(part.name, { name: part.name, value: found, reference: `\${${part.name}}` });
         out += found;
       } else {
         const found = await sources.vault?.get(part.name);
@@ -65,7 +67,7 @@ export async function resolveLaunch(
             `account "${account.id}": secret vault:${part.name} is not set — run: janusmcp vault set ${part.name}`,
           );
         }
-        secrets.set(part.name, found);
+        secrets.set(`vault:${part.name}`, { name: part.name, value: found, reference: `vault:${part.name}` });
         out += found;
       }
     }
@@ -103,5 +105,5 @@ export async function resolveLaunch(
       headers: await resolveRecord(account.headers, "headers"),
     };
   }
-  return { spec, secrets: [...secrets].map(([name, value]) => ({ name, value })), warnings };
+  return { spec, secrets: [...secrets.values()], warnings };
 }

@@ -114,8 +114,8 @@ Deno.test("${ENV} in stdio args and env is resolved and recorded by variable nam
   assert.deepEqual(
     [...launch.secrets].sort((a, b) => a.name < b.name ? -1 : 1),
     [
-      { name: "GH_TOKEN", value: "ghp_secret" },
-      { name: "ORG", value: "acme-inc" },
+      { name: "GH_TOKEN", value: "ghp_secret", reference: "${GH_TOKEN}" },
+      { name: "ORG", value: "acme-inc", reference: "${ORG}" },
     ],
   );
   assert.deepEqual(launch.warnings, [], "environment references in args are not warned about");
@@ -135,8 +135,8 @@ Deno.test("${ENV} in an http URL and headers is resolved and recorded", async ()
     headers: { Authorization: "Bearer lin_123" },
   });
   assert.deepEqual(launch.secrets, [
-    { name: "HOST", value: "mcp.linear.app" },
-    { name: "LINEAR_KEY", value: "lin_123" },
+    { name: "HOST", value: "mcp.linear.app", reference: "${HOST}" },
+    { name: "LINEAR_KEY", value: "lin_123", reference: "${LINEAR_KEY}" },
   ]);
 });
 
@@ -146,7 +146,7 @@ Deno.test("a variable used twice is recorded once", async () => {
     sources({ TOKEN: "t0k" }),
   );
   assert.deepEqual(launch.spec.transport === "stdio" && launch.spec.env, { A: "t0k", B: "xt0ky" });
-  assert.deepEqual(launch.secrets, [{ name: "TOKEN", value: "t0k" }]);
+  assert.deepEqual(launch.secrets, [{ name: "TOKEN", value: "t0k", reference: "${TOKEN}" }]);
 });
 
 Deno.test("$${ stays a literal ${ and is not looked up", async () => {
@@ -171,7 +171,11 @@ Deno.test("vault:NAME and ${vault:NAME} are read from the vault and recorded by 
   });
   assert.deepEqual(
     [...launch.secrets].sort((a, b) => a.name < b.name ? -1 : 1),
-    [{ name: "acme.host", value: "api.acme.dev" }, { name: "acme_token", value: "s3cr3t" }],
+    [{ name: "acme.host", value: "api.acme.dev", reference: "vault:acme.host" }, {
+      name: "acme_token",
+      value: "s3cr3t",
+      reference: "vault:acme_token",
+    }],
   );
   assert.deepEqual(launch.warnings, []);
   assert.deepEqual(new Set(src.vaultReads), new Set(["acme.host", "acme_token"]));
@@ -183,7 +187,7 @@ Deno.test("a vault secret in stdio env is resolved without a warning", async () 
     sources({}, { acme_token: "ghp_x" }),
   );
   assert.deepEqual(launch.spec.transport === "stdio" && launch.spec.env, { GITHUB_TOKEN: "ghp_x" });
-  assert.deepEqual(launch.secrets, [{ name: "acme_token", value: "ghp_x" }]);
+  assert.deepEqual(launch.secrets, [{ name: "acme_token", value: "ghp_x", reference: "vault:acme_token" }]);
   assert.deepEqual(launch.warnings, []);
 });
 
@@ -266,7 +270,7 @@ Deno.test("without a vault source every vault reference fails with the same auth
 
 Deno.test("without a vault source an account with only env references still launches", async () => {
   const launch = await resolveLaunch(stdioAccount({ env: { T: "${GH_TOKEN}" } }), sources({ GH_TOKEN: "x" }));
-  assert.deepEqual(launch.secrets, [{ name: "GH_TOKEN", value: "x" }]);
+  assert.deepEqual(launch.secrets, [{ name: "GH_TOKEN", value: "x", reference: "${GH_TOKEN}" }]);
 });
 
 Deno.test("a malformed reference is a config error naming the account and field", async () => {
