@@ -8,6 +8,8 @@ import type { JanusConfig, Selector } from "../config/types.ts";
 import { demoConfig } from "../demo/config.ts";
 import { openVault } from "../secrets/open_vault.ts";
 import { SecretScrubber } from "../secrets/scrubber.ts";
+import { MIN_REDACTABLE_LENGTH } from "../secrets/redact.ts";
+import { shortSecretWarnings } from "../upstream/secret_checks.ts";
 import { JanusError } from "../errors.ts";
 import { loadOrCreateHttpToken } from "../config/http_token.ts";
 import {
@@ -66,6 +68,7 @@ Options:
     if (passphrase) scrubber.addBrokerWide("JANUS_VAULT_PASSPHRASE", passphrase);
     const log = (line: string) => ctx.err(scrubber.redactText(`janusmcp: ${line}\n`));
     log(setup.banner);
+    for (const warning of shortSecretWarnings(setup.config, env)) log(`warning: ${warning}`);
     if (options.transport !== "http" && Deno.stdin.isTerminal()) {
       log(
         "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
@@ -84,9 +87,14 @@ Options:
       secretsResolved: (accountId, secrets) => {
         for (const secret of secrets) {
           const added = scrubber.addForAccount(accountId, secret.name, secret.value, secret.reference);
-          if (added.registered || tooShort.has(secret.name)) continue;
+          // Short ${ENV} secrets were reported when the config was loaded.
+          if (added.registered || tooShort.has(secret.name) || !secret.reference.startsWith("vault:")) {
+            continue;
+          }
           tooShort.add(secret.name);
-          log(`warning: [${accountId}] the value of ${secret.name} is too short to be redacted from output`);
+          log(
+            `warning: [${accountId}] the value of ${secret.reference} is shorter than ${MIN_REDACTABLE_LENGTH} characters, so it cannot be redacted from output`,
+          );
         }
       },
     });

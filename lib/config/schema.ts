@@ -51,6 +51,7 @@ export const RawAccountSchema = z.strictObject({
   cwd: z.string().min(1).optional(),
   url: z.string().optional(),
   headers: z.record(z.string().regex(HEADER_NAME_PATTERN), referenceString).optional(),
+  secretEnv: z.array(z.string().regex(ENV_NAME_PATTERN)).optional(),
 }).superRefine((account, ctx) => {
   const stdioOnly = ["command", "args", "env", "cwd"] as const;
   const remoteOnly = ["url", "headers"] as const;

@@ -27,6 +27,8 @@ export interface AccountConfig {
   url?: string;
   /** http/sse: extra request headers. */
   headers: Record<string, string>;
+  /** `${ENV}` names whose values are secrets although their names do not look like credentials. */
+  secretEnv?: string[];
 }
 
 /** Where secrets referenced as `vault:NAME` are kept. */

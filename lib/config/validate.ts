@@ -17,6 +17,7 @@ import {
   VAULT_BACKENDS,
   VAULT_KEYS,
 } from "./schema.ts";
+import { secretEnvField } from "./validate_reliability.ts";
 
 /** One thing wrong with a config document, at a JSON path like `accounts[1].command`. */
 export interface ConfigProblem {
@@ -311,6 +312,10 @@ class Walk {
       headers = this.headers(raw.headers, at("headers"));
     }
 
+    const secretEnv = raw.secretEnv === undefined
+      ? undefined
+      : secretEnvField(raw.secretEnv, at("secretEnv"), this);
+
     if (this.problems.length > before || !id || !service || !transport) return undefined;
     return {
       id,
@@ -323,6 +328,7 @@ class Walk {
       ...(cwd === undefined ? {} : { cwd }),
       ...(url === undefined ? {} : { url }),
       headers,
+      ...(secretEnv === undefined ? {} : { secretEnv }),
     };
   }
 

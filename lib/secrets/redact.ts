@@ -9,7 +9,7 @@
  */
 
 /** Values shorter than this are not registered: see `Redactor.add`. */
-export const MIN_REDACTABLE_LENGTH = 4;
+export const MIN_REDACTABLE_LENGTH = 8;
 
 /** Values at least this long are also redacted in their encoded forms. */
 export const MIN_ENCODED_LENGTH = 8;
@@ -104,9 +104,10 @@ export class Redactor {
   }
 
   /**
-   * Registers `value` under `name`. Values under 4 characters are refused and reported: "abc" or
-   * "1" would be cut out of every word and number in a result, shredding ordinary text while
-   * hiding nothing (a secret that short is guessable anyway). The caller should warn.
+   * Registers `value` under `name`. Values under 8 characters are refused and reported: "root" or
+   * "2026" would be cut out of every word, date and path in a result (and out of binary encodings),
+   * shredding ordinary text while hiding little (a secret that short is guessable anyway). The
+   * caller should warn.
    */
   add(name: string, value: string): AddResult {
     if (value.length < MIN_REDACTABLE_LENGTH) {

@@ -5,6 +5,7 @@
  */
 import type { AccountConfig } from "../config/types.ts";
 import { parseReferences } from "../config/references.ts";
+import { isSecretEnv } from "../config/secret_names.ts";
 import { JanusError } from "../errors.ts";
 
 /** How to start (stdio) or dial (http/sse) one upstream. */
@@ -57,7 +58,11 @@ export async function resolveLaunch(
             `account "${account.id}": ${where} uses \${${part.name}}, but that environment variable is not set`,
           );
         }
-        secrets.set(part.name, { name: part.name, value: found, reference: `\${${part.name}}` });
+        // Only credential-like names (or those listed in secretEnv) are secrets: redacting a
+        // home directory or a year would garble results the model needs to read.
+        if (isSecretEnv(account, part.name)) {
+          secrets.set(part.name, { name: part.name, value: found, reference: `\${${part.name}}` });
+        }
         out += found;
       } else {
         const found = await sources.vault?.get(part.name);
@@ -83,9 +88,8 @@ export async function resolveLaunch(
   if (account.transport === "stdio") {
     const args: string[] = [];
     for (const [i, arg] of account.args.entries()) {
-      const before = secrets.size;
       args.push(await resolve(arg, `args[${i}]`));
-      if (secrets.size > before && /vault:/.test(arg)) {
+      if (holdsSecret(account, arg)) {
         warnings.push(
           `account "${account.id}": args[${i}] holds a secret; other local users can read process arguments — pass it through "env" instead`,
         );
@@ -106,4 +110,13 @@ export async function resolveLaunch(
     };
   }
   return { spec, secrets: [...secrets.values()], warnings };
+}
+
+/** Whether a (well-formed) config string puts a secret into its value. */
+function holdsSecret(account: AccountConfig, value: string): boolean {
+  const parsed = parseReferences(value);
+  return parsed.ok &&
+    parsed.parts.some((part) =>
+      part.kind === "vault" || (part.kind === "env" && isSecretEnv(account, part.name))
+    );
 }

@@ -162,7 +162,7 @@ Deno.test("a misspelt account key suggests the right one", () => {
     'accounts[0].comand: unknown key (did you mean "command"?)',
   ]);
   assert.deepEqual(problemsOf({ accounts: [stdio({ enviroment: {} })] }), [
-    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers)",
+    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, secretEnv)",
   ]);
   assert.deepEqual(problemsOf({ accounts: [http({ URL: "x" })] }), [
     'accounts[0].URL: unknown key (did you mean "url"?)',
@@ -506,4 +506,17 @@ Deno.test("the zod schema accepts what validation accepts and rejects the shape 
     assert.equal(validateConfig(raw).ok, false, JSON.stringify(raw));
     assert.equal(RawConfigSchema.safeParse(raw).success, false, JSON.stringify(raw));
   }
+});
+
+Deno.test("secretEnv lists environment variable names; anything else is reported at its index", () => {
+  const account = { id: "a", service: "s", command: "x" };
+  const ok = validateConfig({ accounts: [{ ...account, secretEnv: ["DATABASE_URL"] }] });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.config.accounts[0].secretEnv, ["DATABASE_URL"]);
+  const bad = validateConfig({ accounts: [{ ...account, secretEnv: ["OK", "no-dash", 3] }] });
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.problems.map((p) => p.path), ["accounts[0].secretEnv[1]", "accounts[0].secretEnv[2]"]);
+  const notList = validateConfig({ accounts: [{ ...account, secretEnv: "X" }] });
+  assert.ok(!notList.ok);
+  assert.equal(notList.problems[0].path, "accounts[0].secretEnv");
 });

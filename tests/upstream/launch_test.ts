@@ -113,12 +113,32 @@ Deno.test("${ENV} in stdio args and env is resolved and recorded by variable nam
   });
   assert.deepEqual(
     [...launch.secrets].sort((a, b) => a.name < b.name ? -1 : 1),
-    [
-      { name: "GH_TOKEN", value: "ghp_secret", reference: "${GH_TOKEN}" },
-      { name: "ORG", value: "acme-inc", reference: "${ORG}" },
-    ],
+    [{ name: "GH_TOKEN", value: "ghp_secret", reference: "${GH_TOKEN}" }],
+    "ORG does not look like a credential, so its value is ordinary text",
   );
   assert.deepEqual(launch.warnings, [], "environment references in args are not warned about");
+});
+
+Deno.test("a ${ENV} value is a secret when the account lists its name under secretEnv", async () => {
+  const launch = await resolveLaunch(
+    stdioAccount({ env: { DSN: "${DATABASE_URL}", HOME_DIR: "${HOME}" }, secretEnv: ["DATABASE_URL"] }),
+    sources({ DATABASE_URL: "postgres://u:pw@db/x", HOME: "/home/someone" }),
+  );
+  assert.deepEqual(launch.secrets, [
+    { name: "DATABASE_URL", value: "postgres://u:pw@db/x", reference: "${DATABASE_URL}" },
+  ]);
+});
+
+Deno.test("every secret in args is warned about, ${ENV} ones included; plain variables are not", async () => {
+  const launch = await resolveLaunch(
+    stdioAccount({
+      args: ["--token=${GH_TOKEN}", "--home=${HOME}", "--dsn=${DSN}", "again ${GH_TOKEN}"],
+      secretEnv: ["DSN"],
+    }),
+    sources({ GH_TOKEN: "ghp_secret", HOME: "/home/someone", DSN: "postgres://x" }),
+  );
+  assert.deepEqual(launch.warnings.map((w) => /args\[(\d)\]/.exec(w)?.[1]), ["0", "2", "3"]);
+  assert.ok(launch.warnings.every((w) => !w.includes("ghp_secret") && !w.includes("postgres")));
 });
 
 Deno.test("${ENV} in an http URL and headers is resolved and recorded", async () => {
@@ -134,10 +154,7 @@ Deno.test("${ENV} in an http URL and headers is resolved and recorded", async ()
     url: "https://mcp.linear.app/mcp",
     headers: { Authorization: "Bearer lin_123" },
   });
-  assert.deepEqual(launch.secrets, [
-    { name: "HOST", value: "mcp.linear.app", reference: "${HOST}" },
-    { name: "LINEAR_KEY", value: "lin_123", reference: "${LINEAR_KEY}" },
-  ]);
+  assert.deepEqual(launch.secrets, [{ name: "LINEAR_KEY", value: "lin_123", reference: "${LINEAR_KEY}" }]);
 });
 
 Deno.test("a variable used twice is recorded once", async () => {
