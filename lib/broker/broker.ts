@@ -137,7 +137,7 @@ export class Broker {
         for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
       },
       secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
-    });
+    }, { maxMessageBytes: options.config.limits?.maxMessageBytes });
   }
 
   /** The configuration the broker runs with. */

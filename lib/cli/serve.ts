@@ -20,6 +20,7 @@ import {
 } from "../transport/http.ts";
 import { allowedHostsFor, isLoopbackHost } from "../transport/http_guard.ts";
 import { serveBrokerOverStdio } from "../transport/stdio.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/line_frames.ts";
 import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";
@@ -103,11 +104,14 @@ Options:
     let http: HttpServerHandle | undefined;
     try {
       if (options.transport !== "stdio") {
-        http = await startHttp(broker, options, setup.configDir, { log, outbound });
+        http = await startHttp(broker, options, setup.configDir, { log, outbound }, setup.config);
         log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
       }
       const ends: Promise<unknown>[] = [stopped.promise];
-      if (options.transport !== "http") ends.push(serveBrokerOverStdio(broker, { log, outbound }));
+      const maxMessageBytes = setup.config.limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+      if (options.transport !== "http") {
+        ends.push(serveBrokerOverStdio(broker, { log, outbound, maxMessageBytes }));
+      }
       await Promise.race(ends);
     } finally {
       stopped.dispose();
@@ -124,6 +128,7 @@ async function startHttp(
   options: ServeOptions,
   configDir: string,
   io: { log(line: string): void; outbound: <T>(value: T) => T },
+  config: JanusConfig,
 ): Promise<HttpServerHandle> {
   let token: string | undefined;
   if (!isLoopbackHost(options.host)) {
@@ -137,7 +142,7 @@ async function startHttp(
   }
   const app = createHttpApp(broker, {
     guard: { allowedHosts: allowedHostsFor(options.host), token },
-    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,
     sessionIdleMs: options.sessionIdleSeconds * 1000,
     ...io,
   });

@@ -91,6 +91,7 @@ export const RawConfigSchema = z.strictObject({
   bindingMode: z.enum(BINDING_MODES).default("global"),
   defaultAccount: z.string().optional(),
   vault: RawVaultSchema.default({ backend: "keychain" }),
+  limits: z.strictObject({ maxMessageBytes: z.int().min(65536).max(1073741824).optional() }).optional(),
 });
 
 /** The config document as the user writes it. */

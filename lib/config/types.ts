@@ -36,6 +36,12 @@ export interface VaultConfig {
   backend: "keychain" | "file";
 }
 
+/** Size limits (absent fields take their defaults). */
+export interface Limits {
+  /** The largest JSON-RPC message accepted from a client or an upstream (default 64 MiB). */
+  maxMessageBytes?: number;
+}
+
 /** A whole, validated configuration. */
 export interface JanusConfig {
   accounts: AccountConfig[];
@@ -45,6 +51,7 @@ export interface JanusConfig {
   /** Account id used when nothing else selects one. */
   defaultAccount?: string;
   vault: VaultConfig;
+  limits?: Limits;
 }
 
 /** What a session is pointed at. */

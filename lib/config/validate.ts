@@ -17,7 +17,7 @@ import {
   VAULT_BACKENDS,
   VAULT_KEYS,
 } from "./schema.ts";
-import { secretEnvField } from "./validate_reliability.ts";
+import { limitsField, secretEnvField } from "./validate_reliability.ts";
 
 /** One thing wrong with a config document, at a JSON path like `accounts[1].command`. */
 export interface ConfigProblem {
@@ -198,6 +198,7 @@ class Walk {
     if ("defaultAccount" in raw) defaultAccount = this.defaultAccount(raw.defaultAccount, knownIds);
 
     const vault = "vault" in raw ? this.vault(raw.vault) : { backend: "keychain" as const };
+    const limits = raw.limits === undefined ? undefined : limitsField(raw.limits, ["limits"], this);
 
     return {
       accounts,
@@ -205,6 +206,7 @@ class Walk {
       bindingMode,
       ...(defaultAccount === undefined ? {} : { defaultAccount }),
       vault,
+      ...(limits === undefined ? {} : { limits }),
     };
   }
 

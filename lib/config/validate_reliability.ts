@@ -5,6 +5,7 @@
  */
 import type { PathSegment } from "./validate.ts";
 import { ENV_NAME_PATTERN } from "./schema.ts";
+import type { Limits } from "./types.ts";
 
 /** Where problems go (validate.ts's walk). */
 export interface ProblemSink {
@@ -22,4 +23,40 @@ export function secretEnvField(raw: unknown, path: readonly PathSegment[], sink:
     sink.add([...path, index], 'expected an environment variable name (letters, digits and "_")');
     return [];
   });
+}
+
+/** Bounds for `limits.maxMessageBytes`: at least 64 KiB (a tool list must fit), at most 1 GiB. */
+const MIN_MESSAGE_BYTES = 64 * 1024;
+const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
+
+/** `limits`: `{ "maxMessageBytes": N }`. */
+export function limitsField(raw: unknown, path: readonly PathSegment[], sink: ProblemSink): Limits {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    sink.add(path, 'expected an object like {"maxMessageBytes": 67108864}');
+    return {};
+  }
+  const out: Limits = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === "maxMessageBytes") {
+      const n = integerIn(value, MIN_MESSAGE_BYTES, MAX_MESSAGE_BYTES, [...path, key], sink);
+      if (n !== undefined) out.maxMessageBytes = n;
+    } else {
+      sink.add([...path, key], "unknown key (expected one of: maxMessageBytes)");
+    }
+  }
+  return out;
+}
+
+function integerIn(
+  value: unknown,
+  min: number,
+  max: number,
+  path: readonly PathSegment[],
+  sink: ProblemSink,
+): number | undefined {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    sink.add(path, `expected a whole number from ${min} to ${max}`);
+    return undefined;
+  }
+  return value;
 }

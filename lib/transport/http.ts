@@ -19,6 +19,7 @@ import { type GuardOptions, guardRequest } from "./http_guard.ts";
 import { BoundedEventStore } from "./event_store.ts";
 import { LegacySessions } from "./http_sessions.ts";
 import { paramHeaderMismatch } from "./param_headers.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes } from "../wire/line_frames.ts";
 
 /** How the HTTP endpoint behaves. */
 export interface HttpOptions {
@@ -32,8 +33,8 @@ export interface HttpOptions {
   log(line: string): void;
 }
 
-/** The default request body limit: 4 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** The default request body limit: the same 64 MiB as a stdio frame (limits.maxMessageBytes). */
+export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
 /** How long shutdown waits for calls in flight. */
 const DRAIN_MS = 5_000;
 
@@ -93,7 +94,15 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     if (request.method === "POST") {
       const body = await readRequestBody(request, options.maxBodyBytes);
       if (body.tooLarge) {
-        return jsonRpcError(413, -32600, `request body is larger than ${options.maxBodyBytes} bytes`);
+        const size = Number(request.headers.get("content-length") ?? NaN);
+        const seen = Number.isFinite(size) ? `of ${formatBytes(size)} (${size} bytes)` : "";
+        return jsonRpcError(
+          413,
+          -32600,
+          `request body ${seen} exceeds the limit of ${
+            formatBytes(options.maxBodyBytes)
+          } (limits.maxMessageBytes)`.replace("  ", " "),
+        );
       }
       try {
         parsedBody = JSON.parse(body.text);

@@ -12,7 +12,7 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import { z } from "zod";
 import { JanusError } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
@@ -24,6 +24,8 @@ import {
 } from "./catalog.ts";
 import type { LaunchSpec, ResolvedLaunch } from "./launch.ts";
 import { StderrLines } from "./stderr_lines.ts";
+import { StdioUpstreamTransport } from "./stdio_upstream.ts";
+import type { UpstreamSettings } from "./settings.ts";
 
 /** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
 const ANY_RESULT = z.looseObject({});
@@ -112,9 +114,10 @@ export class UpstreamConnection {
     launch: ResolvedLaunch,
     hooks: UpstreamHooks,
     prior?: PriorDiscovery,
+    settings: UpstreamSettings = {},
   ): Promise<UpstreamConnection> {
     const stderr = new StderrLines(hooks.stderr);
-    const transport = createTransport(launch.spec, stderr);
+    const transport = createTransport(launch.spec, stderr, settings, hooks);
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
       {
@@ -346,9 +349,15 @@ export class UpstreamConnection {
   }
 }
 
-function createTransport(spec: LaunchSpec, stderr: StderrLines): Transport {
+function createTransport(
+  spec: LaunchSpec,
+  stderr: StderrLines,
+  settings: UpstreamSettings,
+  hooks: UpstreamHooks,
+): Transport {
   if (spec.transport === "stdio") {
-    const transport = new StdioClientTransport({
+    // The broker's own stdio transport: a process group per upstream and an explicit reply limit.
+    return new StdioUpstreamTransport({
       command: spec.command,
       args: spec.args,
       // Only a minimal inherited environment plus the account's own: the broker's environment
@@ -356,9 +365,10 @@ function createTransport(spec: LaunchSpec, stderr: StderrLines): Transport {
       env: { ...getDefaultEnvironment(), ...spec.env },
       cwd: spec.cwd,
       stderr: "pipe",
+      onStderr: (chunk) => stderr.push(chunk),
+      onRefused: (problem) => hooks.stderr(`(janusmcp) ${problem}`),
+      ...settings,
     });
-    transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
-    return transport;
   }
   const url = new URL(spec.url);
   const requestInit = { headers: spec.headers };

@@ -9,6 +9,7 @@ import { JanusError } from "../errors.ts";
 import type { CatalogKind } from "./catalog.ts";
 import { UpstreamConnection } from "./connection.ts";
 import { type ReferenceSources, type ResolvedSecret, resolveLaunch } from "./launch.ts";
+import type { UpstreamSettings } from "./settings.ts";
 
 /** What the pool tells its owner. */
 export interface PoolEvents {
@@ -43,6 +44,7 @@ export class UpstreamPool {
     accounts: readonly AccountConfig[],
     private readonly sources: ReferenceSources,
     private readonly events: PoolEvents,
+    private readonly settings: UpstreamSettings = {},
   ) {
     this.#accounts = new Map(accounts.map((a) => [a.id, a]));
   }
@@ -101,17 +103,23 @@ export class UpstreamPool {
       this.#warned.add(warning);
       this.events.log(accountId, `warning: ${warning}`);
     }
-    const connection = await UpstreamConnection.open(accountId, launch, {
-      stderr: (line) => this.events.log(accountId, line),
-      listChanged: (kinds) => this.events.listChanged(accountId, kinds),
-      message: (params) => this.events.message(accountId, params),
-      resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
-      closed: () => {
-        this.#settled.delete(accountId);
-        this.#connections.delete(accountId);
-        this.events.log(accountId, "upstream closed; it will be restarted on the next call");
+    const connection = await UpstreamConnection.open(
+      accountId,
+      launch,
+      {
+        stderr: (line) => this.events.log(accountId, line),
+        listChanged: (kinds) => this.events.listChanged(accountId, kinds),
+        message: (params) => this.events.message(accountId, params),
+        resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
+        closed: () => {
+          this.#settled.delete(accountId);
+          this.#connections.delete(accountId);
+          this.events.log(accountId, "upstream closed; it will be restarted on the next call");
+        },
       },
-    }, this.#priors.get(accountId));
+      this.#priors.get(accountId),
+      this.settings,
+    );
     this.#priors.set(accountId, connection.prior);
     if (this.#closed) {
       await connection.close();

@@ -148,7 +148,7 @@ Deno.test("a misspelt top-level key suggests the right one", () => {
 
 Deno.test("an unknown key with no close match lists the allowed keys", () => {
   assert.deepEqual(problemsOf({ accounts: [], servers: [] }), [
-    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault)",
+    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, limits)",
   ]);
 });
 
@@ -519,4 +519,22 @@ Deno.test("secretEnv lists environment variable names; anything else is reported
   const notList = validateConfig({ accounts: [{ ...account, secretEnv: "X" }] });
   assert.ok(!notList.ok);
   assert.equal(notList.problems[0].path, "accounts[0].secretEnv");
+});
+
+Deno.test("limits.maxMessageBytes takes a whole number of bytes in range; anything else is reported", () => {
+  const ok = validateConfig({ accounts: [], limits: { maxMessageBytes: 16 * 1024 * 1024 } });
+  assert.ok(ok.ok);
+  assert.equal(ok.config.limits?.maxMessageBytes, 16 * 1024 * 1024);
+  const absent = validateConfig({ accounts: [] });
+  assert.ok(absent.ok);
+  assert.equal(absent.config.limits, undefined, "absent means the 64 MiB default");
+  for (const bad of [0, 1.5, "64MB", 2 ** 31]) {
+    const result = validateConfig({ accounts: [], limits: { maxMessageBytes: bad } });
+    assert.ok(!result.ok);
+    assert.equal(result.problems[0].path, "limits.maxMessageBytes");
+    assert.match(result.problems[0].message, /whole number from 65536 to 1073741824/);
+  }
+  const unknown = validateConfig({ accounts: [], limits: { maxBytes: 1 } });
+  assert.ok(!unknown.ok);
+  assert.equal(unknown.problems[0].path, "limits.maxBytes");
 });

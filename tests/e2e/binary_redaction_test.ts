@@ -4,29 +4,13 @@
  * notice naming the secret's reference. Real broker, real fixture upstreams over stdio.
  */
 import assert from "node:assert/strict";
-import { connectBroker, REPO, writeConfig } from "./harness.ts";
+import { connectBroker, writeConfig } from "./harness.ts";
+import { mediaAccount } from "./media_account.ts";
 import { mediaBytes, type Plant, toBase64 } from "../fixtures/media_bytes.ts";
 
 // Base64-alphabet values (length a multiple of 4) so an image's base64 can show one verbatim.
 const ALPHA_TOKEN = "c2VjcmV0LWFscGhhLXRva2Vu";
 const BETA_TOKEN = "YmV0YS1vbmx5LXNlY3JldHM=";
-
-/** A raw config account that runs the media fixture as `id`. */
-export function mediaAccount(id: string, env: Record<string, string> = {}): Record<string, unknown> {
-  return {
-    id,
-    service: "media",
-    command: "deno",
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "--allow-env",
-      `${REPO}tests/fixtures/media_upstream.ts`,
-    ],
-    env: { FIXTURE_ACCOUNT: id, ...env },
-  };
-}
 
 type Item = { type: string; data?: string; text?: string; resource?: { blob?: string; uri?: string } };
 
