@@ -24,6 +24,8 @@ import {
 } from "./routes.ts";
 import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } from "./selector.ts";
 import { runControlAction } from "./control_actions.ts";
+import { labelProfileTools } from "./account_labels.ts";
+import { InFlightCalls } from "./in_flight.ts";
 import { RequestStateSigner } from "./request_state.ts";
 import { type ListKind, Session } from "./session.ts";
 import { toolError } from "./tool_results.ts";
@@ -103,8 +105,8 @@ export class Broker {
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
   readonly #sessions = new Set<Session>();
-  /** Relayed requests not yet answered. */
-  #inFlight = 0;
+  /** Relayed requests not yet answered (shutdown answers each of them). */
+  readonly #inFlight = new InFlightCalls();
   /** Resource subscriptions: account + upstream URI → each subscribed session and its URI for it. */
   readonly #subscriptions = new Map<string, Map<Session, string>>();
   /** Signs the requestState handed to clients between rounds of a multi-round-trip call. */
@@ -152,10 +154,12 @@ export class Broker {
     return session;
   }
 
-  /** Resolves once no relayed request is in flight, or after `timeoutMs` (for graceful shutdown). */
+  /**
+   * Resolves once no relayed request is in flight, or after `timeoutMs`; requests still running
+   * then are answered with an error saying the broker is stopping (for graceful shutdown).
+   */
   async drain(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await this.#inFlight.drain(timeoutMs);
   }
 
   /** Forgets a session (its client went away), and the resource subscriptions only it held. */
@@ -467,17 +471,16 @@ export class Broker {
         ...(context.retry?.inputResponses ? { inputResponses: context.retry.inputResponses } : {}),
       };
     const connection = await this.#pool.get(accountId);
-    this.#inFlight++;
-    const result = await connection.request(method, params, {
-      signal: context.signal,
-      timeout: RELAY_TIMEOUT_MS,
-      onProgress: context.onProgress,
-      allowInputRequired: ROUND_TRIP_METHODS.has(method),
-      caller: { session: session.id, ask: context.ask, log: context.onLog },
-      upstreamMeta: context.upstreamMeta,
-    }).finally(() => this.#inFlight--).then((raw) =>
-      this.#options.results?.scrubResult(accountId, raw) ?? raw
-    );
+    const raw = await this.#inFlight.run(context.signal, (signal) =>
+      connection.request(method, params, {
+        signal,
+        timeout: RELAY_TIMEOUT_MS,
+        onProgress: context.onProgress,
+        allowInputRequired: ROUND_TRIP_METHODS.has(method),
+        caller: { session: session.id, ask: context.ask, log: context.onLog },
+        upstreamMeta: context.upstreamMeta,
+      }));
+    const result = this.#options.results?.scrubResult(accountId, raw) ?? raw;
     if (result.resultType !== "input_required") return this.#marked(withoutUpstreamServerInfo(result));
     // The upstream needs input: the client gets its questions and a signed state naming the
     // account, so the retry comes back here (and only here) with the answers.
@@ -560,7 +563,8 @@ export class Broker {
     );
     // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
     if (kind === "tools") {
-      return routeByName(catalogs as AccountItems<Tool>[], CONTROL_TOOL_NAMES) as RouteTable<CatalogItems[K]>;
+      const table = routeByName(catalogs as AccountItems<Tool>[], CONTROL_TOOL_NAMES);
+      return labelProfileTools(table, resolved.accounts.length) as RouteTable<CatalogItems[K]>;
     }
     if (kind === "prompts") {
       return routeByName(catalogs as AccountItems<CatalogItems["prompts"]>[]) as RouteTable<CatalogItems[K]>;

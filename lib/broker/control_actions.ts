@@ -7,7 +7,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { AccountConfig, Selector } from "../config/types.ts";
 import type { UpstreamResult } from "../upstream/connection.ts";
 import type { Broker, RequestContext } from "./broker.ts";
-import type { ControlAction, SwitchScope } from "./control_tools.ts";
+import { CONTROL_TOOLS, type ControlAction, type SwitchScope } from "./control_tools.ts";
 import { accountsOf, describeSelector, sameSelector, type SelectorSource } from "./selector.ts";
 import type { Session } from "./session.ts";
 import { jsonResult, toolError } from "./tool_results.ts";
@@ -120,7 +120,8 @@ async function use(
       }.`,
     );
   }
-  const tools = await broker.toolCount(session);
+  // The count the client will see in its list: the account's tools and the janus_* ones.
+  const tools = (await broker.toolCount(session)) + CONTROL_TOOLS.length;
   return jsonResult({
     ok: true,
     message: `Now using ${describeSelector(target)} (${

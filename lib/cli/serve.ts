@@ -21,6 +21,9 @@ import {
 import { allowedHostsFor, isLoopbackHost } from "../transport/http_guard.ts";
 import { serveBrokerOverStdio } from "../transport/stdio.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/line_frames.ts";
+
+/** How long a stop signal lets calls in flight finish before they are answered with an error. */
+const DRAIN_MS = 5_000;
 import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";
@@ -102,20 +105,25 @@ Options:
     const stopped = waitForStopSignal();
     const outbound = <T>(value: T): T => scrubber.outbound(value);
     let http: HttpServerHandle | undefined;
+    let end: "signal" | "eof" | undefined;
     try {
       if (options.transport !== "stdio") {
         http = await startHttp(broker, options, setup.configDir, { log, outbound }, setup.config);
         log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
       }
-      const ends: Promise<unknown>[] = [stopped.promise];
+      const ends: Promise<"signal" | "eof">[] = [stopped.promise.then(() => "signal" as const)];
       const maxMessageBytes = setup.config.limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
       if (options.transport !== "http") {
-        ends.push(serveBrokerOverStdio(broker, { log, outbound, maxMessageBytes }));
+        ends.push(
+          serveBrokerOverStdio(broker, { log, outbound, maxMessageBytes }).then(() => "eof" as const),
+        );
       }
-      await Promise.race(ends);
+      end = await Promise.race(ends);
     } finally {
       stopped.dispose();
       await http?.shutdown();
+      // Stopped by a signal, a stdio client is still there: its calls in flight are answered.
+      if (end === "signal") await broker.drain(DRAIN_MS);
       await broker.close();
     }
     return 0;
@@ -143,6 +151,7 @@ async function startHttp(
   const app = createHttpApp(broker, {
     guard: { allowedHosts: allowedHostsFor(options.host), token },
     maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxSessions: config.limits?.maxHttpSessions,
     sessionIdleMs: options.sessionIdleSeconds * 1000,
     ...io,
   });
@@ -172,6 +181,10 @@ function demoSetup(): Setup {
 async function fileSetup(ctx: CliContext): Promise<Setup> {
   const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
   const loaded = await loadConfig(configPath);
+  if (!loaded.exists && ctx.configPath !== undefined) {
+    // A file named on purpose that is not there is a mistake, not a request for the empty config.
+    throw new JanusError("config", `config file ${configPath} does not exist (named by --config)`);
+  }
   const state = new StateStore(configPath, { warn: (message) => ctx.err(`janusmcp: ${message}\n`) });
   const initialGlobal = loaded.exists ? (await state.load()).globalSelector : undefined;
   const { accounts, bindingMode } = loaded.config;

@@ -52,6 +52,7 @@ export const RawAccountSchema = z.strictObject({
   url: z.string().optional(),
   headers: z.record(z.string().regex(HEADER_NAME_PATTERN), referenceString).optional(),
   secretEnv: z.array(z.string().regex(ENV_NAME_PATTERN)).optional(),
+  roots: z.array(z.string().min(1)).optional(),
 }).superRefine((account, ctx) => {
   const stdioOnly = ["command", "args", "env", "cwd"] as const;
   const remoteOnly = ["url", "headers"] as const;
@@ -91,7 +92,10 @@ export const RawConfigSchema = z.strictObject({
   bindingMode: z.enum(BINDING_MODES).default("global"),
   defaultAccount: z.string().optional(),
   vault: RawVaultSchema.default({ backend: "keychain" }),
-  limits: z.strictObject({ maxMessageBytes: z.int().min(65536).max(1073741824).optional() }).optional(),
+  limits: z.strictObject({
+    maxMessageBytes: z.int().min(65536).max(1073741824).optional(),
+    maxHttpSessions: z.int().min(1).max(1_000_000).optional(),
+  }).optional(),
 });
 
 /** The config document as the user writes it. */

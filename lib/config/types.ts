@@ -29,6 +29,8 @@ export interface AccountConfig {
   headers: Record<string, string>;
   /** `${ENV}` names whose values are secrets although their names do not look like credentials. */
   secretEnv?: string[];
+  /** stdio/http: what `roots/list` answers for this account (absolute paths or file:// URIs). */
+  roots?: string[];
 }
 
 /** Where secrets referenced as `vault:NAME` are kept. */
@@ -40,6 +42,8 @@ export interface VaultConfig {
 export interface Limits {
   /** The largest JSON-RPC message accepted from a client or an upstream (default 64 MiB). */
   maxMessageBytes?: number;
+  /** The most 2025-11-25 HTTP sessions open at once (default 1000). */
+  maxHttpSessions?: number;
 }
 
 /** A whole, validated configuration. */

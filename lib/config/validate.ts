@@ -17,7 +17,7 @@ import {
   VAULT_BACKENDS,
   VAULT_KEYS,
 } from "./schema.ts";
-import { limitsField, secretEnvField } from "./validate_reliability.ts";
+import { limitsField, rootsField, secretEnvField } from "./validate_reliability.ts";
 
 /** One thing wrong with a config document, at a JSON path like `accounts[1].command`. */
 export interface ConfigProblem {
@@ -317,6 +317,7 @@ class Walk {
     const secretEnv = raw.secretEnv === undefined
       ? undefined
       : secretEnvField(raw.secretEnv, at("secretEnv"), this);
+    const roots = raw.roots === undefined ? undefined : rootsField(raw.roots, at("roots"), this);
 
     if (this.problems.length > before || !id || !service || !transport) return undefined;
     return {
@@ -331,6 +332,7 @@ class Walk {
       ...(url === undefined ? {} : { url }),
       headers,
       ...(secretEnv === undefined ? {} : { secretEnv }),
+      ...(roots === undefined ? {} : { roots }),
     };
   }
 

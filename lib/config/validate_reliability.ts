@@ -32,7 +32,7 @@ const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
 /** `limits`: `{ "maxMessageBytes": N }`. */
 export function limitsField(raw: unknown, path: readonly PathSegment[], sink: ProblemSink): Limits {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    sink.add(path, 'expected an object like {"maxMessageBytes": 67108864}');
+    sink.add(path, 'expected an object like {"maxMessageBytes": 67108864, "maxHttpSessions": 1000}');
     return {};
   }
   const out: Limits = {};
@@ -40,8 +40,11 @@ export function limitsField(raw: unknown, path: readonly PathSegment[], sink: Pr
     if (key === "maxMessageBytes") {
       const n = integerIn(value, MIN_MESSAGE_BYTES, MAX_MESSAGE_BYTES, [...path, key], sink);
       if (n !== undefined) out.maxMessageBytes = n;
+    } else if (key === "maxHttpSessions") {
+      const n = integerIn(value, 1, 1_000_000, [...path, key], sink);
+      if (n !== undefined) out.maxHttpSessions = n;
     } else {
-      sink.add([...path, key], "unknown key (expected one of: maxMessageBytes)");
+      sink.add([...path, key], "unknown key (expected one of: maxMessageBytes, maxHttpSessions)");
     }
   }
   return out;
@@ -59,4 +62,20 @@ function integerIn(
     return undefined;
   }
   return value;
+}
+
+/** `roots`: absolute paths or `file://` URIs the account's upstream is told it may work in. */
+export function rootsField(raw: unknown, path: readonly PathSegment[], sink: ProblemSink): string[] {
+  if (!Array.isArray(raw)) {
+    sink.add(path, 'expected an array of absolute paths or file:// URIs, like ["/home/me/project"]');
+    return [];
+  }
+  return raw.flatMap((root: unknown, index) => {
+    const ok = typeof root === "string" &&
+      (root.startsWith("/") || /^[A-Za-z]:[\\/]/.test(root) ||
+        (root.startsWith("file://") && URL.canParse(root)));
+    if (ok) return [root as string];
+    sink.add([...path, index], "expected an absolute path or a file:// URI");
+    return [];
+  });
 }

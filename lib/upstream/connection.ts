@@ -72,7 +72,7 @@ export interface Caller {
 }
 
 /** Requests an upstream may send back mid-call, relayed to the caller's client. */
-const CLIENT_REQUESTS = ["elicitation/create", "sampling/createMessage", "roots/list"] as const;
+const CLIENT_REQUESTS = ["elicitation/create", "sampling/createMessage"] as const;
 
 /** What a connection reports to its owner. */
 export interface UpstreamHooks {
@@ -123,7 +123,13 @@ export class UpstreamConnection {
       {
         versionNegotiation: { mode: "auto" },
         // Declared so upstreams may ask for input; each request is relayed to the caller's client.
-        capabilities: { elicitation: { form: {}, url: {} }, sampling: {}, roots: {} },
+        // Roots are the account's own (config `roots`), declared only when it has some: an
+        // account's file access must not depend on which conversation happens to be calling.
+        capabilities: {
+          elicitation: { form: {}, url: {} },
+          sampling: {},
+          ...(launch.roots ? { roots: {} } : {}),
+        },
       },
     );
     const connection = new UpstreamConnection(accountId, launch, client);
@@ -149,6 +155,8 @@ export class UpstreamConnection {
       if (caller?.log) caller.log(notification.params);
       else hooks.message(notification.params);
     });
+    const roots = launch.roots;
+    if (roots) client.setRequestHandler("roots/list", () => ({ roots }));
     for (const method of CLIENT_REQUESTS) {
       client.setRequestHandler(
         method,

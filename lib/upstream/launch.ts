@@ -3,6 +3,7 @@
  * `${ENV}` and vault references. Runs only when an upstream is connected, so secrets are read
  * at the last moment and never stored anywhere but the child's environment or request headers.
  */
+import { pathToFileURL } from "node:url";
 import type { AccountConfig } from "../config/types.ts";
 import { parseReferences } from "../config/references.ts";
 import { isSecretEnv } from "../config/secret_names.ts";
@@ -28,6 +29,8 @@ export interface ResolvedLaunch {
   secrets: ResolvedSecret[];
   /** Human warnings (e.g. a secret placed in process arguments). */
   warnings: string[];
+  /** What `roots/list` answers for this account (config `roots`); absent: roots are not offered. */
+  roots?: { uri: string; name: string }[];
 }
 
 /** Where references are looked up. The vault is absent when none is configured or reachable. */
@@ -109,7 +112,8 @@ export async function resolveLaunch(
       headers: await resolveRecord(account.headers, "headers"),
     };
   }
-  return { spec, secrets: [...secrets.values()], warnings };
+  const roots = account.roots?.map(rootOf);
+  return { spec, secrets: [...secrets.values()], warnings, ...(roots ? { roots } : {}) };
 }
 
 /** Whether a (well-formed) config string puts a secret into its value. */
@@ -119,4 +123,11 @@ function holdsSecret(account: AccountConfig, value: string): boolean {
     parsed.parts.some((part) =>
       part.kind === "vault" || (part.kind === "env" && isSecretEnv(account, part.name))
     );
+}
+
+/** A configured root (an absolute path or a file:// URI) as the protocol lists it. */
+function rootOf(root: string): { uri: string; name: string } {
+  const uri = root.startsWith("file://") ? root : pathToFileURL(root).href;
+  const name = decodeURIComponent(new URL(uri).pathname.replace(/\/+$/, "").split("/").pop() || "/");
+  return { uri, name };
 }

@@ -27,6 +27,11 @@ export function triageFrame(bytes: Uint8Array): Triage {
   } catch {
     return { kind: "invalid", code: PARSE_ERROR, problem: "parse error: the frame is not valid JSON" };
   }
+  return triageValue(value);
+}
+
+/** Checks one parsed JSON value (an HTTP body, say). */
+export function triageValue(value: unknown): Triage {
   try {
     return { kind: "message", message: parseJSONRPCMessage(value) };
   } catch {

@@ -162,7 +162,7 @@ Deno.test("a misspelt account key suggests the right one", () => {
     'accounts[0].comand: unknown key (did you mean "command"?)',
   ]);
   assert.deepEqual(problemsOf({ accounts: [stdio({ enviroment: {} })] }), [
-    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, secretEnv)",
+    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, secretEnv, roots)",
   ]);
   assert.deepEqual(problemsOf({ accounts: [http({ URL: "x" })] }), [
     'accounts[0].URL: unknown key (did you mean "url"?)',
@@ -537,4 +537,23 @@ Deno.test("limits.maxMessageBytes takes a whole number of bytes in range; anythi
   const unknown = validateConfig({ accounts: [], limits: { maxBytes: 1 } });
   assert.ok(!unknown.ok);
   assert.equal(unknown.problems[0].path, "limits.maxBytes");
+});
+
+Deno.test("roots take absolute paths or file:// URIs; relative paths are reported at their index", () => {
+  const account = { id: "a", service: "s", command: "x" };
+  const ok = validateConfig({ accounts: [{ ...account, roots: ["/srv/project", "file:///home/me/notes"] }] });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.config.accounts[0].roots, ["/srv/project", "file:///home/me/notes"]);
+  const bad = validateConfig({ accounts: [{ ...account, roots: ["relative/dir", 7] }] });
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.problems.map((p) => p.path), ["accounts[0].roots[0]", "accounts[0].roots[1]"]);
+});
+
+Deno.test("limits.maxHttpSessions takes a positive whole number", () => {
+  const ok = validateConfig({ accounts: [], limits: { maxHttpSessions: 5 } });
+  assert.ok(ok.ok);
+  assert.equal(ok.config.limits?.maxHttpSessions, 5);
+  const bad = validateConfig({ accounts: [], limits: { maxHttpSessions: 0 } });
+  assert.ok(!bad.ok);
+  assert.equal(bad.problems[0].path, "limits.maxHttpSessions");
 });
