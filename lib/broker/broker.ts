@@ -26,6 +26,7 @@ import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } 
 import { runControlAction } from "./control_actions.ts";
 import { labelProfileTools } from "./account_labels.ts";
 import { InFlightCalls } from "./in_flight.ts";
+import { upstreamSettings } from "./upstream_settings.ts";
 import { RequestStateSigner } from "./request_state.ts";
 import { type ListKind, Session } from "./session.ts";
 import { toolError } from "./tool_results.ts";
@@ -96,12 +97,9 @@ const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
 /** Failures of the upstream itself, which a model reads as a tool error rather than a protocol error. */
 const TOOL_FAILURES = new Set(["upstream", "auth", "config", "timeout", "generic"]);
 
-/** Long tool calls are the client's to time out, not the broker's. */
-const RELAY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
-
 /** The routing core. One per process. */
 export class Broker {
-  readonly #config: JanusConfig;
+  #config: JanusConfig;
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
   readonly #sessions = new Set<Session>();
@@ -139,7 +137,7 @@ export class Broker {
         for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
       },
       secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
-    }, { maxMessageBytes: options.config.limits?.maxMessageBytes });
+    }, upstreamSettings(options.config, (accountId) => this.#pinned(accountId)));
   }
 
   /** The configuration the broker runs with. */
@@ -191,6 +189,37 @@ export class Broker {
     if (!subscribers?.delete(session) || subscribers.size > 0) return;
     this.#subscriptions.delete(key);
     await this.#pool.connected(route.accountId)?.unsubscribe(route.upstream);
+  }
+
+  /** Starts the upstreams of `keepWarm` accounts now instead of on first use. */
+  warm(): void {
+    this.#pool.warm();
+  }
+
+  /**
+   * Applies a new configuration (hot reload): removed accounts' upstreams are closed, changed
+   * ones restarted on their next call, and the sessions whose accounts changed are told their
+   * lists changed. The persisted choice stays; where it names something gone, the default applies.
+   */
+  async reload(config: JanusConfig): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
+    const before = new Map([...this.#sessions].map((s) => [s, this.resolve(s).accounts.map((a) => a.id)]));
+    this.#config = config;
+    const diff = await this.#pool.reconfigure(config.accounts);
+    const touched = new Set([...diff.removed, ...diff.changed]);
+    for (const [session, previous] of before) {
+      const now = this.resolve(session).accounts.map((a) => a.id);
+      const affected = previous.join("\n") !== now.join("\n") || now.some((id) => touched.has(id));
+      if (!affected) continue;
+      const kinds = new Set([...session.lastListed.keys()].map((kind) => LIST_KIND_OF[kind]));
+      for (const kind of kinds) session.notifier.listChanged(kind);
+    }
+    return diff;
+  }
+
+  /** Whether a resource subscription holds an account's upstream open (it is not closed for idleness). */
+  #pinned(accountId: string): boolean {
+    for (const key of this.#subscriptions.keys()) if (JSON.parse(key)[0] === accountId) return true;
+    return false;
   }
 
   /** Closes every upstream (ends every child process). */
@@ -260,6 +289,11 @@ export class Broker {
     const resolved = this.resolve(session);
     const { routes } = await this.#table(resolved, "tools");
     const route = routes.get(params.name);
+    // An account waiting out its restart backoff has no tool list: say so, not "unknown tool".
+    const restarting = route
+      ? undefined
+      : resolved.accounts.map((a) => this.#pool.restarting(a.id)).find(Boolean);
+    if (restarting) return toolError(restarting.message);
     if (!route) {
       throw new JanusError(
         "selector",
@@ -474,7 +508,7 @@ export class Broker {
     const raw = await this.#inFlight.run(context.signal, (signal) =>
       connection.request(method, params, {
         signal,
-        timeout: RELAY_TIMEOUT_MS,
+        timeout: this.#pool.lifecycle.callTimeoutMs(this.#config.accounts.find((a) => a.id === accountId)),
         onProgress: context.onProgress,
         allowInputRequired: ROUND_TRIP_METHODS.has(method),
         caller: { session: session.id, ask: context.ask, log: context.onLog },

@@ -25,6 +25,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/line_frames.ts";
 /** How long a stop signal lets calls in flight finish before they are answered with an error. */
 const DRAIN_MS = 5_000;
 import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
+import { watchConfig } from "./config_watch.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";
 
@@ -102,6 +103,9 @@ Options:
         }
       },
     });
+    broker.warm();
+    // Hot reload: valid edits apply at once, invalid ones are reported and ignored.
+    const watch = setup.configPath ? watchConfig(setup.configPath, setup.config, broker, log) : undefined;
     const stopped = waitForStopSignal();
     const outbound = <T>(value: T): T => scrubber.outbound(value);
     let http: HttpServerHandle | undefined;
@@ -120,6 +124,7 @@ Options:
       }
       end = await Promise.race(ends);
     } finally {
+      watch?.stop();
       stopped.dispose();
       await http?.shutdown();
       // Stopped by a signal, a stdio client is still there: its calls in flight are answered.

@@ -53,6 +53,9 @@ export const RawAccountSchema = z.strictObject({
   headers: z.record(z.string().regex(HEADER_NAME_PATTERN), referenceString).optional(),
   secretEnv: z.array(z.string().regex(ENV_NAME_PATTERN)).optional(),
   roots: z.array(z.string().min(1)).optional(),
+  callTimeoutSeconds: z.int().min(1).max(604800).optional(),
+  idleCloseSeconds: z.int().min(0).max(604800).optional(),
+  keepWarm: z.boolean().optional(),
 }).superRefine((account, ctx) => {
   const stdioOnly = ["command", "args", "env", "cwd"] as const;
   const remoteOnly = ["url", "headers"] as const;
@@ -95,6 +98,10 @@ export const RawConfigSchema = z.strictObject({
   limits: z.strictObject({
     maxMessageBytes: z.int().min(65536).max(1073741824).optional(),
     maxHttpSessions: z.int().min(1).max(1_000_000).optional(),
+  }).optional(),
+  upstreams: z.strictObject({
+    callTimeoutSeconds: z.int().min(1).max(604800).optional(),
+    idleCloseSeconds: z.int().min(0).max(604800).optional(),
   }).optional(),
 });
 

@@ -31,6 +31,12 @@ export interface AccountConfig {
   secretEnv?: string[];
   /** stdio/http: what `roots/list` answers for this account (absolute paths or file:// URIs). */
   roots?: string[];
+  /** Limit on one call to this upstream, in seconds (overrides `upstreams.callTimeoutSeconds`). */
+  callTimeoutSeconds?: number;
+  /** Close this upstream after this many quiet seconds; 0 never (overrides `upstreams.idleCloseSeconds`). */
+  idleCloseSeconds?: number;
+  /** Connect at start and never close for idleness. */
+  keepWarm?: boolean;
 }
 
 /** Where secrets referenced as `vault:NAME` are kept. */
@@ -46,6 +52,14 @@ export interface Limits {
   maxHttpSessions?: number;
 }
 
+/** Defaults for every upstream (accounts may override). */
+export interface UpstreamDefaults {
+  /** Limit on one relayed call, in seconds (default 3600). */
+  callTimeoutSeconds?: number;
+  /** Close an upstream after this many quiet seconds (default 1800; 0 never). */
+  idleCloseSeconds?: number;
+}
+
 /** A whole, validated configuration. */
 export interface JanusConfig {
   accounts: AccountConfig[];
@@ -56,6 +70,7 @@ export interface JanusConfig {
   defaultAccount?: string;
   vault: VaultConfig;
   limits?: Limits;
+  upstreams?: UpstreamDefaults;
 }
 
 /** What a session is pointed at. */

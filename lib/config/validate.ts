@@ -17,7 +17,13 @@ import {
   VAULT_BACKENDS,
   VAULT_KEYS,
 } from "./schema.ts";
-import { limitsField, rootsField, secretEnvField } from "./validate_reliability.ts";
+import {
+  accountLifecycleFields,
+  limitsField,
+  rootsField,
+  secretEnvField,
+  upstreamsField,
+} from "./validate_reliability.ts";
 
 /** One thing wrong with a config document, at a JSON path like `accounts[1].command`. */
 export interface ConfigProblem {
@@ -199,6 +205,9 @@ class Walk {
 
     const vault = "vault" in raw ? this.vault(raw.vault) : { backend: "keychain" as const };
     const limits = raw.limits === undefined ? undefined : limitsField(raw.limits, ["limits"], this);
+    const upstreams = raw.upstreams === undefined
+      ? undefined
+      : upstreamsField(raw.upstreams, ["upstreams"], this);
 
     return {
       accounts,
@@ -207,6 +216,7 @@ class Walk {
       ...(defaultAccount === undefined ? {} : { defaultAccount }),
       vault,
       ...(limits === undefined ? {} : { limits }),
+      ...(upstreams === undefined ? {} : { upstreams }),
     };
   }
 
@@ -318,6 +328,7 @@ class Walk {
       ? undefined
       : secretEnvField(raw.secretEnv, at("secretEnv"), this);
     const roots = raw.roots === undefined ? undefined : rootsField(raw.roots, at("roots"), this);
+    const lifecycle = accountLifecycleFields(raw, path, this);
 
     if (this.problems.length > before || !id || !service || !transport) return undefined;
     return {
@@ -333,6 +344,7 @@ class Walk {
       headers,
       ...(secretEnv === undefined ? {} : { secretEnv }),
       ...(roots === undefined ? {} : { roots }),
+      ...lifecycle,
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import type { PathSegment } from "./validate.ts";
 import { ENV_NAME_PATTERN } from "./schema.ts";
-import type { Limits } from "./types.ts";
+import type { AccountConfig, Limits, UpstreamDefaults } from "./types.ts";
 
 /** Where problems go (validate.ts's walk). */
 export interface ProblemSink {
@@ -78,4 +78,58 @@ export function rootsField(raw: unknown, path: readonly PathSegment[], sink: Pro
     sink.add([...path, index], "expected an absolute path or a file:// URI");
     return [];
   });
+}
+
+/** The longest call timeout accepted: one week. */
+const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+/** `upstreams`: `{ "callTimeoutSeconds": N, "idleCloseSeconds": N }`, defaults for every account. */
+export function upstreamsField(
+  raw: unknown,
+  path: readonly PathSegment[],
+  sink: ProblemSink,
+): UpstreamDefaults {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    sink.add(path, 'expected an object like {"callTimeoutSeconds": 3600, "idleCloseSeconds": 1800}');
+    return {};
+  }
+  const out: UpstreamDefaults = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === "callTimeoutSeconds" || key === "idleCloseSeconds") {
+      const n = lifecycleSeconds(key, value, [...path, key], sink);
+      if (n !== undefined) out[key] = n;
+    } else {
+      sink.add([...path, key], "unknown key (expected one of: callTimeoutSeconds, idleCloseSeconds)");
+    }
+  }
+  return out;
+}
+
+/** An account's own lifecycle fields: `callTimeoutSeconds`, `idleCloseSeconds`, `keepWarm`. */
+export function accountLifecycleFields(
+  raw: Record<string, unknown>,
+  path: readonly PathSegment[],
+  sink: ProblemSink,
+): Pick<AccountConfig, "callTimeoutSeconds" | "idleCloseSeconds" | "keepWarm"> {
+  const out: Pick<AccountConfig, "callTimeoutSeconds" | "idleCloseSeconds" | "keepWarm"> = {};
+  for (const key of ["callTimeoutSeconds", "idleCloseSeconds"] as const) {
+    if (raw[key] === undefined) continue;
+    const n = lifecycleSeconds(key, raw[key], [...path, key], sink);
+    if (n !== undefined) out[key] = n;
+  }
+  if (raw.keepWarm !== undefined) {
+    if (typeof raw.keepWarm === "boolean") out.keepWarm = raw.keepWarm;
+    else sink.add([...path, "keepWarm"], "expected true or false");
+  }
+  return out;
+}
+
+/** A call timeout is at least 1 s; an idle time may be 0 (never close). */
+function lifecycleSeconds(
+  key: "callTimeoutSeconds" | "idleCloseSeconds",
+  value: unknown,
+  path: readonly PathSegment[],
+  sink: ProblemSink,
+): number | undefined {
+  return integerIn(value, key === "callTimeoutSeconds" ? 1 : 0, MAX_TIMEOUT_SECONDS, path, sink);
 }

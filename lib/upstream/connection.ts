@@ -227,6 +227,11 @@ export class UpstreamConnection {
     }
   }
 
+  /** Whether calls are in flight, or a 2026 upstream carries resource subscriptions (idle close waits). */
+  get busy(): boolean {
+    return this.#callers.size > 0 || this.#resourceSubscriptions.size > 0;
+  }
+
   /** The era verdict to reuse on the next connect (skips the version probe). */
   get prior(): PriorDiscovery {
     const discover = this.client.getDiscoverResult();
@@ -276,7 +281,12 @@ export class UpstreamConnection {
     } catch (error) {
       if (!(error instanceof SdkError)) throw error;
       if (error.code === SdkErrorCode.RequestTimeout) {
-        throw new JanusError("timeout", `account "${this.accountId}": ${method} timed out`, { cause: error });
+        const after = options.timeout
+          ? ` after ${Math.round(options.timeout / 1000)} s (callTimeoutSeconds)`
+          : "";
+        throw new JanusError("timeout", `account "${this.accountId}": ${method} timed out${after}`, {
+          cause: error,
+        });
       }
       const gone = error.code === SdkErrorCode.ConnectionClosed || error.code === SdkErrorCode.NotConnected;
       const detail = gone
