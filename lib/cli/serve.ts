@@ -26,6 +26,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/line_frames.ts";
 const DRAIN_MS = 5_000;
 import { parseServeOptions, type ServeOptions } from "./serve_options.ts";
 import { watchConfig } from "./config_watch.ts";
+import { ProcessGroup } from "../upstream/process_group.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext, Command } from "./context.ts";
 
@@ -125,11 +126,14 @@ Options:
       end = await Promise.race(ends);
     } finally {
       watch?.stop();
-      stopped.dispose();
+      // From here a signal means "hurry": clients often send SIGTERM a second after closing
+      // stdin, then SIGKILL. Every upstream group is killed at once, so none is orphaned.
+      stopped.hurry();
       await http?.shutdown();
       // Stopped by a signal, a stdio client is still there: its calls in flight are answered.
       if (end === "signal") await broker.drain(DRAIN_MS);
       await broker.close();
+      stopped.dispose();
     }
     return 0;
   },
@@ -208,13 +212,27 @@ async function fileSetup(ctx: CliContext): Promise<Setup> {
   };
 }
 
-/** Resolves on SIGINT or SIGTERM (SIGINT only on Windows). */
-function waitForStopSignal(): { promise: Promise<void>; dispose(): void } {
+/**
+ * Resolves on SIGINT or SIGTERM (SIGINT only on Windows). After `hurry()` (shutdown under way),
+ * a further signal kills every upstream process group at once instead.
+ */
+function waitForStopSignal(): { promise: Promise<void>; hurry(): void; dispose(): void } {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  let listener = () => {};
+  let stopping = false;
+  let resolveStop = () => {};
   const promise = new Promise<void>((resolve) => {
-    listener = () => resolve();
+    resolveStop = resolve;
   });
+  const listener = () => {
+    if (stopping) ProcessGroup.killAll();
+    else resolveStop();
+  };
   for (const signal of signals) Deno.addSignalListener(signal, listener);
-  return { promise, dispose: () => signals.forEach((signal) => Deno.removeSignalListener(signal, listener)) };
+  return {
+    promise,
+    hurry: () => {
+      stopping = true;
+    },
+    dispose: () => signals.forEach((signal) => Deno.removeSignalListener(signal, listener)),
+  };
 }

@@ -13,20 +13,23 @@ export interface ChildSpec {
   cwd?: string;
 }
 
-/** How long a stopping child gets after stdin closes, and after SIGTERM, by default. */
-export const DEFAULT_STOP_GRACE_MS = 2_000;
+/** How long a stopping child's group gets after SIGTERM before SIGKILL, by default. */
+export const DEFAULT_STOP_GRACE_MS = 1_000;
 /** How long to wait for a polite exit after stdin closes, before SIGTERM. */
-const STDIN_CLOSE_WAIT_MS = 300;
+const STDIN_CLOSE_WAIT_MS = 200;
 const POLL_MS = 25;
 
 const POSIX = Deno.build.os !== "windows";
 
 /** A running child and its process group. */
 export class ProcessGroup {
+  /** Every group started and not yet stopped, for `killAll`. */
+  static readonly #live = new Set<ProcessGroup>();
   readonly #child: Deno.ChildProcess;
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #stopping?: Promise<void>;
   #exited = false;
+  #hurried = false;
   /** Resolves with the child's exit status. */
   readonly status: Promise<Deno.CommandStatus>;
 
@@ -50,7 +53,17 @@ export class ProcessGroup {
       stderr: "piped",
       detached: POSIX, // its own session and process group, so the whole group can be signalled
     }).spawn();
-    return new ProcessGroup(child);
+    const group = new ProcessGroup(child);
+    ProcessGroup.#live.add(group);
+    return group;
+  }
+
+  /** SIGKILLs every group still running, at once (shutdown in a hurry: the process may be killed next). */
+  static killAll(): void {
+    for (const group of ProcessGroup.#live) {
+      group.#hurried = true;
+      group.#signal("SIGKILL");
+    }
   }
 
   get pid(): number {
@@ -77,6 +90,14 @@ export class ProcessGroup {
   }
 
   async #stop(graceMs: number): Promise<void> {
+    try {
+      await this.#stopInOrder(graceMs);
+    } finally {
+      ProcessGroup.#live.delete(this);
+    }
+  }
+
+  async #stopInOrder(graceMs: number): Promise<void> {
     // Closing stdin waits for queued writes; a child that stopped reading must not hold us here.
     await within(this.#stdin.close().catch(() => {}), STDIN_CLOSE_WAIT_MS);
     await this.#waitFor(() => this.#exited, Math.min(STDIN_CLOSE_WAIT_MS, graceMs));
@@ -113,7 +134,9 @@ export class ProcessGroup {
 
   async #waitFor(done: () => boolean, ms: number): Promise<void> {
     const deadline = Date.now() + ms;
-    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, POLL_MS));
+    while (!done() && !this.#hurried && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
   }
 }
 
