@@ -58,7 +58,7 @@ export class InFlightCalls {
     const error = new JanusError(
       "upstream",
       `the broker is stopping: this call was still running after the ${
-        Math.round(ms / 1000)
+        Number((ms / 1000).toFixed(1))
       } s drain time; call again once it is back`,
     );
     for (const entry of [...this.#calls]) entry.stop(error);

@@ -148,7 +148,7 @@ Deno.test("a misspelt top-level key suggests the right one", () => {
 
 Deno.test("an unknown key with no close match lists the allowed keys", () => {
   assert.deepEqual(problemsOf({ accounts: [], servers: [] }), [
-    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, limits)",
+    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, limits, upstreams)",
   ]);
 });
 
@@ -162,7 +162,7 @@ Deno.test("a misspelt account key suggests the right one", () => {
     'accounts[0].comand: unknown key (did you mean "command"?)',
   ]);
   assert.deepEqual(problemsOf({ accounts: [stdio({ enviroment: {} })] }), [
-    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, secretEnv, roots)",
+    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, secretEnv, roots, callTimeoutSeconds, idleCloseSeconds, keepWarm)",
   ]);
   assert.deepEqual(problemsOf({ accounts: [http({ URL: "x" })] }), [
     'accounts[0].URL: unknown key (did you mean "url"?)',
@@ -556,4 +556,50 @@ Deno.test("limits.maxHttpSessions takes a positive whole number", () => {
   const bad = validateConfig({ accounts: [], limits: { maxHttpSessions: 0 } });
   assert.ok(!bad.ok);
   assert.equal(bad.problems[0].path, "limits.maxHttpSessions");
+});
+
+Deno.test("upstream lifecycle fields: defaults under upstreams, overrides and keepWarm per account", () => {
+  const account = { id: "a", service: "s", command: "x" };
+  const ok = validateConfig({
+    accounts: [{ ...account, callTimeoutSeconds: 30, idleCloseSeconds: 0, keepWarm: true }],
+    upstreams: { callTimeoutSeconds: 600, idleCloseSeconds: 120 },
+  });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.config.upstreams, { callTimeoutSeconds: 600, idleCloseSeconds: 120 });
+  const { callTimeoutSeconds, idleCloseSeconds, keepWarm } = ok.config.accounts[0];
+  assert.deepEqual({ callTimeoutSeconds, idleCloseSeconds, keepWarm }, {
+    callTimeoutSeconds: 30,
+    idleCloseSeconds: 0,
+    keepWarm: true,
+  });
+  const bad = validateConfig({
+    accounts: [{ ...account, callTimeoutSeconds: 0, keepWarm: "yes" }],
+    upstreams: { idleCloseSeconds: -1, retries: 3 },
+  });
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.problems.map((p) => p.path).sort(), [
+    "accounts[0].callTimeoutSeconds",
+    "accounts[0].keepWarm",
+    "upstreams.idleCloseSeconds",
+    "upstreams.retries",
+  ]);
+});
+
+Deno.test("the zod schema accepts the reliability fields the walk accepts", () => {
+  const raw = {
+    accounts: [{
+      id: "a",
+      service: "s",
+      command: "x",
+      secretEnv: ["DB_URL"],
+      roots: ["/srv"],
+      callTimeoutSeconds: 5,
+      idleCloseSeconds: 0,
+      keepWarm: true,
+    }],
+    limits: { maxMessageBytes: 65536, maxHttpSessions: 3 },
+    upstreams: { callTimeoutSeconds: 60, idleCloseSeconds: 600 },
+  };
+  assert.ok(RawConfigSchema.safeParse(raw).success);
+  assert.ok(validateConfig(raw).ok);
 });
