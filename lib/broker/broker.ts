@@ -160,6 +160,11 @@ export class Broker {
     await this.#inFlight.drain(timeoutMs);
   }
 
+  /** Runs one client request as "in flight": shutdown waits for it, then answers it with an error. */
+  track<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    return this.#inFlight.run(signal, work);
+  }
+
   /** Forgets a session (its client went away), and the resource subscriptions only it held. */
   closeSession(session: Session): void {
     this.#sessions.delete(session);

@@ -80,7 +80,8 @@ export function createSessionServer(
         initializeCapabilities: () => server.getClientCapabilities(),
       });
       try {
-        return await work(context) as T;
+        // Tracked from the start (an upstream may still be starting), so shutdown answers it.
+        return await broker.track(context.signal, () => work(context)) as T;
       } finally {
         await context.settled();
       }

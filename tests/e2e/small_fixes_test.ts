@@ -122,11 +122,16 @@ Deno.test("HTTP shutdown answers a 2025 call still in flight once the drain time
   const broker = await startHttpBroker(await writeConfig({ accounts: [fixtureAccount("alpha")] }));
   const client = new Client({ name: "inflight", version: "1" }, { versionNegotiation: { mode: "legacy" } });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${broker.origin}/mcp`)));
-  const pending = client.callTool({ name: "slow", arguments: { ms: 60_000 } }, { timeout: 120_000 }).then(
+  let running = () => {};
+  const started = new Promise<void>((resolve) => (running = resolve));
+  const pending = client.callTool({ name: "slow", arguments: { ms: 20_000 } }, {
+    timeout: 120_000,
+    onprogress: () => running(), // the first progress: the call is running upstream
+  }).then(
     (result) => JSON.stringify(result),
     (error: Error) => `error: ${error.message}`,
   );
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // the call is running upstream
+  await started;
   const stopped = broker.stop("SIGTERM");
   const outcome = await pending;
   assert.match(outcome, /the broker is stopping/);
