@@ -13,6 +13,8 @@ export const JSON_RPC = {
   internalError: -32603,
   /** Broker-defined: an unknown or expired HTTP session, or a missing/wrong bearer token. */
   unauthorizedOrUnknownSession: -32001,
+  /** Broker-defined: too many HTTP sessions are open (503 with Retry-After). */
+  serverBusy: -32000,
   /** SEP-2243: `Mcp-Param-*` headers disagree with the request's arguments. */
   headerMismatch: -32020,
 } as const;

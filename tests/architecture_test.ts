@@ -23,12 +23,13 @@ const MAY_IMPORT: Record<string, string[]> = {
     "clients",
     "ui",
     "search",
+    "wire",
   ],
-  transport: ["broker", "config", "protocol"],
+  transport: ["broker", "config", "protocol", "wire"],
   ui: ["broker", "config", "secrets", "oauth"],
   daemon: ["config", "transport", "broker", "secrets", "upstream"],
   broker: ["upstream", "config", "secrets", "search"],
-  upstream: ["secrets", "oauth", "config", "protocol"],
+  upstream: ["secrets", "oauth", "config", "protocol", "wire"],
   oauth: ["secrets", "config"],
   clients: ["config"],
   demo: ["config"],
@@ -36,6 +37,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   config: [],
   protocol: [],
   search: [],
+  wire: [],
 };
 
 async function sources(dir: string): Promise<string[]> {

@@ -20,17 +20,19 @@ import {
   type UpstreamResult,
   type UpstreamStatus,
 } from "../upstream/mod.ts";
-import { isRecord } from "../values.ts";
 import type { ControlHost } from "./control_host.ts";
 import type { SwitchScope } from "./control_tools.ts";
 import { isOwnTool, listedTools, OWN_TOOLS, runOwnTool } from "./own_tools.ts";
 import type { SearchHost, SelectorSearch } from "./search_actions.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
-import { Relay } from "./relay.ts";
-import { prefixedUri } from "./routes.ts";
+import { InFlightCalls } from "./in_flight.ts";
+import { Relay, type ResultScrubber } from "./relay.ts";
+import { upstreamSettings } from "./upstream_settings.ts";
+import { announceAll, announceChanges, announceReload, rememberListed } from "./list_changes.ts";
+import { withPrefixedContents } from "./routes.ts";
 import { type CompletionRef, SelectorRoutes } from "./selector_routes.ts";
 import { accountsOf, describeSelector, type ResolvedSelector, resolveSelector } from "./selector.ts";
-import { type ListKind, Session } from "./session.ts";
+import { Session } from "./session.ts";
 import { ResourceSubscriptions } from "./resource_subscriptions.ts";
 import { toolError } from "./tool_results.ts";
 
@@ -51,25 +53,21 @@ export interface BrokerOptions {
   secretsResolved?(accountId: string, secrets: readonly ResolvedSecret[]): void;
   /** Where upstreams' protocol revisions are remembered across restarts (default: this process only). */
   revisions?: RevisionMemory;
+  /** Scrubs each relayed result with the secrets of the account that produced it. */
+  results?: ResultScrubber;
 }
-
-/** Which notification a catalog kind's change is announced with. */
-const LIST_KIND_OF: Record<CatalogKind, ListKind> = {
-  tools: "tools",
-  resources: "resources",
-  resourceTemplates: "resources",
-  prompts: "prompts",
-};
 
 /** The routing core. One per process. */
 export class Broker implements ControlHost, SearchHost {
-  readonly #config: JanusConfig;
+  #config: JanusConfig;
   readonly #options: BrokerOptions;
   readonly #pool: UpstreamPool;
   readonly #sessions = new Set<Session>();
   readonly #routes: SelectorRoutes;
   /** Takes each routed request to its upstream and back. */
   readonly #relay: Relay;
+  /** Client requests not yet answered (shutdown answers each of them). */
+  readonly #inFlight = new InFlightCalls();
   /** Resource subscriptions: account + upstream URI → each subscribed session and its URI for it. */
   readonly #subscriptions = new ResourceSubscriptions<Session>();
   #global?: Selector;
@@ -77,32 +75,39 @@ export class Broker implements ControlHost, SearchHost {
   constructor(options: BrokerOptions) {
     this.#options = options;
     this.#config = options.config;
-    if (options.initialGlobal && !accountsOf(this.#config, options.initialGlobal)) {
-      options.log(
-        `saved selection ${
-          describeSelector(options.initialGlobal)
-        } is no longer in the config; using the default`,
-      );
-    } else {
-      this.#global = options.initialGlobal;
-    }
-    this.#pool = new UpstreamPool(options.config.accounts, options.sources, {
-      log: (accountId, line) => options.log(`[${accountId}] ${line}`),
-      listChanged: (accountId, kinds) => this.#upstreamListChanged(accountId, kinds),
-      resourceUpdated: (accountId, uri) => {
-        for (const [session, exposed] of this.#subscriptions.subscribersOf(accountId, uri)) {
-          session.notifier.resourceUpdated?.(exposed);
-        }
+    const saved = options.initialGlobal;
+    if (saved && !accountsOf(this.#config, saved)) {
+      options.log(`saved selection ${describeSelector(saved)} is no longer in the config; using the default`);
+    } else this.#global = saved;
+    this.#pool = new UpstreamPool(
+      options.config.accounts,
+      options.sources,
+      {
+        log: (accountId, line) => options.log(`[${accountId}] ${line}`),
+        listChanged: (accountId, kinds) => this.#upstreamListChanged(accountId, kinds),
+        resourceUpdated: (accountId, uri) => {
+          for (const [session, exposed] of this.#subscriptions.subscribersOf(accountId, uri)) {
+            session.notifier.resourceUpdated?.(exposed);
+          }
+        },
+        message: (accountId, params) => {
+          // The client sees which account spoke: the logger name carries the account id.
+          const logger = params.logger ? `${accountId}/${params.logger}` : accountId;
+          for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
+        },
+        secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
       },
-      message: (accountId, params) => {
-        // The client sees which account spoke: the logger name carries the account id.
-        const logger = params.logger ? `${accountId}/${params.logger}` : accountId;
-        for (const session of this.#sessionsUsing(accountId)) session.notifier.log?.({ ...params, logger });
-      },
-      secretsResolved: (accountId, secrets) => options.secretsResolved?.(accountId, secrets),
-    }, options.revisions);
+      options.revisions,
+      upstreamSettings(options.config, (accountId) => this.#subscriptions.follows(accountId)),
+    );
     this.#routes = new SelectorRoutes(this.#pool, options.log);
-    this.#relay = new Relay(this.#pool);
+    this.#relay = new Relay({
+      pool: this.#pool,
+      inFlight: this.#inFlight,
+      results: options.results,
+      callTimeoutMs: (id) =>
+        this.#pool.lifecycle.callTimeoutMs(this.#config.accounts.find((a) => a.id === id)),
+    });
   }
 
   /** The configuration the broker runs with. */
@@ -117,10 +122,36 @@ export class Broker implements ControlHost, SearchHost {
     return session;
   }
 
-  /** Resolves once no relayed request is in flight, or after `timeoutMs` (for graceful shutdown). */
+  /**
+   * Resolves once no request is in flight, or after `timeoutMs`; requests still running then are
+   * answered with an error saying the broker is stopping (for graceful shutdown).
+   */
   async drain(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#relay.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await this.#inFlight.drain(timeoutMs);
+  }
+
+  /** Runs one client request as "in flight": shutdown waits for it, then answers it with an error. */
+  track<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    return this.#inFlight.run(signal, work);
+  }
+
+  /** Starts the upstreams of `keepWarm` accounts now instead of on first use. */
+  warm(): void {
+    this.#pool.warm();
+  }
+
+  /**
+   * Applies a new configuration (hot reload): removed accounts' upstreams are closed, changed
+   * ones restarted on their next call, and the sessions whose accounts changed are told their
+   * lists changed. The persisted choice stays; where it names something gone, the default applies.
+   */
+  async reload(config: JanusConfig): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
+    const accountsOf = (session: Session) => this.resolve(session).accounts.map((a) => a.id);
+    const before = new Map([...this.#sessions].map((session) => [session, accountsOf(session)]));
+    this.#config = config;
+    const diff = await this.#pool.reconfigure(config.accounts);
+    announceReload(before, accountsOf, [...diff.removed, ...diff.changed]);
+    return diff;
   }
 
   /** Forgets a session (its client went away), and the resource subscriptions only it held. */
@@ -162,7 +193,7 @@ export class Broker implements ControlHost, SearchHost {
   async listTools(session: Session, clientName?: string): Promise<Tool[]> {
     const resolved = this.resolve(session);
     const table = await this.#routes.table(resolved, "tools", session.era);
-    this.#remember(session, "tools", table.items);
+    rememberListed(session, "tools", table.items);
     return listedTools(this.#config, resolved, table.items, clientName);
   }
 
@@ -177,7 +208,7 @@ export class Broker implements ControlHost, SearchHost {
   /** `resources/list`, `resources/templates/list` or `prompts/list` for the session's selector. */
   async list<K extends Exclude<CatalogKind, "tools">>(session: Session, kind: K): Promise<CatalogItems[K][]> {
     const table = await this.#routes.table(this.resolve(session), kind, session.era);
-    this.#remember(session, kind, table.items);
+    rememberListed(session, kind, table.items);
     return table.items;
   }
 
@@ -193,7 +224,13 @@ export class Broker implements ControlHost, SearchHost {
     context: RequestContext = {},
   ): Promise<CallToolResult | UpstreamResult> {
     if (isOwnTool(params.name)) return await runOwnTool(this, session, params, context);
-    const route = await this.#routes.tool(this.resolve(session), params.name, session.era);
+    const resolved = this.resolve(session);
+    // An account waiting out its restart backoff has no tool list: say so, not "unknown tool".
+    const restarting = (await this.#routes.table(resolved, "tools", session.era)).routes.has(params.name)
+      ? undefined
+      : resolved.accounts.map((a) => this.#pool.restarting(a.id)).find(Boolean);
+    if (restarting) return toolError(restarting.message);
+    const route = await this.#routes.tool(resolved, params.name, session.era);
     return await this.#relayToolCall({
       session,
       accountId: route.accountId,
@@ -218,7 +255,10 @@ export class Broker implements ControlHost, SearchHost {
       params: { ...params, uri: route.upstream },
     }, context);
     // A resource exposed under a janus:// prefix gets its contents back under the same URI.
-    return route.upstream === params.uri ? result : withPrefixedContents(result, route.accountId);
+    if (route.upstream === params.uri) return result;
+    const prefixed = withPrefixedContents(result, route.accountId);
+    // A copy built from a scrubbed result (no new upstream text in it) stays scrubbed.
+    return this.#options.results?.markScrubbed(prefixed) ?? prefixed;
   }
 
   /** `prompts/get`, routed by prompt name. */
@@ -326,7 +366,11 @@ export class Broker implements ControlHost, SearchHost {
         this.#options.log(`warning: ${persistWarning}`);
       }
     }
-    await this.#announceChanges(affected, ["tools", "resources", "resourceTemplates", "prompts"]);
+    await announceChanges(
+      affected,
+      ["tools", "resources", "resourceTemplates", "prompts"],
+      async (session, kind) => (await this.#routes.table(this.resolve(session), kind, session.era)).items,
+    );
     return { failures, ...(persistWarning ? { persistWarning } : {}) };
   }
 
@@ -360,43 +404,12 @@ export class Broker implements ControlHost, SearchHost {
     }
   }
 
-  #remember(session: Session, kind: CatalogKind, items: readonly unknown[]): void {
-    session.lastListed.set(kind, JSON.stringify(items));
-  }
-
-  /** Tells each session whose lists now differ from what it was last given. */
-  async #announceChanges(sessions: readonly Session[], kinds: readonly CatalogKind[]): Promise<void> {
-    await Promise.all(sessions.map(async (session) => {
-      const changed = new Set<ListKind>();
-      const resolved = this.resolve(session);
-      for (const kind of kinds) {
-        const before = session.lastListed.get(kind);
-        if (before === undefined) continue; // never listed: nothing stale to replace
-        const now = JSON.stringify((await this.#routes.table(resolved, kind, session.era)).items);
-        if (now !== before) changed.add(LIST_KIND_OF[kind]);
-      }
-      for (const kind of changed) session.notifier.listChanged(kind);
-    }));
-  }
-
   /** The upstream said so: every session using it hears, without a comparison (it may never have listed). */
   #upstreamListChanged(accountId: string, kinds: CatalogKind[]): void {
-    const changed = new Set(kinds.map((kind) => LIST_KIND_OF[kind]));
-    for (const session of this.#sessionsUsing(accountId)) {
-      for (const kind of changed) session.notifier.listChanged(kind);
-    }
+    announceAll(this.#sessionsUsing(accountId), kinds);
   }
 
   #sessionsUsing(accountId: string): Session[] {
     return [...this.#sessions].filter((s) => this.resolve(s).accounts.some((a) => a.id === accountId));
   }
-}
-
-/** A read result's contents under the account's janus:// prefix. */
-function withPrefixedContents(result: UpstreamResult, accountId: string): UpstreamResult {
-  if (!Array.isArray(result.contents)) return result;
-  const contents = result.contents.map((item: unknown) =>
-    isRecord(item) && typeof item.uri === "string" ? { ...item, uri: prefixedUri(accountId, item.uri) } : item
-  );
-  return { ...result, contents };
 }

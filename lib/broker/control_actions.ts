@@ -8,7 +8,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { AccountConfig, Selector } from "../config/mod.ts";
 import { messageOf } from "../errors.ts";
 import type { UpstreamResult } from "../upstream/mod.ts";
-import type { ControlAction, SwitchScope } from "./control_tools.ts";
+import { CONTROL_TOOLS, type ControlAction, type SwitchScope } from "./control_tools.ts";
 import type { ControlHost } from "./control_host.ts";
 import type { RequestContext } from "./request.ts";
 import { accountsOf, describeSelector, sameSelector, type SelectorSource } from "./selector.ts";
@@ -127,7 +127,8 @@ async function use(
       }.`,
     );
   }
-  const tools = await broker.toolCount(session);
+  // The count the client will see in its list: the account's tools and the janus_* ones.
+  const tools = (await broker.toolCount(session)) + CONTROL_TOOLS.length;
   return jsonResult({
     ok: true,
     message: `Now using ${describeSelector(target)} (${

@@ -5,28 +5,35 @@
  */
 import { isRecord } from "../values.ts";
 import type { UpstreamPool, UpstreamResult } from "../upstream/mod.ts";
+import type { InFlightCalls } from "./in_flight.ts";
 import { type BridgeOutcome, InputBridge } from "./input_bridge.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
 import { ROUND_TRIP_METHODS, Rounds } from "./rounds.ts";
 
-/** Long tool calls are the client's to time out, not the broker's. */
-const RELAY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/** Scrubs relayed results per account; `markScrubbed` vouches for a copy made of scrubbed parts. */
+export interface ResultScrubber {
+  scrubResult<T>(accountId: string, result: T): T;
+  markScrubbed<T>(value: T): T;
+}
 
-/** Relays calls for one broker and counts those in flight (for a graceful drain). */
+/** What the relay works with. */
+export interface RelayOptions {
+  pool: Pick<UpstreamPool, "get">;
+  /** Every upstream request runs in it: shutdown answers what is still running. */
+  inFlight: InFlightCalls;
+  results?: ResultScrubber;
+  /** The limit on one call to an account's upstream (config `callTimeoutSeconds`). */
+  callTimeoutMs(accountId: string): number;
+}
+
+/** Relays calls for one broker. */
 export class Relay {
-  /** Relayed requests not yet answered. */
-  #inFlight = 0;
   /** Multi-round-trip calls waiting for their client's answers. */
   readonly #rounds = new Rounds();
   /** 2025 upstreams' mid-call questions to 2026 clients, waiting for the client's retry. */
   readonly #bridge = new InputBridge();
 
-  constructor(private readonly pool: Pick<UpstreamPool, "get">) {}
-
-  /** How many relayed requests are not yet answered. */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
+  constructor(private readonly options: RelayOptions) {}
 
   /** Relays one call: resumes its round, bridges a 2025 upstream's questions, or sends it as is. */
   async relay(call: RelayedCall, context: RequestContext): Promise<UpstreamResult> {
@@ -39,7 +46,7 @@ export class Relay {
         () => this.#bridge.resume(bridged, context.retry?.inputResponses, context, again),
       );
     }
-    const connection = await this.pool.get(call.accountId, session.era);
+    const connection = await this.options.pool.get(call.accountId, session.era);
     if (connection.era === "legacy" && !context.ask && ROUND_TRIP_METHODS.has(method)) {
       // A 2025 upstream asks mid-call, which this client cannot be: its questions become rounds.
       return await this.#bridgedRound(
@@ -48,7 +55,7 @@ export class Relay {
           this.#bridge.start(context, (ask, signal, sink) =>
             connection.request(method, params, {
               signal,
-              timeout: RELAY_TIMEOUT_MS,
+              timeout: this.options.callTimeoutMs(call.accountId),
               onProgress: sink.onProgress,
               // Stateless clients share one session: each call counts as its own conversation, so
               // an upstream question is never shown to another client's call.
@@ -60,28 +67,43 @@ export class Relay {
             })),
       );
     }
-    this.#inFlight++;
-    const result = await connection.request(method, params, {
-      signal: context.signal,
-      timeout: RELAY_TIMEOUT_MS,
-      onProgress: context.onProgress,
-      allowInputRequired: ROUND_TRIP_METHODS.has(method),
-      caller: { session: session.id, ask: context.ask, log: context.onLog },
-      upstreamMeta: context.upstreamMeta,
-      onStreamResumed: context.closeStream,
-    }).finally(() => this.#inFlight--);
-    const relayed = withoutUpstreamServerInfo(result);
+    const raw = await this.options.inFlight.run(
+      context.signal,
+      (signal) =>
+        connection.request(method, params, {
+          signal,
+          timeout: this.options.callTimeoutMs(call.accountId),
+          onProgress: context.onProgress,
+          allowInputRequired: ROUND_TRIP_METHODS.has(method),
+          caller: { session: session.id, ask: context.ask, log: context.onLog },
+          upstreamMeta: context.upstreamMeta,
+          onStreamResumed: context.closeStream,
+        }),
+    );
+    const relayed = withoutUpstreamServerInfo(this.#scrub(call.accountId, raw));
     // The upstream needs input: the client gets its questions and a signed state naming the
     // account, so the retry comes back here (and only here) with the answers.
-    return relayed.resultType === "input_required" ? this.#rounds.open(call, relayed) : relayed;
+    return this.#marked(relayed.resultType === "input_required" ? this.#rounds.open(call, relayed) : relayed);
+  }
+
+  /** A result scrubbed with the secrets of the account that produced it. */
+  #scrub(accountId: string, result: UpstreamResult): UpstreamResult {
+    return this.options.results?.scrubResult(accountId, result) ?? result;
+  }
+
+  /** A copy built from a scrubbed result (no new upstream text in it) stays scrubbed. */
+  #marked(result: UpstreamResult): UpstreamResult {
+    return this.options.results?.markScrubbed(result) ?? result;
   }
 
   /** A bridged round's result, or its question as `input_required` with a state naming the parked call. */
   async #bridgedRound(call: RelayedCall, round: () => Promise<BridgeOutcome>): Promise<UpstreamResult> {
-    this.#inFlight++;
-    const outcome = await round().finally(() => this.#inFlight--);
-    if (outcome.kind === "result") return withoutUpstreamServerInfo(outcome.result);
-    return this.#rounds.openBridged(call, outcome.id, outcome.key, outcome.question);
+    const outcome = await this.options.inFlight.run(undefined, round);
+    if (outcome.kind === "result") {
+      return this.#marked(withoutUpstreamServerInfo(this.#scrub(call.accountId, outcome.result)));
+    }
+    const question = this.#scrub(call.accountId, { question: outcome.question }).question;
+    return this.#marked(this.#rounds.openBridged(call, outcome.id, outcome.key, question));
   }
 }
 

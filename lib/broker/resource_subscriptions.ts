@@ -65,6 +65,16 @@ export class ResourceSubscriptions<S> {
     }
   }
 
+  /** Whether anything of an account is followed (its upstream is then not closed for idleness). */
+  follows(accountId: string): boolean {
+    for (const [key, entry] of this.#entries) {
+      if (entry.subscribers.size > 0 && key.startsWith(`${JSON.stringify([accountId]).slice(0, -1)},`)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The subscribers of one upstream resource and the URI each knows it by. */
   subscribersOf(accountId: string, uri: string): [S, string][] {
     return [...this.#entries.get(keyOf(accountId, uri))?.subscribers ?? []];

@@ -1,3 +1,4 @@
+import { isRecord } from "../values.ts";
 /**
  * Route tables (pure): the names and URIs a session sees, each mapped back to the account that
  * owns it and the name or URI that account uses. Inside a profile, the first account keeps its
@@ -94,4 +95,13 @@ function merge<T>(
     }
   }
   return { items, routes };
+}
+
+/** A read result's contents under the account's janus:// prefix. */
+export function withPrefixedContents<R extends Record<string, unknown>>(result: R, accountId: string): R {
+  if (!Array.isArray(result.contents)) return result;
+  const contents = result.contents.map((item: unknown) =>
+    isRecord(item) && typeof item.uri === "string" ? { ...item, uri: prefixedUri(accountId, item.uri) } : item
+  );
+  return { ...result, contents };
 }

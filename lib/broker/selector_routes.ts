@@ -6,6 +6,7 @@
 import { type Tool, UriTemplate } from "@modelcontextprotocol/server";
 import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogItems, CatalogKind, Era, UpstreamPool } from "../upstream/mod.ts";
+import { labelProfileTools } from "./account_labels.ts";
 import { RESERVED_TOOL_NAMES } from "./search_tools.ts";
 import {
   type AccountItems,
@@ -80,9 +81,9 @@ export class SelectorRoutes {
   ): RouteTable<CatalogItems[K]> {
     // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
     if (kind === "tools") {
-      return routeByName(catalogs as AccountItems<Tool>[], RESERVED_TOOL_NAMES) as RouteTable<
-        CatalogItems[K]
-      >;
+      // Inside a profile, each tool says which account it acts as (un-prefixed names too).
+      const table = routeByName(catalogs as AccountItems<Tool>[], RESERVED_TOOL_NAMES);
+      return labelProfileTools(table, catalogs.length) as RouteTable<CatalogItems[K]>;
     }
     if (kind === "prompts") {
       return routeByName(catalogs as AccountItems<CatalogItems["prompts"]>[]) as RouteTable<CatalogItems[K]>;

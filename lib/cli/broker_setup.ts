@@ -1,11 +1,12 @@
 /**
  * Building the broker from the command line's context, once for every command that runs one
  * (`serve`, the agent commands in direct mode, the daemon): the config (or the demo), the
- * persisted global choice, the vault, and the redactor every outbound value and log line
+ * persisted global choice, the vault, and the scrubber every outbound value and log line
  * passes through.
  */
 import { dirname, resolve } from "node:path";
 import { Broker } from "../broker/mod.ts";
+import { JanusError } from "../errors.ts";
 import {
   type JanusConfig,
   loadConfig,
@@ -15,7 +16,8 @@ import {
 } from "../config/mod.ts";
 import { demoConfig } from "../demo/mod.ts";
 import { OAuthRuntime } from "../oauth/mod.ts";
-import { openVault, Redactor } from "../secrets/mod.ts";
+import { MIN_REDACTABLE_LENGTH, openVault, SecretScrubber } from "../secrets/mod.ts";
+import { shortSecretWarnings } from "../upstream/mod.ts";
 import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/mod.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext } from "./context.ts";
@@ -27,6 +29,8 @@ export interface OpenedBroker {
   outbound: <T>(value: T) => T;
   /** Writes one log line, redacted and prefixed, to the sink given to `openBroker`. */
   log(line: string): void;
+  /** The configuration it serves. */
+  config: JanusConfig;
   /** One line saying what is served (config path and account count, or the demo). */
   banner: string;
   /** The config file (absent for the demo). */
@@ -63,25 +67,27 @@ export async function openBroker(
   ctx: CliContext,
   options: { demo?: boolean; sink: (text: string) => void },
 ): Promise<OpenedBroker> {
-  // One redactor for everything that leaves: tool results and errors, and every log line. It
-  // learns each value the moment an upstream is given it.
-  const redactor = new Redactor();
+  // One scrubber for everything that leaves: results per account (in the broker), errors and
+  // notifications (via the session server), and every log line. It learns each value the moment
+  // an upstream is given it.
+  const scrubber = new SecretScrubber();
   const env = ctx.env ?? ((name: string) => Deno.env.get(name));
   const passphrase = env("JANUS_VAULT_PASSPHRASE");
-  if (passphrase) redactor.add("JANUS_VAULT_PASSPHRASE", passphrase);
-  const log = (line: string) => options.sink(redactor.redactText(`janusmcp: ${line}\n`));
+  if (passphrase) scrubber.addBrokerWide("JANUS_VAULT_PASSPHRASE", passphrase);
+  const log = (line: string) => options.sink(scrubber.redactText(`janusmcp: ${line}\n`));
   const setup = options.demo ? demoSetup() : await fileSetup(ctx, log);
+  for (const warning of shortSecretWarnings(setup.config, env)) log(`warning: ${warning}`);
 
   const tooShort = new Set<string>();
   const vault = openVault({ config: setup.config, configDir: setup.configDir, env });
   // OAuth logins of remote accounts and `oauth:NAME` tokens: refreshed safely across processes,
-  // every token registered with the redactor the moment it is seen.
+  // every token registered with the scrubber the moment it is seen.
   const remote = new OAuthRuntime({
     vault,
     stateDir: setup.configDir,
     env,
     log: (accountId, line) => log(`[${accountId}] ${line}`),
-    tokenSeen: (accountId, value) => void redactor.add(`oauth:${accountId}`, value),
+    tokenSeen: (accountId, value) => void scrubber.addBrokerWide(`oauth:${accountId}`, value),
     providers: setup.config.oauthProviders,
   });
   const broker = new Broker({
@@ -90,21 +96,27 @@ export async function openBroker(
     initialGlobal: setup.initialGlobal,
     persistGlobal: setup.persistGlobal,
     revisions: setup.revisions,
+    results: scrubber,
     sources: { env, vault, remote },
     log,
     secretsResolved: (accountId, secrets) => {
       for (const secret of secrets) {
-        if (redactor.add(secret.name, secret.value).registered || tooShort.has(secret.name)) continue;
+        const added = scrubber.addForAccount(accountId, secret.name, secret.value, secret.reference);
+        // Short ${ENV} secrets were reported when the config was loaded.
+        if (added.registered || tooShort.has(secret.name) || secret.reference.startsWith("${")) continue;
         tooShort.add(secret.name);
-        log(`warning: [${accountId}] the value of ${secret.name} is too short to be redacted from output`);
+        log(
+          `warning: [${accountId}] the value of ${secret.reference} is shorter than ${MIN_REDACTABLE_LENGTH} characters, so it cannot be redacted from output`,
+        );
       }
     },
   });
   return {
     broker,
-    outbound: (value) => redactor.redactValue(value),
+    outbound: (value) => scrubber.outbound(value),
     log,
     banner: setup.banner,
+    config: setup.config,
     configPath: setup.configPath,
     configDir: setup.configDir,
     loadGlobal: setup.loadGlobal,
@@ -127,6 +139,10 @@ function demoSetup(): Setup {
 async function fileSetup(ctx: CliContext, log: (line: string) => void): Promise<Setup> {
   const configPath = ctx.configPath ?? locateConfigFromEnvironment().path;
   const loaded = await loadConfig(configPath);
+  if (!loaded.exists && ctx.configPath !== undefined) {
+    // A file named on purpose that is not there is a mistake, not a request for the empty config.
+    throw new JanusError("config", `config file ${configPath} does not exist (named by --config)`);
+  }
   const state = new StateStore(configPath, { warn: log });
   const loadGlobal = async () => loaded.exists ? (await state.load()).globalSelector : undefined;
   const revisions = loaded.exists

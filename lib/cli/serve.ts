@@ -17,6 +17,12 @@ import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
 import { SERVE_OPTIONS, type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
 import type { CliContext, Command } from "./context.ts";
+import { watchConfig } from "./config_watch.ts";
+import type { JanusConfig } from "../config/mod.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";
+
+/** How long a stop signal lets calls in flight finish before they are answered with an error. */
+const DRAIN_MS = 5_000;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -79,11 +85,14 @@ async function daemonForStdio(ctx: CliContext, options: ServeOptions): Promise<D
 
 /** Serves with a broker of this process's own (`wire`: a stdio wire the daemon relay already read from). */
 async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Transport): Promise<number> {
-  const { broker, outbound, log, banner, configDir } = await openBroker(ctx, {
+  const { broker, outbound, log, banner, configDir, configPath, config } = await openBroker(ctx, {
     demo: options.demo,
     sink: (text) => ctx.err(text),
   });
   log(banner);
+  broker.warm();
+  // Hot reload: valid edits apply at once, invalid ones are reported and the last good config stays.
+  const watch = configPath ? watchConfig(configPath, config, broker, log) : undefined;
   if (options.transport !== "http" && Deno.stdin.isTerminal()) {
     log(
       "stdin is a terminal: JanusMCP speaks MCP over stdio and is meant to be started by an MCP client (see README). To watch a scripted client use the demo, run: deno task demo. Ctrl-C stops.",
@@ -92,15 +101,27 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
 
   const stopped = waitForStopSignal();
   let http: HttpServerHandle | undefined;
+  let end: "signal" | "eof" | undefined;
   try {
     if (options.transport !== "stdio") {
-      http = await startHttp(broker, options, configDir, { log, outbound });
+      http = await startHttp(broker, options, configDir, { log, outbound }, config);
       log(`listening on ${http.url}/mcp (health: ${http.url}/healthz)`);
     }
-    const ends: Promise<unknown>[] = [stopped.promise];
-    if (options.transport !== "http") ends.push(serveBrokerOverStdio(broker, { log, outbound, wire }));
-    await Promise.race(ends);
+    const ends: Promise<"signal" | "eof">[] = [stopped.promise.then(() => "signal" as const)];
+    const maxMessageBytes = config.limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (options.transport !== "http") {
+      ends.push(
+        serveBrokerOverStdio(broker, { log, outbound, wire, maxMessageBytes }).then(() => "eof" as const),
+      );
+    }
+    end = await Promise.race(ends);
   } finally {
+    watch?.stop();
+    // From here a signal means "hurry": clients often send SIGTERM a second after closing
+    // stdin, then SIGKILL. Every upstream group is killed at once, so none is orphaned.
+    stopped.hurry();
+    // Stopped by a signal, a stdio client is still there: its calls in flight are answered.
+    if (end === "signal") await broker.drain(DRAIN_MS);
     stopped.dispose();
     await http?.shutdown();
     await broker.close();
@@ -114,6 +135,7 @@ async function startHttp(
   options: ServeOptions,
   configDir: string,
   io: { log(line: string): void; outbound: <T>(value: T) => T },
+  config: JanusConfig,
 ): Promise<HttpServerHandle> {
   let token: string | undefined;
   if (!isLoopbackHost(options.host)) {
@@ -127,7 +149,8 @@ async function startHttp(
   }
   const app = createHttpApp(broker, {
     guard: { allowedHosts: allowedHostsFor(options.host), token },
-    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxSessions: config.limits?.maxHttpSessions,
     sessionIdleMs: options.sessionIdleSeconds * 1000,
     ...io,
   });

@@ -9,14 +9,19 @@
 import { z } from "zod";
 import { ENV_NAME_PATTERN, parseReferences } from "../references.ts";
 import { crossReferences, transportRules } from "./relations.ts";
-import { describe, oneOf, unknownKeyMessage } from "./wording.ts";
+import { oauthProvider, oauthSection, tokenEndpoints, withPresets } from "./oauth_schema.ts";
+import {
+  choice,
+  evenWithFieldProblems,
+  nameMap,
+  nonEmpty,
+  text,
+  typed,
+  wholeNumber,
+  withReferences,
+} from "./schema_parts.ts";
+import { describe, unknownKeyMessage } from "./wording.ts";
 import { isRecord } from "../values.ts";
-
-/** Runs a refinement even where a field failed, so every problem of the document is reported at once. */
-const evenWithFieldProblems = {
-  when: (payload: { value: unknown }) =>
-    typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value),
-};
 
 /** Account ids and profile names: a letter or digit, then letters, digits, `_` or `-`, at most 64. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -24,12 +29,6 @@ const ID_RULE = 'use 1–64 letters, digits, "_" or "-", starting with a letter 
 /** HTTP header names: RFC 9110 tokens. */
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const URL_RULE = 'expected a URL starting with http:// or https:// (or a whole "vault:NAME")';
-/** One OAuth scope token (RFC 6749 §3.3: printable ASCII except space, `"` and `\`). */
-const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-const SCOPE_RULE = "expected a scope name (no spaces or quotes)";
-/** The built-in token-provider presets (endpoints known; the user supplies the client id). */
-export const OAUTH_PRESETS = ["github", "gitlab", "google", "microsoft", "slack", "atlassian"] as const;
-
 /** True when a config URL is acceptable: a whole `vault:NAME`, or http(s) once references are filled. */
 export function isAcceptableUrl(value: string): boolean {
   const parsed = parseReferences(value);
@@ -42,144 +41,20 @@ export function isAcceptableUrl(value: string): boolean {
   return protocol === "http:" || protocol === "https:";
 }
 
-/**
- * Error customisation for a schema's own type check: `required` when the key is absent (JSON has
- * no `undefined`), otherwise `expected`; a function of the value when it names what was given.
- */
-function typed(expected: string | ((input: unknown) => string), required = "required") {
-  return {
-    error: (issue: z.core.$ZodRawIssue) => {
-      if (issue.code !== "invalid_type") return undefined;
-      if (issue.input === undefined) return required;
-      return typeof expected === "string" ? expected : expected(issue.input);
-    },
-  };
-}
+/** The longest call timeout or idle time accepted: one week. */
+const MAX_SECONDS = 7 * 24 * 3600;
+/** A relayed call's limit: at least a second. */
+const callTimeout = () => wholeNumber(1, MAX_SECONDS);
+/** Quiet seconds before an upstream is closed; 0 never. */
+const idleClose = () => wholeNumber(0, MAX_SECONDS);
 
-const text = (required?: string) => z.string(typed("expected a string", required));
-
-const nonEmpty = (hint = "", required?: string) =>
-  text(required).refine((value) => value.trim() !== "", `must not be empty${hint}`);
-
-/** A string that may hold references; a malformed one is reported in the parser's words, then `rule`. */
-function withReferences(rule: (value: string) => string | undefined = () => undefined) {
-  return text().superRefine((value, ctx) => {
-    const parsed = parseReferences(value);
-    const problem = parsed.ok ? rule(value) : parsed.problem;
-    if (problem !== undefined) ctx.addIssue(problem);
-  });
-}
-
-function choice<const T extends readonly [string, ...string[]]>(options: T) {
-  return z.enum(options, { error: (issue) => `expected ${oneOf(options)}, got ${describe(issue.input)}` });
-}
-
-/** An object of names to values, the names checked by `pattern` and explained by `badName`. */
-function nameMap<V extends z.ZodType>(
-  pattern: RegExp,
-  badName: (name: string) => string,
-  value: V,
-  expected: string,
-) {
-  return z.record(z.string().regex(pattern), value, {
-    error: (issue) => {
-      if (issue.code === "invalid_key") return badName(String(issue.input));
-      return issue.code === "invalid_type" ? expected : undefined;
-    },
-  });
-}
-
-/** A client secret: only ever a reference to where it is kept, never the value itself. */
-const secretReference = () =>
-  withReferences((value) =>
-    /vault:|\$\{/.test(value)
-      ? undefined
-      : 'must be a reference ("vault:NAME" or "${ENV_VAR}"), not the secret itself'
-  );
-
-const scopeList = () =>
-  z.array(
-    z.string(typed(SCOPE_RULE)).regex(SCOPE_PATTERN, SCOPE_RULE),
-    typed("expected an array of scope names"),
-  );
-
-/** An http(s) URL written out (no references: provider endpoints are not secrets). */
-const plainUrl = () =>
-  text().refine(
-    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
-    "expected an http:// or https:// URL",
-  );
-
-/** An account's OAuth settings (all optional: discovery and dynamic registration fill the rest). */
-const oauthSection = z.strictObject({
-  /** A pre-registered client id (else dynamic client registration). */
-  clientId: nonEmpty().optional(),
-  /** Its secret, as a reference. */
-  clientSecret: secretReference().optional(),
-  /** Sent as `login_hint` so the provider pre-selects the identity. */
-  loginHint: nonEmpty().optional(),
-  /** Scopes to ask for (else what the server advertises). */
-  scopes: scopeList().optional(),
-}, typed('expected an object like {"clientId": "…", "scopes": ["…"]}')).superRefine((oauth, ctx) => {
-  if (oauth.clientSecret !== undefined && oauth.clientId === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["clientSecret"],
-      message: "needs clientId (a secret without its client id cannot be used)",
-    });
-  }
-}, evenWithFieldProblems);
-
-/** One token provider for `oauth:NAME` references (`janusmcp login PROVIDER NAME`). */
-const oauthProvider = z.strictObject({
-  /** Built-in endpoints (default: the provider's name, when it is a preset). */
-  preset: choice(OAUTH_PRESETS).optional(),
-  /** The issuer the tokens come from (default: the preset's, or the token endpoint's origin). */
-  issuer: plainUrl().optional(),
-  authorizationEndpoint: plainUrl().optional(),
-  tokenEndpoint: plainUrl().optional(),
-  /** RFC 8628 device authorization endpoint, for logins without a browser. */
-  deviceAuthorizationEndpoint: plainUrl().optional(),
-  /** RFC 7009 revocation endpoint. */
-  revocationEndpoint: plainUrl().optional(),
-  clientId: nonEmpty("", "required (the client id you registered with the provider)"),
-  clientSecret: secretReference().optional(),
-  scopes: scopeList().optional(),
-}, typed('expected an object like {"clientId": "…"}'));
-
-/** A provider's preset: the one it names, else the one its own name is. */
-function presetOf(name: string, preset: unknown): string | undefined {
-  if (typeof preset === "string") return preset;
-  return (OAUTH_PRESETS as readonly string[]).includes(name) ? name : undefined;
-}
-
-/** Each provider needs a token endpoint or a preset (checked even where other fields failed). */
-function tokenEndpoints(providers: unknown, ctx: z.RefinementCtx): void {
-  if (typeof providers !== "object" || providers === null) return;
-  for (const [name, provider] of Object.entries(providers)) {
-    if (typeof provider !== "object" || provider === null) continue;
-    const fields = provider as Record<string, unknown>;
-    if (presetOf(name, fields.preset) === undefined && fields.tokenEndpoint === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: [name],
-        message: `needs "tokenEndpoint" (or a "preset": ${oneOf(OAUTH_PRESETS)})`,
-      });
-    }
-  }
-}
-
-/** Fills each provider's preset from its name when it names none. */
-function withPresets(
-  providers: Record<string, z.output<typeof oauthProvider>>,
-): Record<string, z.output<typeof oauthProvider>> {
-  return Object.fromEntries(
-    Object.entries(providers).map(([name, provider]) => {
-      const preset = presetOf(name, provider.preset) as typeof OAUTH_PRESETS[number] | undefined;
-      return [name, preset === undefined ? provider : { preset, ...provider }];
-    }),
-  );
-}
+/** A root an account's upstream may work in: an absolute path or a `file://` URI. */
+const root = z.string(typed("expected an absolute path or a file:// URI")).refine(
+  (value) =>
+    value.startsWith("/") || /^[A-Za-z]:[\\/]/.test(value) ||
+    (value.startsWith("file://") && URL.canParse(value)),
+  "expected an absolute path or a file:// URI",
+);
 
 /** The fields only a stdio account may set. */
 const stdioFields = {
@@ -232,6 +107,26 @@ const accountShape = {
   transport: choice(["stdio", "http", "sse"]).optional(),
   ...stdioFields,
   ...remoteFields,
+  /** `${ENV}` names whose values are secrets although their names do not look like credentials. */
+  secretEnv: z.array(
+    z.string(typed('expected an environment variable name (letters, digits and "_")')).regex(
+      ENV_NAME_PATTERN,
+      'expected an environment variable name (letters, digits and "_")',
+    ),
+    typed("expected an array of environment variable names"),
+  ).optional(),
+  /** What `roots/list` answers for this account (without it, the broker offers no roots). */
+  roots: z.array(
+    root,
+    typed('expected an array of absolute paths or file:// URIs, like ["/home/me/project"]'),
+  )
+    .optional(),
+  /** Limit on one call to this upstream, in seconds (overrides `upstreams.callTimeoutSeconds`). */
+  callTimeoutSeconds: callTimeout().optional(),
+  /** Close this upstream after this many quiet seconds; 0 never (overrides `upstreams.idleCloseSeconds`). */
+  idleCloseSeconds: idleClose().optional(),
+  /** Connect at start and never close for idleness. */
+  keepWarm: z.boolean(typed("expected true or false")).optional(),
 };
 
 const accountObject = z.strictObject(
@@ -346,6 +241,20 @@ export const RawConfigSchema = z
     defaultAccount: z.string(typed("expected a string (an account id)")).optional(),
     /** Where secrets referenced as `vault:NAME` are kept. */
     vault: RawVaultSchema.default(() => ({ backend: "keychain" as const })),
+    /** Size limits (absent fields take their defaults). */
+    limits: z.strictObject({
+      /** The largest JSON-RPC message accepted from a client or an upstream (default 64 MiB). */
+      maxMessageBytes: wholeNumber(64 * 1024, 1024 * 1024 * 1024).optional(),
+      /** The most 2025-11-25 HTTP sessions open at once (default 1000). */
+      maxHttpSessions: wholeNumber(1, 1_000_000).optional(),
+    }, typed('expected an object like {"maxMessageBytes": 67108864, "maxHttpSessions": 1000}')).optional(),
+    /** Defaults for every upstream (accounts may override). */
+    upstreams: z.strictObject({
+      /** Limit on one relayed call, in seconds (default 3600). */
+      callTimeoutSeconds: callTimeout().optional(),
+      /** Close an upstream after this many quiet seconds (default 1800; 0 never). */
+      idleCloseSeconds: idleClose().optional(),
+    }, typed('expected an object like {"callTimeoutSeconds": 3600, "idleCloseSeconds": 1800}')).optional(),
     /** Token providers for `oauth:NAME` references, by name. */
     oauthProviders: nameMap(
       ID_PATTERN,

@@ -27,6 +27,12 @@ export type OAuthProviderConfig = NonNullable<JanusConfig["oauthProviders"]>[str
 /** Who may switch identities, and how far a switch reaches. */
 export type BindingMode = JanusConfig["bindingMode"];
 
+/** Size limits (absent fields take their defaults). */
+export type Limits = NonNullable<JanusConfig["limits"]>;
+
+/** Defaults for every upstream (accounts may override). */
+export type UpstreamDefaults = NonNullable<JanusConfig["upstreams"]>;
+
 /** Where secrets referenced as `vault:NAME` are kept. */
 export type VaultConfig = z.output<typeof RawVaultSchema>;
 

@@ -13,3 +13,4 @@ export type { AddResult } from "./redact.ts";
 export { MIN_ENCODED_LENGTH, MIN_REDACTABLE_LENGTH, Redactor } from "./redact.ts";
 export type { PromptOutput, ReadSecretOptions, SecretInput } from "./prompt.ts";
 export { MAX_SECRET_BYTES, readSecretFromStdin } from "./prompt.ts";
+export { SecretScrubber } from "./scrubber.ts";

@@ -9,7 +9,7 @@
  */
 
 /** Values shorter than this are not registered: see `Redactor.add`. */
-export const MIN_REDACTABLE_LENGTH = 4;
+export const MIN_REDACTABLE_LENGTH = 8;
 
 /** Values at least this long are also redacted in their encoded forms. */
 export const MIN_ENCODED_LENGTH = 8;
@@ -64,6 +64,17 @@ function formsOf(value: string): string[] {
   return [...forms];
 }
 
+/** The UTF-8 bytes of `text` as a string of one char per byte. */
+function byteString(text: string): string {
+  let out = "";
+  for (const byte of encoder.encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
+
+function fromByteString(bytes: string): string {
+  return new TextDecoder().decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0)));
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
@@ -80,6 +91,8 @@ export class Redactor {
   /** Every searched form (raw or encoded) → name. */
   readonly #forms = new Map<string, string>();
   #pattern: RegExp | undefined;
+  /** The same forms as byte strings (one char per UTF-8 byte), for searching decoded binary. */
+  #bytePattern: RegExp | undefined;
   #stale = false;
   #shortestForm = Infinity;
 
@@ -89,9 +102,10 @@ export class Redactor {
   }
 
   /**
-   * Registers `value` under `name`. Values under 4 characters are refused and reported: "abc" or
-   * "1" would be cut out of every word and number in a result, shredding ordinary text while
-   * hiding nothing (a secret that short is guessable anyway). The caller should warn.
+   * Registers `value` under `name`. Values under 8 characters are refused and reported: "root" or
+   * "2026" would be cut out of every word, date and path in a result (and out of binary encodings),
+   * shredding ordinary text while hiding little (a secret that short is guessable anyway). The
+   * caller should warn.
    */
   add(name: string, value: string): AddResult {
     if (value.length < MIN_REDACTABLE_LENGTH) {
@@ -115,6 +129,9 @@ export class Redactor {
       this.#pattern = forms.length === 0
         ? undefined
         : new RegExp(`(?=(${forms.map(escapeRegExp).join("|")}))`, "g");
+      this.#bytePattern = forms.length === 0
+        ? undefined
+        : new RegExp(forms.map((form) => escapeRegExp(byteString(form))).join("|"));
       this.#stale = false;
     }
     return this.#pattern;
@@ -154,6 +171,16 @@ export class Redactor {
     }
     if (spanStart < 0) return text;
     return output + text.slice(copied, spanStart) + labels + text.slice(spanEnd);
+  }
+
+  /**
+   * The name of a registered value found in decoded binary content (given as a byte string, one
+   * char per byte, as `atob` returns it), raw or in an encoded form; undefined when none is there.
+   */
+  findInBytes(bytes: string): string | undefined {
+    this.#currentPattern();
+    const found = this.#bytePattern?.exec(bytes);
+    return found ? this.#forms.get(fromByteString(found[0])) : undefined;
   }
 
   /** A copy of a JSON-like value with every string (object keys too) redacted, at any depth. */

@@ -21,6 +21,7 @@ import { BoundedEventStore } from "./event_store.ts";
 import { LegacySessions } from "./http_sessions.ts";
 import { paramHeaderMismatch } from "./param_headers.ts";
 import { isRecord } from "../values.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, RejectLog, triageValue } from "../wire/mod.ts";
 import { listenedResources, ListenResources, onResponseEnd } from "./listen_resources.ts";
 
 /** How the HTTP endpoint behaves. */
@@ -30,13 +31,19 @@ export interface HttpOptions {
   maxBodyBytes: number;
   /** A 2025 session with no request for this long is closed. */
   sessionIdleMs: number;
+  /** At most this many 2025 sessions at once; past it, initialize gets 503 (default 1000). */
+  maxSessions?: number;
   /** Applied to everything sent to clients (redaction). */
   outbound: <T>(value: T) => T;
   log(line: string): void;
 }
 
-/** The default request body limit: 4 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** The default request body limit: the same 64 MiB as a stdio frame (limits.maxMessageBytes). */
+export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
+/** The default cap on open 2025-11-25 sessions (each holds ~34 KB and lives up to the idle timeout). */
+export const DEFAULT_MAX_SESSIONS = 1000;
+/** What a client refused for the session cap is told to wait, in seconds. */
+const SESSION_RETRY_AFTER_S = 30;
 /** How long shutdown waits for calls in flight. */
 const DRAIN_MS = 5_000;
 
@@ -51,7 +58,9 @@ export interface HttpApp {
 export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
   const started = Date.now();
   const outbound = options.outbound;
-  const onerror = (error: Error) => options.log(`http: ${error.message}`);
+  // One line per refused request at most, and a summary for a flood.
+  const rejects = new RejectLog(options.log);
+  const onerror = (error: Error) => rejects.reject(`http: ${firstLine(error.message)}`);
 
   // 2026-07-28: stateless. Every request gets a fresh server bound to the one shared session.
   const stateless = broker.openSession("http-stateless", { stateless: true });
@@ -96,16 +105,27 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     if (request.method === "POST") {
       const body = await readRequestBody(request, options.maxBodyBytes);
       if (body.tooLarge) {
+        const size = Number(request.headers.get("content-length") ?? NaN);
+        const seen = Number.isFinite(size) ? `of ${formatBytes(size)} (${size} bytes)` : "";
         return jsonRpcError(
           413,
           JSON_RPC.invalidRequest,
-          `request body is larger than ${options.maxBodyBytes} bytes`,
+          `request body ${seen} exceeds the limit of ${
+            formatBytes(options.maxBodyBytes)
+          } (limits.maxMessageBytes)`.replace("  ", " "),
         );
       }
       try {
         parsedBody = JSON.parse(body.text);
       } catch {
+        rejects.reject("http: refused a body that is not valid JSON");
         return jsonRpcError(400, JSON_RPC.parseError, "parse error: the request body is not valid JSON");
+      }
+      // Not a JSON-RPC message: answered here, with its id when it has a readable one.
+      const triage = Array.isArray(parsedBody) ? undefined : triageValue(parsedBody);
+      if (triage?.kind === "invalid") {
+        rejects.reject(`http: refused a request: ${triage.problem}`);
+        return jsonRpcError(400, triage.code, triage.problem, triage.id);
       }
     }
 
@@ -122,6 +142,11 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       return await entry.transport.handleRequest(request, { parsedBody });
     }
     if (request.method === "POST" && isInitializeRequest(parsedBody)) {
+      const max = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+      if (sessions.size >= max) {
+        rejects.reject(`http: refused a new session: ${max} sessions are open (limits.maxHttpSessions)`);
+        return sessionCapReached(max, parsedBody);
+      }
       return await startLegacySession(request, parsedBody);
     }
     if (request.method === "POST" && !(await isLegacyRequest(request, parsedBody))) {
@@ -133,6 +158,14 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       return onResponseEnd(await modern.fetch(request, { parsedBody }), request.signal, () => {
         void listens.release(listen.uris);
       });
+    }
+    if (request.method === "GET") {
+      // What an old HTTP+SSE client (transport "sse") does first: tell it what to use instead.
+      return jsonRpcError(
+        400,
+        JSON_RPC.invalidRequest,
+        'this endpoint speaks Streamable HTTP (2025-11-25 and 2026-07-28), not the older HTTP+SSE transport: configure the client for Streamable HTTP ("type": "http") at this URL, and start with a POST of initialize',
+      );
     }
     return jsonRpcError(
       400,
@@ -194,9 +227,33 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
   };
 }
 
+/** 503 with Retry-After: the session cap is reached (idle sessions are closed over time). */
+function sessionCapReached(max: number, body: unknown): Response {
+  const id = isRecord(body) && (typeof body.id === "string" || typeof body.id === "number") ? body.id : null;
+  return Response.json({
+    jsonrpc: "2.0",
+    id,
+    error: {
+      code: JSON_RPC.serverBusy,
+      message:
+        `too many sessions: ${max} are open (limits.maxHttpSessions); retry later, or close sessions you no longer use`,
+    },
+  }, { status: 503, headers: { "Retry-After": String(SESSION_RETRY_AFTER_S) } });
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n", 1)[0];
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 /** A JSON-RPC error response with an HTTP status. */
-function jsonRpcError(status: number, code: number, message: string): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
+function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  id: string | number | null = null,
+): Response {
+  return Response.json({ jsonrpc: "2.0", error: { code, message }, id }, { status });
 }
 
 /** A listening HTTP server. */

@@ -33,6 +33,11 @@ export class LegacySessions {
     return entry;
   }
 
+  /** How many sessions are open (the session cap counts them). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** Drops a session that closed by itself (DELETE, or its server closed). */
   forget(id: string): void {
     this.#entries.delete(id);

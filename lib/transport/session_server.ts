@@ -75,7 +75,8 @@ export function createSessionServer(
         initializeCapabilities: () => server.getClientCapabilities(),
       });
       try {
-        return await work(context);
+        // Tracked from the start (an upstream may still be starting), so shutdown answers it.
+        return await broker.track(context.signal, () => work(context));
       } finally {
         await context.settled();
       }

@@ -4,10 +4,12 @@
  */
 import process from "node:process";
 import type { Transport } from "@modelcontextprotocol/server";
-import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Broker, Session } from "../broker/mod.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, RejectLog } from "../wire/mod.ts";
 import { cancelledRequest, listenedResources, ListenResources } from "./listen_resources.ts";
 import { createSessionServer, serverNotifier } from "./session_server.ts";
+import { StdioWire } from "./stdio_wire.ts";
 
 /** Options for serving over stdio. */
 export interface StdioOptions {
@@ -15,11 +17,15 @@ export interface StdioOptions {
   log(line: string): void;
   /** A stdio wire already started (by the daemon relay, which read the first message); default: a new one. */
   wire?: Transport;
+  /** The largest frame accepted on stdin (default 64 MiB). */
+  maxMessageBytes?: number;
 }
 
 /** Serves the broker over stdio; resolves when the client closes stdin. */
 export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Promise<void> {
-  const wire = options.wire ?? new StdioServerTransport();
+  // The broker's own reader: explicit size limit, answers for malformed frames, one log line each.
+  const wire = options.wire ??
+    new StdioWire(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, new RejectLog(options.log));
   return new Promise((resolve) => {
     let ended = false;
     const end = () => {

@@ -18,6 +18,11 @@ export class CallsInFlight {
     return id;
   }
 
+  /** How many calls with a caller are in flight. */
+  get size(): number {
+    return this.#callers.size;
+  }
+
   /** The call ended. */
   remove(id: number): void {
     this.#callers.delete(id);

@@ -24,6 +24,7 @@ import { type ConnectPlan, type Era, ERA_REVISION } from "./revisions.ts";
 import { paramHeadersFor } from "../protocol/mod.ts";
 import type { Caller, Progress, UpstreamResult } from "./call_types.ts";
 import { CallsInFlight } from "./calls_in_flight.ts";
+import type { UpstreamSettings } from "./settings.ts";
 import { StderrLines } from "./stderr_lines.ts";
 import { isRecord } from "../values.ts";
 import { ListenStream } from "./listen_stream.ts";
@@ -106,18 +107,28 @@ export class UpstreamConnection {
     launch: ResolvedLaunch,
     hooks: UpstreamHooks,
     plan: ConnectPlan = { kind: "auto" },
+    settings: UpstreamSettings = {},
   ): Promise<UpstreamConnection> {
     const spec = launch.spec;
     if (spec.transport === "auto") {
       return await openWithFallback(
         spec,
         (kind) =>
-          UpstreamConnection.open(accountId, { ...launch, spec: { ...spec, transport: kind } }, hooks, plan),
+          UpstreamConnection.open(
+            accountId,
+            { ...launch, spec: { ...spec, transport: kind } },
+            hooks,
+            plan,
+            settings,
+          ),
       );
     }
     const stderr = new StderrLines(hooks.stderr);
     const resumes = new StreamResumes();
-    const transport = createTransport(launch.spec, stderr, resumes);
+    const transport = createTransport(launch.spec, stderr, resumes, {
+      settings,
+      refused: (problem) => hooks.stderr(`(janusmcp) ${problem}`),
+    });
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
       {
@@ -158,7 +169,12 @@ export class UpstreamConnection {
       if (caller?.log) caller.log(notification.params);
       else hooks.message(notification.params);
     });
+    // An account with configured roots answers roots/list itself: its file access must not depend
+    // on which conversation happens to be calling. Without them the calling client is asked.
+    const roots = launch.roots;
+    if (roots) client.setRequestHandler("roots/list", () => ({ roots }));
     for (const method of CLIENT_REQUESTS) {
+      if (roots && method === "roots/list") continue;
       client.setRequestHandler(
         method,
         (request) => connection.#callers.ask(method, request.params) as Promise<never>,
@@ -237,6 +253,11 @@ export class UpstreamConnection {
     return undefined;
   }
 
+  /** Whether calls are in flight or resources are followed (an idle close waits for neither). */
+  get busy(): boolean {
+    return this.#callers.size > 0 || (this.#listening?.following ?? false);
+  }
+
   /** The era this connection speaks. */
   get era(): Era {
     return this.client.getProtocolEra() === "modern" ? "modern" : "legacy";
@@ -302,7 +323,12 @@ export class UpstreamConnection {
     } catch (error) {
       if (!(error instanceof SdkError)) throw error;
       if (error.code === SdkErrorCode.RequestTimeout) {
-        throw new JanusError("timeout", `account "${this.accountId}": ${method} timed out`, { cause: error });
+        const after = options.timeout
+          ? ` after ${Math.round(options.timeout / 1000)} s (callTimeoutSeconds)`
+          : "";
+        throw new JanusError("timeout", `account "${this.accountId}": ${method} timed out${after}`, {
+          cause: error,
+        });
       }
       const gone = error.code === SdkErrorCode.ConnectionClosed || error.code === SdkErrorCode.NotConnected;
       const detail = gone

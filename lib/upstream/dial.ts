@@ -4,16 +4,24 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import { messageOf } from "../errors.ts";
 import type { LaunchSpec } from "./launch.ts";
 import type { StderrLines } from "./stderr_lines.ts";
+import type { UpstreamSettings } from "./settings.ts";
+import { StdioUpstreamTransport } from "./stdio_upstream.ts";
 import type { StreamResumes } from "./stream_resumes.ts";
 
 /** The MCP client transport for a launch: a child process over stdio, or a remote URL. */
-export function createTransport(spec: LaunchSpec, stderr: StderrLines, resumes: StreamResumes): Transport {
+export function createTransport(
+  spec: LaunchSpec,
+  stderr: StderrLines,
+  resumes: StreamResumes,
+  limits: { settings: UpstreamSettings; refused(problem: string): void },
+): Transport {
   if (spec.transport === "stdio") {
-    const transport = new StdioClientTransport({
+    // The broker's own stdio transport: a process group per upstream and an explicit reply limit.
+    return new StdioUpstreamTransport({
       command: spec.command,
       args: spec.args,
       // Only a minimal inherited environment plus the account's own: the broker's environment
@@ -21,9 +29,10 @@ export function createTransport(spec: LaunchSpec, stderr: StderrLines, resumes: 
       env: { ...getDefaultEnvironment(), ...spec.env },
       cwd: spec.cwd,
       stderr: "pipe",
+      onStderr: (chunk) => stderr.push(chunk),
+      onRefused: limits.refused,
+      ...limits.settings,
     });
-    transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
-    return transport;
   }
   const url = new URL(spec.url);
   const options = {

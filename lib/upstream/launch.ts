@@ -4,7 +4,8 @@
  * at the last moment and never stored anywhere but the child's environment or request headers.
  */
 import type { AuthProvider } from "@modelcontextprotocol/client";
-import type { AccountConfig } from "../config/mod.ts";
+import { pathToFileURL } from "node:url";
+import { type AccountConfig, isSecretEnv } from "../config/mod.ts";
 import { parseReferences } from "../references.ts";
 import { JanusError } from "../errors.ts";
 
@@ -55,6 +56,8 @@ export interface ResolvedSecret {
   /** The vault name or environment variable name it came from. */
   name: string;
   value: string;
+  /** How the config refers to it: `vault:NAME`, `oauth:NAME` or `${NAME}`. */
+  reference: string;
 }
 
 /** A launch spec plus every referenced value that went into it. */
@@ -65,6 +68,8 @@ export interface ResolvedLaunch {
   warnings: string[];
   /** When an `oauth:NAME` token in the launch is due for refresh: the upstream is restarted then. */
   renewAt?: number;
+  /** What `roots/list` answers for this account (config `roots`); absent: relayed to the calling client. */
+  roots?: { uri: string; name: string }[];
 }
 
 /** Where references are looked up. The vault is absent when none is configured or reachable. */
@@ -80,7 +85,7 @@ export async function resolveLaunch(
   account: AccountConfig,
   sources: ReferenceSources,
 ): Promise<ResolvedLaunch> {
-  const secrets = new Map<string, string>();
+  const secrets = new Map<string, ResolvedSecret>();
   const warnings: string[] = [];
   let renewAt: number | undefined;
   const resolve = async (value: string, where: string): Promise<string> => {
@@ -98,7 +103,11 @@ export async function resolveLaunch(
             `account "${account.id}": ${where} uses \${${part.name}}, but that environment variable is not set`,
           );
         }
-        secrets.set(part.name, found);
+        // Only credential-like names (or those listed in secretEnv) are secrets: redacting a
+        // home directory or a year would garble results the model needs to read.
+        if (isSecretEnv(account, part.name)) {
+          secrets.set(part.name, { name: part.name, value: found, reference: `\${${part.name}}` });
+        }
         out += found;
       } else if (part.kind === "oauth") {
         if (!sources.remote?.loginToken) {
@@ -109,7 +118,11 @@ export async function resolveLaunch(
         }
         const login = await sources.remote.loginToken(part.name);
         if (login.renewAt !== undefined) renewAt = Math.min(renewAt ?? Infinity, login.renewAt);
-        secrets.set(`oauth:${part.name}`, login.token);
+        secrets.set(`oauth:${part.name}`, {
+          name: `oauth:${part.name}`,
+          value: login.token,
+          reference: `oauth:${part.name}`,
+        });
         out += login.token;
       } else {
         const found = await sources.vault?.get(part.name);
@@ -119,7 +132,7 @@ export async function resolveLaunch(
             `account "${account.id}": secret vault:${part.name} is not set — run: janusmcp vault set ${part.name}`,
           );
         }
-        secrets.set(part.name, found);
+        secrets.set(`vault:${part.name}`, { name: part.name, value: found, reference: `vault:${part.name}` });
         out += found;
       }
     }
@@ -135,9 +148,8 @@ export async function resolveLaunch(
   if (account.transport === "stdio") {
     const args: string[] = [];
     for (const [i, arg] of account.args.entries()) {
-      const before = secrets.size;
       args.push(await resolve(arg, `args[${i}]`));
-      if (secrets.size > before && /vault:/.test(arg)) {
+      if (holdsSecret(account, arg)) {
         warnings.push(
           `account "${account.id}": args[${i}] holds a secret; other local users can read process arguments — pass it through "env" instead`,
         );
@@ -155,12 +167,31 @@ export async function resolveLaunch(
     spec = { transport: account.transport, url, headers: await resolveRecord(account.headers, "headers") };
     spec = { ...spec, ...await remoteExtras(account, url, sources, resolve) };
   }
+  const roots = account.roots?.map(rootOf);
   return {
     spec,
-    secrets: [...secrets].map(([name, value]) => ({ name, value })),
+    secrets: [...secrets.values()],
     warnings,
     ...(renewAt === undefined ? {} : { renewAt }),
+    ...(roots ? { roots } : {}),
   };
+}
+
+/** Whether a (well-formed) config string puts a secret into its value. */
+function holdsSecret(account: AccountConfig, value: string): boolean {
+  const parsed = parseReferences(value);
+  return parsed.ok &&
+    parsed.parts.some((part) =>
+      part.kind === "vault" || part.kind === "oauth" ||
+      (part.kind === "env" && isSecretEnv(account, part.name))
+    );
+}
+
+/** A configured root (an absolute path or a file:// URI) as the protocol lists it. */
+function rootOf(root: string): { uri: string; name: string } {
+  const uri = root.startsWith("file://") ? root : pathToFileURL(root).href;
+  const name = decodeURIComponent(new URL(uri).pathname.replace(/\/+$/, "").split("/").pop() || "/");
+  return { uri, name };
 }
 
 /** The OAuth token source and remembered transport of a remote account. */

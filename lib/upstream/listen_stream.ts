@@ -30,6 +30,11 @@ export class ListenStream {
     return this.refresh();
   }
 
+  /** Whether any resource is followed. */
+  get following(): boolean {
+    return this.#resources.size > 0;
+  }
+
   /** Stops following a resource. */
   unfollow(uri: string): Promise<void> {
     this.#resources.delete(uri);

@@ -13,3 +13,6 @@ export type { RevisionMemory } from "./revision_memory.ts";
 export { FileRevisionMemory, InMemoryRevisions, revisionsFilePath } from "./revision_memory.ts";
 export type { Era } from "./revisions.ts";
 export { resolveLaunch } from "./launch.ts";
+export type { UpstreamSettings } from "./settings.ts";
+export { ProcessGroup } from "./process_group.ts";
+export { shortSecretWarnings } from "./secret_checks.ts";

@@ -11,6 +11,7 @@ import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogKind } from "./catalog.ts";
 import { UpstreamConnection } from "./connection.ts";
 import { type ReferenceSources, type ResolvedSecret, resolveLaunch } from "./launch.ts";
+import { UpstreamLifecycle } from "./lifecycle.ts";
 import { InMemoryRevisions, type RevisionMemory } from "./revision_memory.ts";
 import {
   chooseConnection,
@@ -22,6 +23,19 @@ import {
   type Revisions,
   sameRevisions,
 } from "./revisions.ts";
+import type { UpstreamSettings } from "./settings.ts";
+
+/** How often idle upstreams are looked for. */
+const IDLE_CHECK_MS = 1_000;
+
+/** The refusal while an account waits out its restart backoff. */
+function restarting(accountId: string, waitMs: number, lastError: string | undefined): JanusError {
+  const why = lastError ? ` (last failure: ${lastError})` : "";
+  return new JanusError(
+    "upstream",
+    `account "${accountId}": its upstream is restarting, retry in ${Math.ceil(waitMs / 1000)} s${why}`,
+  );
+}
 
 /** What the pool tells its owner. */
 export interface PoolEvents {
@@ -62,15 +76,22 @@ export class UpstreamPool {
   /** Warnings already given: each is said once per process, not on every reconnect. */
   readonly #warned = new Set<string>();
   #closed = false;
+  /** Backoff, idle close and call timeouts (see lifecycle.ts). */
+  readonly lifecycle: UpstreamLifecycle;
+  readonly #idleTimer: ReturnType<typeof setInterval>;
 
   constructor(
     accounts: readonly AccountConfig[],
     private readonly sources: ReferenceSources,
     private readonly events: PoolEvents,
     revisions: RevisionMemory = new InMemoryRevisions(),
+    private readonly settings: UpstreamSettings = {},
   ) {
     this.#accounts = new Map(accounts.map((a) => [a.id, a]));
     this.#revisions = revisions;
+    this.lifecycle = new UpstreamLifecycle(settings);
+    this.#idleTimer = setInterval(() => void this.closeIdle(), IDLE_CHECK_MS);
+    Deno.unrefTimer(Number(this.#idleTimer));
   }
 
   /**
@@ -95,8 +116,11 @@ export class UpstreamPool {
 
   #get(accountId: string, need?: Era): Promise<UpstreamConnection> {
     if (this.#closed) return Promise.reject(new JanusError("upstream", "the broker is shutting down"));
+    this.lifecycle.touch(accountId);
     const ready = this.#reusable(accountId, need);
     if (ready) return Promise.resolve(ready);
+    const waiting = this.restarting(accountId);
+    if (waiting) return Promise.reject(waiting);
     // One attempt per need, whose outcome (a failure too) every concurrent caller shares.
     const key = `${accountId}\n${need ?? ""}`;
     const shared = this.#acquiring.get(key);
@@ -111,6 +135,64 @@ export class UpstreamPool {
       if (this.#queues.get(accountId) === settled) this.#queues.delete(accountId);
     });
     return next;
+  }
+
+  /** The refusal a call gets while the account waits out its restart backoff, if it is waiting. */
+  restarting(accountId: string): JanusError | undefined {
+    if (this.#settled.get(accountId)?.size || this.#connecting.has(accountId)) return undefined;
+    const wait = this.lifecycle.admit(accountId);
+    return wait > 0 ? restarting(accountId, wait, this.#failures.get(accountId)) : undefined;
+  }
+
+  /** Closes the accounts idle for longer than they allow (they reopen on the next call). */
+  async closeIdle(): Promise<void> {
+    const connected = [...this.#settled.keys()].flatMap((id) => this.#accounts.get(id) ?? []);
+    const busy = (id: string) =>
+      [...this.#settled.get(id)?.values() ?? []].some((connection) => connection.busy) ||
+      (this.settings.pinned?.(id) ?? false);
+    for (const account of this.lifecycle.idle(connected, busy)) {
+      this.events.log(account.id, "idle: upstream closed; it reopens on the next call");
+      await this.#closeOne(account.id);
+    }
+  }
+
+  /** Connects the accounts marked keepWarm (failures are logged, and retried on the next call). */
+  warm(): void {
+    for (const account of this.#accounts.values()) {
+      if (!account.keepWarm) continue;
+      this.get(account.id).catch((error: Error) => this.events.log(account.id, `keepWarm: ${error.message}`));
+    }
+  }
+
+  /**
+   * New account definitions (config reload): removed and changed accounts' upstreams are closed
+   * (changed ones reopen with the new definition on the next call); returns what changed.
+   */
+  async reconfigure(
+    accounts: readonly AccountConfig[],
+  ): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
+    const next = new Map(accounts.map((a) => [a.id, a]));
+    const removed = [...this.#accounts.keys()].filter((id) => !next.has(id));
+    const added = [...next.keys()].filter((id) => !this.#accounts.has(id));
+    const changed = [...next.keys()].filter((id) =>
+      this.#accounts.has(id) && JSON.stringify(this.#accounts.get(id)) !== JSON.stringify(next.get(id))
+    );
+    this.#accounts.clear();
+    for (const [id, account] of next) this.#accounts.set(id, account);
+    for (const id of [...removed, ...changed]) {
+      this.#failures.delete(id);
+      await this.#closeOne(id, removed.includes(id));
+    }
+    return { added, removed, changed };
+  }
+
+  /** Closes one account's connections on purpose (no restart penalty). */
+  async #closeOne(accountId: string, forget = false): Promise<void> {
+    await this.#queues.get(accountId);
+    const live = [...this.#settled.get(accountId)?.values() ?? []];
+    this.#settled.delete(accountId);
+    this.lifecycle.closed(accountId, forget);
+    await Promise.allSettled(live.map((connection) => connection.close()));
   }
 
   /** Where an account's upstream stands, and the last failure if it failed. */
@@ -130,6 +212,7 @@ export class UpstreamPool {
 
   /** Closes every connection (ends every child process); later `get` calls fail. */
   async closeAll(): Promise<void> {
+    clearInterval(this.#idleTimer);
     this.#closed = true;
     const queued = [...this.#queues.values()];
     await Promise.allSettled(queued);
@@ -157,6 +240,7 @@ export class UpstreamPool {
       this.#failures.delete(accountId);
       return connection;
     } catch (error) {
+      if (!this.#closed) this.lifecycle.startFailed(accountId);
       this.#failures.set(accountId, messageOf(error));
       throw error;
     } finally {
@@ -213,6 +297,10 @@ export class UpstreamPool {
     need: Era | undefined,
   ): Promise<UpstreamConnection> {
     const accountId = account.id;
+    const failures = this.lifecycle.failures(accountId);
+    if (failures > 0) {
+      this.events.log(accountId, `restarting its upstream (after ${failures} failure(s) in a row)`);
+    }
     const launch = await resolveLaunch(account, this.sources);
     this.events.secretsResolved(accountId, launch.secrets);
     for (const warning of launch.warnings) this.#warnOnce(accountId, `warning: ${warning}`);
@@ -230,19 +318,34 @@ export class UpstreamPool {
       );
     }
     const opened: { connection?: UpstreamConnection } = {};
-    const connection = await UpstreamConnection.open(accountId, launch, {
-      stderr: (line) => this.events.log(accountId, line),
-      listChanged: (kinds) => this.events.listChanged(accountId, kinds),
-      message: (params) => this.events.message(accountId, params),
-      resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
-      invalidItems: (line) => this.#warnOnce(accountId, line),
-      closed: () => {
-        const self = opened.connection;
-        const live = this.#settled.get(accountId);
-        if (self && live?.get(self.era) === self) live.delete(self.era);
-        this.events.log(accountId, "upstream closed; it will be restarted on the next call");
+    const connection = await UpstreamConnection.open(
+      accountId,
+      launch,
+      {
+        stderr: (line) => this.events.log(accountId, line),
+        listChanged: (kinds) => this.events.listChanged(accountId, kinds),
+        message: (params) => this.events.message(accountId, params),
+        resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
+        invalidItems: (line) => this.#warnOnce(accountId, line),
+        closed: () => {
+          const self = opened.connection;
+          const live = this.#settled.get(accountId);
+          if (self && live?.get(self.era) === self) live.delete(self.era);
+          const wait = this.lifecycle.crashed(accountId);
+          const times = this.lifecycle.failures(accountId);
+          this.events.log(
+            accountId,
+            wait > 0
+              ? `upstream closed (${times} times in a row); restarting on the next call after ${
+                Math.ceil(wait / 1000)
+              } s`
+              : "upstream closed; it will be restarted on the next call",
+          );
+        },
       },
-    }, plan);
+      plan,
+      this.settings,
+    );
     opened.connection = connection;
     const existing = byEra.get(connection.era);
     if (this.#closed || existing) {
@@ -254,6 +357,7 @@ export class UpstreamPool {
     this.#remember(account, learn(this.#revisions.get(account) ?? known, plan, connection));
     byEra.set(connection.era, connection);
     this.#settled.set(accountId, byEra);
+    this.lifecycle.connected(accountId);
     return connection;
   }
 

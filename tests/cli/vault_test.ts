@@ -165,7 +165,7 @@ Deno.test("vault set warns about a value too short to be scrubbed from results",
   try {
     const outcome = await f.run(["set", "PIN"], { stdin: "123\n" });
     assert.equal(outcome.code, 0);
-    assert.match(outcome.err, /warning: PIN is shorter than 4 characters/);
+    assert.match(outcome.err, /warning: PIN is shorter than 8 characters/);
     assert.match(outcome.err, /note: no account references vault:PIN yet/);
   } finally {
     await Deno.remove(f.dir, { recursive: true });

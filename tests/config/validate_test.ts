@@ -154,7 +154,7 @@ Deno.test("a misspelt top-level key suggests the right one", () => {
 
 Deno.test("an unknown key with no close match lists the allowed keys", () => {
   assert.deepEqual(problemsOf({ accounts: [], servers: [] }), [
-    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, oauthProviders, exposure, searchThreshold)",
+    "servers: unknown key (expected one of: $schema, accounts, profiles, bindingMode, defaultAccount, vault, limits, upstreams, oauthProviders, exposure, searchThreshold)",
   ]);
 });
 
@@ -168,7 +168,7 @@ Deno.test("a misspelt account key suggests the right one", () => {
     'accounts[0].comand: unknown key (did you mean "command"?)',
   ]);
   assert.deepEqual(problemsOf({ accounts: [stdio({ enviroment: {} })] }), [
-    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, auth, oauth)",
+    "accounts[0].enviroment: unknown key (expected one of: id, service, label, transport, command, args, env, cwd, url, headers, auth, oauth, secretEnv, roots, callTimeoutSeconds, idleCloseSeconds, keepWarm)",
   ]);
   assert.deepEqual(problemsOf({ accounts: [http({ URL: "x" })] }), [
     'accounts[0].URL: unknown key (did you mean "url"?)',
@@ -594,4 +594,100 @@ Deno.test("the empty config is the schema's defaults for a document with no acco
     searchThreshold: 40,
     profileExposure: {},
   });
+});
+
+Deno.test("secretEnv lists environment variable names; anything else is reported at its index", () => {
+  const account = { id: "a", service: "s", command: "x" };
+  const ok = validateConfig({ accounts: [{ ...account, secretEnv: ["DATABASE_URL"] }] });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.config.accounts[0].secretEnv, ["DATABASE_URL"]);
+  const bad = validateConfig({ accounts: [{ ...account, secretEnv: ["OK", "no-dash", 3] }] });
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.problems.map((p) => p.path), ["accounts[0].secretEnv[1]", "accounts[0].secretEnv[2]"]);
+  const notList = validateConfig({ accounts: [{ ...account, secretEnv: "X" }] });
+  assert.ok(!notList.ok);
+  assert.equal(notList.problems[0].path, "accounts[0].secretEnv");
+});
+
+Deno.test("limits.maxMessageBytes takes a whole number of bytes in range; anything else is reported", () => {
+  const ok = validateConfig({ accounts: [], limits: { maxMessageBytes: 16 * 1024 * 1024 } });
+  assert.ok(ok.ok);
+  assert.equal(ok.config.limits?.maxMessageBytes, 16 * 1024 * 1024);
+  const absent = validateConfig({ accounts: [] });
+  assert.ok(absent.ok);
+  assert.equal(absent.config.limits, undefined, "absent means the 64 MiB default");
+  for (const bad of [0, 1.5, "64MB", 2 ** 31]) {
+    const result = validateConfig({ accounts: [], limits: { maxMessageBytes: bad } });
+    assert.ok(!result.ok);
+    assert.equal(result.problems[0].path, "limits.maxMessageBytes");
+    assert.match(result.problems[0].message, /whole number from 65536 to 1073741824/);
+  }
+  const unknown = validateConfig({ accounts: [], limits: { maxBytes: 1 } });
+  assert.ok(!unknown.ok);
+  assert.equal(unknown.problems[0].path, "limits.maxBytes");
+});
+
+Deno.test("roots take absolute paths or file:// URIs; relative paths are reported at their index", () => {
+  const account = { id: "a", service: "s", command: "x" };
+  const ok = validateConfig({ accounts: [{ ...account, roots: ["/srv/project", "file:///home/me/notes"] }] });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.config.accounts[0].roots, ["/srv/project", "file:///home/me/notes"]);
+  const bad = validateConfig({ accounts: [{ ...account, roots: ["relative/dir", 7] }] });
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.problems.map((p) => p.path), ["accounts[0].roots[0]", "accounts[0].roots[1]"]);
+});
+
+Deno.test("limits.maxHttpSessions takes a positive whole number", () => {
+  const ok = validateConfig({ accounts: [], limits: { maxHttpSessions: 5 } });
+  assert.ok(ok.ok);
+  assert.equal(ok.config.limits?.maxHttpSessions, 5);
+  const bad = validateConfig({ accounts: [], limits: { maxHttpSessions: 0 } });
+  assert.ok(!bad.ok);
+  assert.equal(bad.problems[0].path, "limits.maxHttpSessions");
+});
+
+Deno.test("upstream lifecycle fields: defaults under upstreams, overrides and keepWarm per account", () => {
+  const account = { id: "a", service: "s", command: "x" };
+  const ok = validateConfig({
+    accounts: [{ ...account, callTimeoutSeconds: 30, idleCloseSeconds: 0, keepWarm: true }],
+    upstreams: { callTimeoutSeconds: 600, idleCloseSeconds: 120 },
+  });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.config.upstreams, { callTimeoutSeconds: 600, idleCloseSeconds: 120 });
+  const { callTimeoutSeconds, idleCloseSeconds, keepWarm } = ok.config.accounts[0];
+  assert.deepEqual({ callTimeoutSeconds, idleCloseSeconds, keepWarm }, {
+    callTimeoutSeconds: 30,
+    idleCloseSeconds: 0,
+    keepWarm: true,
+  });
+  const bad = validateConfig({
+    accounts: [{ ...account, callTimeoutSeconds: 0, keepWarm: "yes" }],
+    upstreams: { idleCloseSeconds: -1, retries: 3 },
+  });
+  assert.ok(!bad.ok);
+  assert.deepEqual(bad.problems.map((p) => p.path).sort(), [
+    "accounts[0].callTimeoutSeconds",
+    "accounts[0].keepWarm",
+    "upstreams.idleCloseSeconds",
+    "upstreams.retries",
+  ]);
+});
+
+Deno.test("the zod schema accepts the reliability fields the walk accepts", () => {
+  const raw = {
+    accounts: [{
+      id: "a",
+      service: "s",
+      command: "x",
+      secretEnv: ["DB_URL"],
+      roots: ["/srv"],
+      callTimeoutSeconds: 5,
+      idleCloseSeconds: 0,
+      keepWarm: true,
+    }],
+    limits: { maxMessageBytes: 65536, maxHttpSessions: 3 },
+    upstreams: { callTimeoutSeconds: 60, idleCloseSeconds: 600 },
+  };
+  assert.ok(RawConfigSchema.safeParse(raw).success);
+  assert.ok(validateConfig(raw).ok);
 });

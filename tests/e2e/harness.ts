@@ -95,7 +95,8 @@ export async function connectBroker(
 ): Promise<BrokerSession> {
   const transport = new StdioClientTransport({
     command: "deno",
-    args: janusmcpArgs("serve", "--config", configPath, ...(options.args ?? [])),
+    // An empty path leaves the config to be located (JANUS_CONFIG, ./config.json, …).
+    args: janusmcpArgs("serve", ...(configPath ? ["--config", configPath] : []), ...(options.args ?? [])),
     env: { ...getDefaultEnvironment(), ...passThroughEnvironment(), ...options.env },
     cwd: REPO,
     stderr: "pipe",

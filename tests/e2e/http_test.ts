@@ -163,14 +163,16 @@ Deno.test("foreign Host and Origin headers are refused with 403", async () => {
 });
 
 Deno.test("oversize, malformed and sessionless requests get clear JSON-RPC errors", async () => {
-  const broker = await startHttpBroker(await writeConfig(twoAccounts()));
+  const broker = await startHttpBroker(
+    await writeConfig({ ...twoAccounts(), limits: { maxMessageBytes: 4 * 1024 * 1024 } }),
+  );
   try {
     const big = await post(
       broker.origin,
       JSON.stringify({ ...INITIALIZE, padding: "x".repeat(5 * 1024 * 1024) }),
     );
     assert.equal(big.status, 413);
-    assert.match((await big.json()).error.message, /larger than 4194304 bytes/);
+    assert.match((await big.json()).error.message, /of 5 MiB \(\d+ bytes\) exceeds the limit of 4 MiB/);
 
     const malformed = await post(broker.origin, "{not json");
     assert.equal(malformed.status, 400);

@@ -202,7 +202,8 @@ Deno.test("global mode refuses a session-scoped switch and explains the binding 
 
 Deno.test("a missing config file boots with the control tools only and says so on stderr", async () => {
   const dir = await Deno.makeTempDir({ prefix: "janus-e2e-" });
-  const session = await connectBroker(`${dir}/config.json`, "2025-11-25");
+  // Located through JANUS_CONFIG: a file named with --config must exist (see small_fixes_test.ts).
+  const session = await connectBroker("", "2025-11-25", { env: { JANUS_CONFIG: `${dir}/config.json` } });
   try {
     const names = (await session.client.listTools()).tools.map((t) => t.name);
     assert.ok(names.every((n) => n.startsWith("janus_")) && names.length === 6);

@@ -113,12 +113,32 @@ Deno.test("${ENV} in stdio args and env is resolved and recorded by variable nam
   });
   assert.deepEqual(
     [...launch.secrets].sort((a, b) => a.name < b.name ? -1 : 1),
-    [
-      { name: "GH_TOKEN", value: "ghp_secret" },
-      { name: "ORG", value: "acme-inc" },
-    ],
+    [{ name: "GH_TOKEN", value: "ghp_secret", reference: "${GH_TOKEN}" }],
+    "ORG does not look like a credential, so its value is ordinary text",
   );
   assert.deepEqual(launch.warnings, [], "environment references in args are not warned about");
+});
+
+Deno.test("a ${ENV} value is a secret when the account lists its name under secretEnv", async () => {
+  const launch = await resolveLaunch(
+    stdioAccount({ env: { DSN: "${DATABASE_URL}", HOME_DIR: "${HOME}" }, secretEnv: ["DATABASE_URL"] }),
+    sources({ DATABASE_URL: "postgres://u:pw@db/x", HOME: "/home/someone" }),
+  );
+  assert.deepEqual(launch.secrets, [
+    { name: "DATABASE_URL", value: "postgres://u:pw@db/x", reference: "${DATABASE_URL}" },
+  ]);
+});
+
+Deno.test("every secret in args is warned about, ${ENV} ones included; plain variables are not", async () => {
+  const launch = await resolveLaunch(
+    stdioAccount({
+      args: ["--token=${GH_TOKEN}", "--home=${HOME}", "--dsn=${DSN}", "again ${GH_TOKEN}"],
+      secretEnv: ["DSN"],
+    }),
+    sources({ GH_TOKEN: "ghp_secret", HOME: "/home/someone", DSN: "postgres://x" }),
+  );
+  assert.deepEqual(launch.warnings.map((w) => /args\[(\d)\]/.exec(w)?.[1]), ["0", "2", "3"]);
+  assert.ok(launch.warnings.every((w) => !w.includes("ghp_secret") && !w.includes("postgres")));
 });
 
 Deno.test("${ENV} in an http URL and headers is resolved and recorded", async () => {
@@ -134,10 +154,7 @@ Deno.test("${ENV} in an http URL and headers is resolved and recorded", async ()
     url: "https://mcp.linear.app/mcp",
     headers: { Authorization: "Bearer lin_123" },
   });
-  assert.deepEqual(launch.secrets, [
-    { name: "HOST", value: "mcp.linear.app" },
-    { name: "LINEAR_KEY", value: "lin_123" },
-  ]);
+  assert.deepEqual(launch.secrets, [{ name: "LINEAR_KEY", value: "lin_123", reference: "${LINEAR_KEY}" }]);
 });
 
 Deno.test("a variable used twice is recorded once", async () => {
@@ -146,7 +163,7 @@ Deno.test("a variable used twice is recorded once", async () => {
     sources({ TOKEN: "t0k" }),
   );
   assert.deepEqual(launch.spec.transport === "stdio" && launch.spec.env, { A: "t0k", B: "xt0ky" });
-  assert.deepEqual(launch.secrets, [{ name: "TOKEN", value: "t0k" }]);
+  assert.deepEqual(launch.secrets, [{ name: "TOKEN", value: "t0k", reference: "${TOKEN}" }]);
 });
 
 Deno.test("$${ stays a literal ${ and is not looked up", async () => {
@@ -171,7 +188,11 @@ Deno.test("vault:NAME and ${vault:NAME} are read from the vault and recorded by 
   });
   assert.deepEqual(
     [...launch.secrets].sort((a, b) => a.name < b.name ? -1 : 1),
-    [{ name: "acme.host", value: "api.acme.dev" }, { name: "acme_token", value: "s3cr3t" }],
+    [{ name: "acme.host", value: "api.acme.dev", reference: "vault:acme.host" }, {
+      name: "acme_token",
+      value: "s3cr3t",
+      reference: "vault:acme_token",
+    }],
   );
   assert.deepEqual(launch.warnings, []);
   assert.deepEqual(new Set(src.vaultReads), new Set(["acme.host", "acme_token"]));
@@ -183,7 +204,7 @@ Deno.test("a vault secret in stdio env is resolved without a warning", async () 
     sources({}, { acme_token: "ghp_x" }),
   );
   assert.deepEqual(launch.spec.transport === "stdio" && launch.spec.env, { GITHUB_TOKEN: "ghp_x" });
-  assert.deepEqual(launch.secrets, [{ name: "acme_token", value: "ghp_x" }]);
+  assert.deepEqual(launch.secrets, [{ name: "acme_token", value: "ghp_x", reference: "vault:acme_token" }]);
   assert.deepEqual(launch.warnings, []);
 });
 
@@ -266,7 +287,7 @@ Deno.test("without a vault source every vault reference fails with the same auth
 
 Deno.test("without a vault source an account with only env references still launches", async () => {
   const launch = await resolveLaunch(stdioAccount({ env: { T: "${GH_TOKEN}" } }), sources({ GH_TOKEN: "x" }));
-  assert.deepEqual(launch.secrets, [{ name: "GH_TOKEN", value: "x" }]);
+  assert.deepEqual(launch.secrets, [{ name: "GH_TOKEN", value: "x", reference: "${GH_TOKEN}" }]);
 });
 
 Deno.test("a malformed reference is a config error naming the account and field", async () => {

@@ -1,0 +1,87 @@
+/**
+ * Config hot reload against a running broker: accounts added, changed and removed take effect
+ * without a restart, the sessions concerned hear list_changed, and an invalid edit is reported
+ * while the last good config stays in force.
+ */
+import assert from "node:assert/strict";
+import { callText, connectBroker, fixtureAccount, isAlive } from "./harness.ts";
+import { waitUntil } from "./processes.ts";
+
+async function save(path: string, config: Record<string, unknown>): Promise<void> {
+  // The way editors and janusmcp save: a temp file renamed over the config.
+  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(config, null, 2));
+  await Deno.rename(`${path}.tmp`, path);
+}
+
+Deno.test("hot reload: add, change and remove accounts and profiles; an invalid edit keeps the last good config", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "janus-reload-" });
+  const path = `${dir}/config.json`;
+  await save(path, { accounts: [fixtureAccount("alpha")] });
+  const session = await connectBroker(path, "2025-11-25");
+  const reloads = () => session.stderr.filter((line) => /config: reloaded/.test(line)).length;
+  try {
+    await session.client.listTools();
+    const alphaPid = Number((await callText(session.client, "pid")).text);
+
+    // Add an account and a profile.
+    await save(path, {
+      accounts: [fixtureAccount("alpha"), fixtureAccount("beta")],
+      profiles: { both: ["alpha", "beta"] },
+    });
+    assert.ok(await waitUntil(() => reloads() >= 1), session.stderr.join("\n"));
+    const listed = JSON.parse((await callText(session.client, "janus_list_accounts")).text);
+    assert.deepEqual(listed.accounts.map((a: { id: string }) => a.id), ["alpha", "beta"]);
+    assert.match(
+      (await callText(session.client, "janus_use_profile", { profile: "both" })).text,
+      /"ok": ?true/,
+    );
+    assert.equal((await callText(session.client, "beta_whoami")).text, "account:beta");
+    assert.equal(
+      Number((await callText(session.client, "pid")).text),
+      alphaPid,
+      "an unchanged account keeps running",
+    );
+
+    // Change alpha: its upstream is restarted with the new definition; the session is told.
+    const before = session.notifications.filter((n) => n === "notifications/tools/list_changed").length;
+    await save(path, {
+      accounts: [fixtureAccount("alpha", { env: { FIXTURE_ACCOUNT: "alpha-v2" } }), fixtureAccount("beta")],
+      profiles: { both: ["alpha", "beta"] },
+    });
+    assert.ok(await waitUntil(() => reloads() >= 2));
+    assert.ok(await waitUntil(() => !isAlive(alphaPid)), "the changed account's old upstream still runs");
+    assert.ok(
+      await waitUntil(() =>
+        session.notifications.filter((n) => n === "notifications/tools/list_changed").length > before
+      ),
+    );
+    assert.equal((await callText(session.client, "whoami")).text, "account:alpha-v2");
+
+    // An invalid edit: reported, and the running config stays.
+    await save(path, { accounts: [{ id: "broken" }] });
+    assert.ok(
+      await waitUntil(() =>
+        session.stderr.some((l) => /edit not applied, keeping the last good config/.test(l))
+      ),
+    );
+    assert.ok(session.stderr.some((l) => /accounts\[0\]\.service/.test(l)));
+    assert.equal((await callText(session.client, "beta_whoami")).text, "account:beta");
+
+    // Remove beta (and the profile): the session falls back to the default; beta's upstream ends.
+    const betaPid = Number(
+      (await callText(session.client, "janus_with_account", {
+        account_id: "beta",
+        tool: "pid",
+        arguments: {},
+      })).text,
+    );
+    await save(path, { accounts: [fixtureAccount("alpha", { env: { FIXTURE_ACCOUNT: "alpha-v2" } })] });
+    assert.ok(await waitUntil(() => reloads() >= 3));
+    assert.ok(await waitUntil(() => !isAlive(betaPid)), "the removed account's upstream still runs");
+    const after = JSON.parse((await callText(session.client, "janus_list_accounts")).text);
+    assert.deepEqual(after.accounts.map((a: { id: string }) => a.id), ["alpha"]);
+    assert.equal((await callText(session.client, "whoami")).text, "account:alpha-v2");
+  } finally {
+    await session.close();
+  }
+});
