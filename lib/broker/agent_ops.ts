@@ -21,7 +21,7 @@ import {
 
 /** One operation, as the CLI (or the daemon's wire) asks for it. */
 export type AgentRequest =
-  | { op: "tools"; selector?: string }
+  | { op: "tools"; selector?: string; search?: string }
   | { op: "schema"; tool: string; account?: string }
   | { op: "call"; tool: string; account?: string; arguments: Record<string, unknown> }
   | { op: "use"; selector: string };
@@ -87,12 +87,23 @@ export async function runAgentRequest(
     case "tools": {
       const target = resolveTarget(broker, request.selector, context.globalSelector);
       const lists = await Promise.allSettled(target.accounts.map((a) => broker.accountTools(a.id)));
+      // With a query, each account keeps only its tools among the best matches (best first).
+      const found = request.search === undefined
+        ? undefined
+        : await searchHits(broker, target, request.search);
       return {
         op: "tools",
         selector: target.selector ?? null,
         accounts: target.accounts.map((account, i) => {
           const list = lists[i];
-          if (list.status === "fulfilled") return { ...summary(account), tools: list.value };
+          if (list.status === "fulfilled") {
+            const tools = found
+              ? (found.get(account.id) ?? []).flatMap((name) =>
+                list.value.filter((tool) => tool.name === name)
+              )
+              : list.value;
+            return { ...summary(account), tools };
+          }
           const error = toJanusError(list.reason);
           return { ...summary(account), error: { code: error.code, message: error.message } };
         }),
@@ -209,6 +220,21 @@ async function locateTool(
 }
 
 /** The selector an operation runs against: a named one, else the persisted global (else the default). */
+/** The upstream tool names of the best matches for a query, by account, best first. */
+async function searchHits(
+  broker: Broker,
+  target: ResolvedSelector,
+  query: string,
+): Promise<Map<string, string[]>> {
+  const search = await broker.toolSearch(target);
+  const byAccount = new Map<string, string[]>();
+  for (const hit of search.index.search(query, { limit: 10 })) {
+    const upstream = search.routes.get(hit.name)?.upstream ?? hit.name;
+    byAccount.set(hit.account, [...byAccount.get(hit.account) ?? [], upstream]);
+  }
+  return byAccount;
+}
+
 function resolveTarget(
   broker: Broker,
   name: string | undefined,
@@ -286,7 +312,7 @@ export function parseAgentRequest(value: unknown): AgentRequest {
   };
   switch (value.op) {
     case "tools":
-      return { op: "tools", selector: optional("selector") };
+      return { op: "tools", selector: optional("selector"), search: optional("search") };
     case "schema":
       return { op: "schema", tool: required("tool"), account: optional("account") };
     case "call": {

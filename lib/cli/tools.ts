@@ -8,20 +8,24 @@ import type { Command } from "./context.ts";
 export const toolsCommand: Command = {
   name: "tools",
   summary: "List the tools of an account or profile (default: the current selector)",
-  usage: `Usage: janusmcp tools [SELECTOR] [--json] [--timeout DURATION] [--direct | --daemon]
+  usage:
+    `Usage: janusmcp tools [SELECTOR] [--search QUERY] [--json] [--timeout DURATION] [--direct | --daemon]
 
 For each account of SELECTOR (an account id or a profile name; default: the persisted global
 choice, else defaultAccount, else the first account): a header "# id (service) — N tools", then
 each tool's name and the first sentence of its description. Names are the account's own; call
 one with "janusmcp call NAME [--account ID]". --json prints the full definitions keyed by
 account id. An account whose upstream cannot start is reported as unavailable (exit 5).
+--search QUERY lists only the best matches for QUERY (at most 10, best first): the same local
+ranking as the janus_search_tools tool.
 
 Options:
 ${AGENT_OPTIONS_USAGE}`,
-  options: AGENT_OPTIONS,
+  options: { ...AGENT_OPTIONS, search: { type: "string", value: "a query", nonEmpty: true } },
   async run(args, ctx) {
     assertPositionals(args, "tools", 1, "at most one SELECTOR");
-    const reply = await runAgent(ctx, { op: "tools", selector: args.positionals[0] }, args);
+    const search = typeof args.values.search === "string" ? args.values.search : undefined;
+    const reply = await runAgent(ctx, { op: "tools", selector: args.positionals[0], search }, args);
     return emit(ctx, printTools(expectReply(reply, "tools"), ctx.json));
   },
 };

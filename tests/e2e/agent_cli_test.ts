@@ -30,6 +30,26 @@ Deno.test("tools lists the current account's tools under a header; --json keys f
   }
 });
 
+Deno.test("tools --search lists only the best matches, by account, under their own names", async () => {
+  const f = await agentFixture();
+  try {
+    const json = await f.cli(["tools", "both", "--search", "process id of the server", "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    // In the profile the second account's pid is exposed as a2_pid; the CLI names it as its account does.
+    assert.equal(doc.accounts.a1.tools[0].name, "pid");
+    assert.equal(doc.accounts.a2.tools[0].name, "pid");
+    assert.ok(doc.accounts.a1.tools.length < 10, "only matches, not the whole list");
+    const none = await f.cli(["tools", "--search", "zzqx nothing matches this"]);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stdout, /^# a1 \(fixture\) — 0 tools$/m);
+    const empty = await f.cli(["tools", "--search="]);
+    assert.equal(empty.code, 2, "an empty query is a usage error");
+  } finally {
+    await f.cleanup();
+  }
+});
+
 Deno.test("tools over a profile prints one block per account; an account that cannot start exits 5", async () => {
   const f = await agentFixture({ profiles: { both: ["a1", "a2"], mixed: ["a1", "broken"] } });
   try {
