@@ -5,10 +5,11 @@
  * is handed to the core's own `callTool` or `callAs`. Reaches the core as a `SearchHost`.
  */
 import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
-import type { JanusConfig, Selector } from "../config/mod.ts";
+import type { Selector } from "../config/mod.ts";
 import { JanusError } from "../errors.ts";
 import type { SearchHit, ToolIndex } from "../search/mod.ts";
 import type { UpstreamResult } from "../upstream/mod.ts";
+import type { ControlHost } from "./control_host.ts";
 import type { RequestContext } from "./request.ts";
 import type { Route } from "./routes.ts";
 import { RESERVED_TOOL_NAMES, type SearchAction } from "./search_tools.ts";
@@ -23,25 +24,13 @@ export interface SelectorSearch {
 }
 
 /** What the search tools need from the routing core. */
-export interface SearchHost {
-  readonly config: JanusConfig;
-  readonly configPath?: string;
-  /** The selector a session's next call runs against. */
-  resolve(session: Session): ResolvedSelector;
+export interface SearchHost extends Pick<ControlHost, "config" | "configPath" | "resolve" | "callAs"> {
   /** The search index and routes of a selector's tools. */
   toolSearch(resolved: ResolvedSelector): Promise<SelectorSearch>;
   /** A tool call exactly as if the client had called `params.name` directly. */
   callTool(
     session: Session,
     params: { name: string; arguments?: Record<string, unknown> } & Record<string, unknown>,
-    context: RequestContext,
-  ): Promise<CallToolResult | UpstreamResult>;
-  /** One tool call as another account (`janus_with_account`'s path). */
-  callAs(
-    session: Session,
-    accountId: string,
-    tool: string,
-    args: Record<string, unknown>,
     context: RequestContext,
   ): Promise<CallToolResult | UpstreamResult>;
 }

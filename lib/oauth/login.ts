@@ -17,7 +17,7 @@ import { identityFromTokens } from "./identity.ts";
 import { LoginProvider } from "./login_provider.ts";
 import { callbackPort, type CallbackResult, startCallbackServer } from "./callback_server.ts";
 import type { RemoteStateStore } from "./remote_state.ts";
-import type { StoredGrant, TokenStore } from "./token_store.ts";
+import { grantFromTokens, type TokenStore } from "./token_store.ts";
 
 /** How long a login waits for the browser. */
 export const LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -160,20 +160,12 @@ async function loginWith(
     throw new JanusError("auth", `account "${accountId}": the authorization server returned no tokens`);
   }
   const issuer = metadata.issuer;
-  const now = Date.now();
-  const grant: StoredGrant = {
+  const grant = grantFromTokens(tokens, {
     issuer,
     authorizationServerUrl: info.authorizationServerUrl,
     ...(info.resourceMetadata?.resource ? { resource: info.resourceMetadata.resource } : {}),
     clientId: provider.clientId,
-    accessToken: tokens.access_token,
-    tokenType: tokens.token_type,
-    ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
-    ...(tokens.scope ? { scope: tokens.scope } : {}),
-    ...(typeof tokens.expires_in === "number" ? { expiresAt: now + tokens.expires_in * 1000 } : {}),
-    obtainedAt: now,
-    loginId: crypto.randomUUID(),
-  };
+  });
   const identity = identityFromTokens(tokens, { issuer, clientId: provider.clientId })?.name;
   await deps.store.saveGrant(accountId, grant);
   await deps.remoteState.update(accountId, (state) => {

@@ -18,7 +18,7 @@ import { identityFromTokens } from "./identity.ts";
 import { waitFor } from "./login.ts";
 import type { ResolvedProvider } from "./presets.ts";
 import type { RemoteStateStore } from "./remote_state.ts";
-import type { StoredGrant, TokenStore } from "./token_store.ts";
+import { grantFromTokens, type TokenStore } from "./token_store.ts";
 
 /** The id under which login NAME's grant and state are kept. */
 export function loginKey(name: string): string {
@@ -70,20 +70,12 @@ export async function runProviderLogin(
     tokens = await browserLogin(provider, client, scope, deps);
   }
   const issuer = provider.metadata.issuer;
-  const now = Date.now();
-  const grant: StoredGrant = {
+  const grant = grantFromTokens(tokens, {
     issuer,
     authorizationServerUrl: issuer,
     clientId: provider.clientId,
-    accessToken: tokens.access_token,
-    tokenType: tokens.token_type,
-    ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
-    ...(tokens.scope ? { scope: tokens.scope } : {}),
-    ...(typeof tokens.expires_in === "number" ? { expiresAt: now + tokens.expires_in * 1000 } : {}),
-    obtainedAt: now,
-    loginId: crypto.randomUUID(),
     provider: provider.name,
-  };
+  });
   const identity = identityFromTokens(tokens, { issuer, clientId: provider.clientId })?.name;
   const key = loginKey(name);
   await deps.store.saveGrant(key, grant);

@@ -4,6 +4,7 @@
  * shared). Entries are JSON under names derived from the issuer or account id; nothing here is
  * ever logged or written anywhere but the vault.
  */
+import type { OAuthTokens } from "@modelcontextprotocol/client";
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/client";
 import { JanusError } from "../errors.ts";
 import type { Vault } from "../secrets/mod.ts";
@@ -76,6 +77,24 @@ function parseEntry<T>(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A new login's grant from a token response: what was issued, when, and for which login. */
+export function grantFromTokens(
+  tokens: OAuthTokens,
+  where: Pick<StoredGrant, "issuer" | "authorizationServerUrl" | "clientId" | "resource" | "provider">,
+): StoredGrant {
+  const now = Date.now();
+  return {
+    ...where,
+    accessToken: tokens.access_token,
+    tokenType: tokens.token_type,
+    ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+    ...(tokens.scope ? { scope: tokens.scope } : {}),
+    ...(typeof tokens.expires_in === "number" ? { expiresAt: now + tokens.expires_in * 1000 } : {}),
+    obtainedAt: now,
+    loginId: crypto.randomUUID(),
+  };
 }
 
 function isGrant(value: unknown): value is StoredGrant {
