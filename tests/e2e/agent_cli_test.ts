@@ -279,8 +279,8 @@ Deno.test("SIGINT exits 130 and the upstream sees the call cancelled", async () 
   const f = await agentFixture();
   try {
     const child = spawnCli(
-      // Steps of 1.6 s: the upstream checks for cancellation between steps, and a closing
-      // broker gives it 2 s to finish before signalling it.
+      // The fixture notices the cancellation at once and leaves a mark before the broker,
+      // exiting, stops it.
       ["call", "slow", "--account", "a1", "--args", '{"ms":8000}', "--config", f.configPath],
       { JANUS_STATE_DIR: f.stateDir, JANUS_DAEMON: "off" },
     );

@@ -42,6 +42,9 @@ Deno.test("compatibility matrix: every cell works as directly, or is impossible 
   const configPath = await writeConfig({
     accounts: upstreams.map(accountOf),
     profiles: { matrix: upstreams.map((u) => u.id) },
+    // The matrix is about protocol features, each tool called by name: every tool is listed
+    // (with six accounts the default "auto" would offer tool search instead).
+    exposure: "all",
   });
   await Deno.writeTextFile(
     configPath.replace(/config\.json$/, "state.json"),

@@ -20,13 +20,15 @@ import {
 
 /** A secret the upstreams get from the broker's environment; it must come back redacted. */
 const CANARY = `search-canary-${crypto.randomUUID()}`;
-Deno.env.set("JANUS_SEARCH_CANARY", CANARY); // HTTP brokers inherit it; stdio ones are given it
+// The variable's name says "secret", so its value is redacted (the secret rule, README: Secrets).
+const CANARY_VAR = "JANUS_SEARCH_SECRET";
+Deno.env.set(CANARY_VAR, CANARY); // HTTP brokers inherit it; stdio ones are given it
 
 /** Two accounts of 55 tools each (the fixture's 15, GitHub- and Slack-shaped ones): past the threshold. */
 const CONFIG = {
   accounts: ["alpha", "beta"].map((id) =>
     fixtureAccount(id, {
-      env: { FIXTURE_ACCOUNT: id, FIXTURE_CATALOG: "github,slack", FIXTURE_SECRET: "${JANUS_SEARCH_CANARY}" },
+      env: { FIXTURE_ACCOUNT: id, FIXTURE_CATALOG: "github,slack", FIXTURE_SECRET: "${JANUS_SEARCH_SECRET}" },
     })
   ),
   profiles: { both: ["alpha", "beta"] },
@@ -52,7 +54,7 @@ async function transport(kind: "stdio" | "http", revision: Revision) {
     const connect: Connect = async (name) => {
       const session = await connectBroker(config, revision, {
         name,
-        env: { JANUS_SEARCH_CANARY: CANARY },
+        env: { [CANARY_VAR]: CANARY },
         ...answering,
       });
       return { client: session.client, close: () => session.close() };

@@ -324,6 +324,8 @@ Deno.test("an oauth: reference is the login's access token, listed for redaction
     "Bearer token-value-0123456789",
   );
   assert.deepEqual(asked, ["work"]);
-  assert.deepEqual(launch.secrets, [{ name: "oauth:work", value: "token-value-0123456789" }]);
+  assert.deepEqual(launch.secrets, [
+    { name: "oauth:work", value: "token-value-0123456789", reference: "oauth:work" },
+  ]);
   assert.equal(launch.renewAt, 1234, "the upstream is restarted when the token is due");
 });

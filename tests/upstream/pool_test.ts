@@ -61,7 +61,7 @@ Deno.test("concurrent callers of one need share one start; the other revision ge
   }
 });
 
-Deno.test("a start that fails is attempted once for all concurrent callers, and again by the next call", async () => {
+Deno.test("a start that fails is attempted once for all concurrent callers, and again after the backoff", async () => {
   const { upstreams, opens } = pool([account("broken", "tests/fixtures/no_such_fixture.ts")]);
   try {
     const outcomes = await Promise.allSettled([1, 2, 3].map(() => upstreams.get("broken", "modern")));
@@ -73,7 +73,11 @@ Deno.test("a start that fails is attempted once for all concurrent callers, and 
     assert.match([...reasons][0] as string, /account "broken": could not connect/);
     assert.deepEqual(opens, ["broken"]);
     assert.equal(upstreams.state("broken").state, "failed");
-    await assert.rejects(upstreams.get("broken", "modern"));
+    // A failed start backs off before the next attempt (lifecycle.ts); meanwhile calls are told so.
+    await assert.rejects(upstreams.get("broken", "modern"), /its upstream is restarting, retry in \d+ s/);
+    assert.deepEqual(opens, ["broken"]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await assert.rejects(upstreams.get("broken", "modern"), /could not connect/);
     assert.deepEqual(opens, ["broken", "broken"]);
   } finally {
     await upstreams.closeAll();
