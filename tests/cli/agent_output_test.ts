@@ -149,7 +149,17 @@ Deno.test("--timeout beats JANUS_CLI_TIMEOUT; --direct/--daemon beat JANUS_DAEMO
 });
 
 Deno.test("agent requests from the wire are checked field by field", () => {
-  assert.deepEqual(parseAgentRequest({ op: "tools" }), { op: "tools", selector: undefined });
+  assert.deepEqual(parseAgentRequest({ op: "tools" }), {
+    op: "tools",
+    selector: undefined,
+    search: undefined,
+  });
+  assert.deepEqual(parseAgentRequest({ op: "tools", search: "open issue" }), {
+    op: "tools",
+    selector: undefined,
+    search: "open issue",
+  });
+  usage(() => parseAgentRequest({ op: "tools", search: 3 }), /"search" must be a non-empty string/);
   assert.deepEqual(parseAgentRequest({ op: "call", tool: "t", arguments: {} }), {
     op: "call",
     tool: "t",
