@@ -152,7 +152,13 @@ async function runFigures(settings: Settings): Promise<JanusRun> {
 }
 
 async function main(): Promise<void> {
-  const settings = parseSettings(Deno.args);
+  let settings: Settings;
+  try {
+    settings = parseSettings(Deno.args);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    Deno.exit(2);
+  }
   const startedAt = new Date().toISOString();
   const machine = await describeMachine();
   const needsPeers = settings.cases.some((c) => c.group === "peer");

@@ -39,11 +39,13 @@ export const PAYLOAD: CommandLine = {
 
 /** `deno run` of the broker with the shipped permission set (never -A), plus `deno` flags and `args`. */
 export function brokerLine(args: string[], denoFlags: string[] = []): CommandLine {
+  // --quiet would also hide the inspector's "Debugger listening on ws://…" line the profiler needs.
+  const quiet = denoFlags.some((flag) => flag.startsWith("--inspect")) ? [] : ["--quiet"];
   return {
     command: "deno",
     args: [
       "run",
-      "--quiet",
+      ...quiet,
       `--config=${REPO}deno.json`,
       "-P=janusmcp",
       ...denoFlags,
