@@ -179,17 +179,74 @@ async function payloadMs(client: Client, size: number, calls: number): Promise<n
   return samples[Math.floor(samples.length / 2)];
 }
 
-/** Large results: median ms per size, direct vs through the broker over stdio and HTTP 2025. */
+/**
+ * Median ms of `calls` payload calls of `size` bytes over a plain Deno pipe, no SDK: the floor
+ * under "direct", whose SDK stdio reader copies and rescans its whole buffer on every chunk.
+ */
+async function rawPayloadMs(size: number, calls: number): Promise<number> {
+  const child = new Deno.Command(PAYLOAD.command, {
+    args: PAYLOAD.args,
+    cwd: REPO,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const reader = child.stdout.getReader();
+  const send = (message: unknown) => writer.write(new TextEncoder().encode(JSON.stringify(message) + "\n"));
+  /** Reads one answer (the fixture writes each as one line) and returns its length. */
+  const readLine = async () => {
+    for (let length = 0;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the payload fixture closed its stdout");
+      length += value.length;
+      if (value[value.length - 1] === 10) return length;
+    }
+  };
+  try {
+    const clientInfo = { name: "janus-bench-raw", version: "1.0.0" };
+    await send({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo },
+    });
+    await readLine();
+    await send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    const samples: number[] = [];
+    for (let id = 1; id <= calls + 1; id++) { // the first call warms up
+      const start = performance.now();
+      await send({
+        jsonrpc: "2.0",
+        id,
+        method: "tools/call",
+        params: { name: "payload", arguments: { bytes: size } },
+      });
+      if (await readLine() < size) throw new Error(`expected at least ${size} bytes`);
+      if (id > 1) samples.push(performance.now() - start);
+    }
+    samples.sort((a, b) => a - b);
+    return samples[Math.floor(samples.length / 2)];
+  } finally {
+    await writer.close().catch(() => {});
+    await reader.cancel().catch(() => {});
+    await child.status;
+  }
+}
+
+/** Large results: median ms per size over a raw pipe, direct (SDK client), and through the broker over stdio and HTTP 2025. */
 export async function largeResults(
   sizes: number[],
   calls: number,
-): Promise<Record<"direct" | "janusStdio" | "janusHttp", Record<string, number>>> {
+): Promise<Record<"rawPipe" | "direct" | "janusStdio" | "janusHttp", Record<string, number>>> {
   const config = await writeConfig({ accounts: [account("payload", PAYLOAD, "payload")] });
-  const out: Record<"direct" | "janusStdio" | "janusHttp", Record<string, number>> = {
+  const out: Record<"rawPipe" | "direct" | "janusStdio" | "janusHttp", Record<string, number>> = {
+    rawPipe: {},
     direct: {},
     janusStdio: {},
     janusHttp: {},
   };
+  for (const size of sizes) out.rawPipe[size] = await rawPayloadMs(size, calls).catch(() => Number.NaN);
   for (
     const [key, line] of [["direct", PAYLOAD], [
       "janusStdio",

@@ -51,8 +51,11 @@ export function summariseJanus(runs: JanusRun[]): Record<string, Spread> {
     for (const [path, sizes] of Object.entries(run.largeResultMs ?? {})) {
       for (const [size, ms] of Object.entries(sizes)) {
         add(`largeResultMs.${path}.${size}`, ms, i);
-        if (path !== "direct") {
-          add(`largeResultRatio.${path}.${size}`, ms / (run.largeResultMs?.direct[size] ?? NaN), i);
+        if (path !== "direct" && path !== "rawPipe") {
+          add(`largeResultRatio.${path}.${size}`, ms / (run.largeResultMs?.direct?.[size] ?? NaN), i);
+        }
+        if (path !== "rawPipe") {
+          add(`largeResultVsRawPipe.${path}.${size}`, ms / (run.largeResultMs?.rawPipe?.[size] ?? NaN), i);
         }
       }
     }
@@ -173,6 +176,11 @@ export function janusTable(janus: Record<string, Spread>): string[] {
     [/^toolsListBytes\.ratio$/, () => "tools/list bytes, 5 accounts ÷ 1", 2],
     [/^largeResultMs\.(\w+)\.(\d+)$/, (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${m[1]} (ms)`, 1],
     [/^largeResultRatio\.(\w+)\.(\d+)$/, (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${m[1]} ÷ direct`, 2],
+    [
+      /^largeResultVsRawPipe\.(\w+)\.(\d+)$/,
+      (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${m[1]} ÷ raw pipe`,
+      1,
+    ],
   ];
   for (const [key, value] of Object.entries(janus)) {
     const label = labels.map(([re, f, digits]) => [key.match(re), f, digits] as const).find(([m]) => m);
