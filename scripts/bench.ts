@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { type BenchCase, CASES, type StartedCase } from "./bench/cases.ts";
 import { coldStarts, largeResults, memory, switchMs, toolsListBytes } from "./bench/janus_figures.ts";
 import { describeMachine, machineLine } from "./bench/machine.ts";
-import { sequentialLatency, throughput } from "./bench/measure.ts";
+import { sequentialLatency, throughput, warmUp } from "./bench/measure.ts";
 import { installPeers, PEER_PACKAGES, type PeerInstall } from "./bench/peers.ts";
 import {
   caseTable,
@@ -101,12 +101,16 @@ async function runCase(benchCase: BenchCase, settings: Settings, peers?: PeerIns
     p99Ms: NaN,
     callsPerSecond: settings.sessions.map(() => NaN),
     rssMiB: NaN,
+    cpuUsPerCall: NaN,
   };
   let started: StartedCase | undefined;
   try {
     started = await benchCase.start({ peers });
     const session = await started.open();
-    Object.assign(run, await sequentialLatency(session.client, settings.calls, settings.warmup));
+    await warmUp(session.client, settings.warmup);
+    const cpuBefore = started.cpuSeconds();
+    Object.assign(run, await sequentialLatency(session.client, settings.calls, 0));
+    run.cpuUsPerCall = (started.cpuSeconds() - cpuBefore) * 1e6 / settings.calls;
     run.rssMiB = started.rssMiB();
     if (benchCase.transport === "http") {
       await session.close();

@@ -8,6 +8,7 @@ import {
   account,
   brokerLine,
   type CommandLine,
+  cpuSeconds,
   EVERYTHING,
   httpClient,
   type Revision,
@@ -29,6 +30,8 @@ export interface StartedCase {
   open(): Promise<BenchSession>;
   /** The resident memory of the serving process (the broker or peer, not the upstream), MiB. */
   rssMiB(): number;
+  /** CPU seconds the serving process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ function stdioCase(line: () => Promise<CommandLine>, revision: Revision, setup: 
       return opened;
     },
     rssMiB: () => rssMiB(pid),
+    cpuSeconds: () => cpuSeconds(pid),
     async stop() {
       await opened?.client.close();
     },
@@ -96,6 +100,7 @@ function httpCase(
       return tracked;
     },
     rssMiB: () => rssMiB(server.pid),
+    cpuSeconds: () => cpuSeconds(server.pid),
     async stop() {
       await Promise.all([...open].map((session) => session.close().catch(() => {})));
       await server.stop();

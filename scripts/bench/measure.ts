@@ -12,9 +12,14 @@ export async function echo(client: Client, message: string): Promise<void> {
   }
 }
 
+/** `calls` unmeasured echo calls. */
+export async function warmUp(client: Client, calls: number): Promise<void> {
+  for (let i = 0; i < calls; i++) await echo(client, `warm ${i}`);
+}
+
 /** `calls` sequential echo calls after `warmup` unmeasured ones: their latency percentiles. */
 export async function sequentialLatency(client: Client, calls: number, warmup: number): Promise<Percentiles> {
-  for (let i = 0; i < warmup; i++) await echo(client, `warm ${i}`);
+  await warmUp(client, warmup);
   const samples: number[] = [];
   for (let i = 0; i < calls; i++) {
     const start = performance.now();

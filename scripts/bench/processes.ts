@@ -222,6 +222,24 @@ export function rssMiB(pid: number | undefined): number {
   }
 }
 
+/**
+ * CPU seconds (user + system, every thread) a process has used so far (Linux /proc; NaN
+ * elsewhere). Unlike wall time, this is what the process itself cost, whatever else ran.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).replace(/^.*\) /s, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux build the benchmark runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Writes a config into a fresh temp dir and returns its path. */
 export async function writeConfig(config: Record<string, unknown>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "janus-bench-" });

@@ -4,7 +4,7 @@
  * inspector on an ephemeral port, records a CPU profile (100 µs sampling) over sequential calls
  * and over 16 concurrent sessions, saves each `.cpuprofile` and prints where the time went.
  *
- *   deno run -A scripts/bench/profile.ts [--calls N] [--seconds S] [--out DIR]
+ *   deno task bench:profile [--calls N] [--seconds S] [--out DIR] [--interval µs] [--modes http,stdio]
  */
 import { parseArgs } from "node:util";
 import type { Client } from "@modelcontextprotocol/client";
@@ -56,13 +56,14 @@ function inspectorUrl(stderr: () => string): Promise<string> {
 /** Profiles `drive` (after a warm-up) and returns the profile and what the drive reported. */
 async function profiled(
   url: string,
+  intervalUs: number,
   warm: () => Promise<void>,
   drive: () => Promise<string>,
 ): Promise<{ profile: CpuProfile; outcome: string }> {
   const devtools = await inspector(url);
   try {
     await devtools.send("Profiler.enable");
-    await devtools.send("Profiler.setSamplingInterval", { interval: 100 });
+    await devtools.send("Profiler.setSamplingInterval", { interval: intervalUs });
     await warm();
     await devtools.send("Profiler.start");
     const outcome = await drive();
@@ -122,10 +123,15 @@ async function main(): Promise<void> {
       calls: { type: "string", default: "2000" },
       seconds: { type: "string", default: "4" },
       out: { type: "string" },
+      interval: { type: "string", default: "100" },
+      modes: { type: "string", default: "http,stdio" },
     },
   });
   const calls = Number(values.calls);
   const seconds = Number(values.seconds);
+  // A coarser interval (1000) checks how much of a figure is the sampler's own interference.
+  const interval = Number(values.interval);
+  const modes = values.modes.split(",");
   const out = values.out ?? await Deno.makeTempDir({ prefix: "janus-profile-" });
   const config = await writeConfig({ accounts: [account("everything", EVERYTHING)] });
   const save = async (mode: string, profile: CpuProfile) => {
@@ -134,7 +140,7 @@ async function main(): Promise<void> {
     return file;
   };
 
-  for (const revision of ["2025-11-25", "2026-07-28"] as const) {
+  for (const revision of modes.includes("http") ? ["2025-11-25", "2026-07-28"] as const : []) {
     for (const shape of ["sequential", "concurrent"] as const) {
       const mode = `http-${revision}-${shape}`;
       console.error(`profile: ${mode}`);
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
         const session = await httpClient(url, revision);
         const { profile, outcome } = await profiled(
           await inspectorUrl(server.stderr),
+          interval,
           warmCalls(session.client),
           shape === "sequential"
             ? sequential(session.client, calls)
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
     }
   }
 
+  if (!modes.includes("stdio")) return;
   console.error("profile: stdio-2025-11-25-sequential");
   let stderr = "";
   const { client } = await stdioClient(
@@ -168,6 +176,7 @@ async function main(): Promise<void> {
   try {
     const { profile, outcome } = await profiled(
       await inspectorUrl(() => stderr),
+      interval,
       warmCalls(client),
       sequential(client, calls),
     );

@@ -144,6 +144,7 @@ export function caseTable(cases: CaseSummary[]): string[] {
     "added median ms",
     "added ÷ best peer's",
     ...sessions.flatMap((n) => [`calls/s, ${n} sessions`, `÷ best peer (${n})`]),
+    "CPU µs/call",
     "RSS MiB",
   ];
   const rows = cases.map((c) => [
@@ -154,6 +155,7 @@ export function caseTable(cases: CaseSummary[]): string[] {
     c.group === "direct" ? "—" : formatSpread(c.addedMedianMs),
     c.group === "direct" ? "—" : formatSpread(c.addedMedianVsBestPeer),
     ...c.throughput.flatMap((t) => [formatSpread(t.callsPerSecond, 0), formatSpread(t.vsBestPeer)]),
+    formatSpread(c.cpuUsPerCall, 0),
     formatSpread(c.rssMiB, 0),
   ]);
   return [head, head.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`);

@@ -11,6 +11,8 @@ export interface CaseRun extends Percentiles {
   callsPerSecond: number[];
   /** Serving process RSS after the sequential calls, MiB. */
   rssMiB: number;
+  /** CPU time of the serving process per sequential call, µs (100 Hz ticks: coarse below ~1,000 calls). */
+  cpuUsPerCall: number;
   error?: string;
 }
 
@@ -35,6 +37,7 @@ export interface CaseSummary extends CaseInfo {
   addedMedianVsBestPeer: Spread;
   throughput: { sessions: number; callsPerSecond: Spread; vsBestPeer: Spread }[];
   rssMiB: Spread;
+  cpuUsPerCall: Spread;
 }
 
 /** Summarises cases whose runs line up by index (run i of every case measured in the same round). */
@@ -67,5 +70,6 @@ export function summarise(cases: { info: CaseInfo; runs: CaseRun[] }[], sessions
       vsBestPeer: spread(runs.map((run, r) => (run.callsPerSecond[s] ?? Number.NaN) / bestPeerCalls[s][r])),
     })),
     rssMiB: spread(runs.map((run) => run.rssMiB)),
+    cpuUsPerCall: spread(runs.map((run) => run.cpuUsPerCall)),
   }));
 }

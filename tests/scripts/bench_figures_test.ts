@@ -11,6 +11,7 @@ const run = (medianMs: number, callsPerSecond: number[] = []): CaseRun => ({
   p99Ms: medianMs * 3,
   callsPerSecond,
   rssMiB: 50,
+  cpuUsPerCall: 100,
 });
 
 Deno.test("percentiles use the nearest rank and leave the input unsorted", () => {

@@ -51,7 +51,17 @@ Deno.test("bench --quick on two cases writes a report with per-case spreads, Jan
     for (const c of report.cases) {
       assert.equal(c.runs.length, 1);
       assert.equal(c.runs[0].error, undefined, `${c.id}: ${c.runs[0].error}`);
-      for (const key of ["medianMs", "p90Ms", "p99Ms", "addedMedianMs", "addedMedianVsBestPeer", "rssMiB"]) {
+      for (
+        const key of [
+          "medianMs",
+          "p90Ms",
+          "p99Ms",
+          "addedMedianMs",
+          "addedMedianVsBestPeer",
+          "rssMiB",
+          "cpuUsPerCall",
+        ]
+      ) {
         assert.ok(isSpread(c[key]), `${c.id}.${key}`);
       }
       assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
