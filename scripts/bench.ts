@@ -115,7 +115,7 @@ async function runCase(benchCase: BenchCase, settings: Settings, peers?: PeerIns
     if (benchCase.transport === "http") {
       await session.close();
       for (const [i, count] of settings.sessions.entries()) {
-        run.callsPerSecond[i] = (await throughput(started, count, settings.seconds)).callsPerSecond;
+        run.callsPerSecond[i] = await throughput(started, count, settings.seconds);
       }
     }
   } catch (error) {
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   let peers: PeerInstall | undefined;
   if (needsPeers) {
     progress(`installing ${Object.entries(PEER_PACKAGES).map(([n, v]) => `${n}@${v}`).join(", ")}`);
-    peers = settings.peersDir ? { ...await installPeers(settings.peersDir) } : await installPeers();
+    peers = await installPeers(settings.peersDir);
   }
 
   const caseRuns = new Map(settings.cases.map((c) => [c.id, [] as CaseRun[]]));

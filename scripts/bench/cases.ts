@@ -42,7 +42,7 @@ export interface BenchCase {
   group: "direct" | "janus" | "peer";
   transport: "stdio" | "http";
   revision: Revision;
-  /** Extra `deno` flags for the broker (profiling). */
+  /** Starts it fresh (a new broker, peer or upstream process). */
   start(setup: CaseSetup): Promise<StartedCase>;
 }
 
@@ -140,17 +140,17 @@ function janusHttp(revision: Revision): BenchCase {
   };
 }
 
-function peer(name: PeerName, version: string): BenchCase {
+function peer(name: PeerName, revision: Revision = "2025-11-25"): BenchCase {
   return {
-    id: name,
-    label: `${name} ${version} (HTTP 2025-11-25 → stdio)`,
+    id: revision === "2025-11-25" ? name : `${name}-${revision.slice(0, 4)}`,
+    label: `${name} ${PEER_PACKAGES[name]} (HTTP ${revision} → stdio)`,
     group: "peer",
     transport: "http",
-    revision: "2025-11-25",
+    revision,
     async start(setup) {
       if (!setup.peers) throw new Error("the peers are not installed");
       const { server, url } = await startPeer(setup.peers, name, EVERYTHING);
-      return httpCase(url, server, "2025-11-25");
+      return httpCase(url, server, revision);
     },
   };
 }
@@ -169,6 +169,7 @@ export const CASES: readonly BenchCase[] = [
   janusStdio("2026-07-28"),
   janusHttp("2025-11-25"),
   janusHttp("2026-07-28"),
-  peer("supergateway", PEER_PACKAGES.supergateway),
-  peer("mcp-proxy", PEER_PACKAGES["mcp-proxy"]),
+  peer("supergateway"),
+  peer("mcp-proxy"),
+  peer("mcp-proxy", "2026-07-28"), // supergateway 4.0.0 does not offer 2026-07-28 (server/discover)
 ];

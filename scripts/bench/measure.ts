@@ -41,18 +41,16 @@ async function openSessions(started: StartedCase, count: number): Promise<BenchS
 
 /**
  * Calls per second with `count` sessions each calling back to back for `seconds`, after one
- * warm-up call per session. Also returns the serving process's RSS growth per session (KiB).
+ * warm-up call per session. Sessions are opened before the clock starts.
  */
 export async function throughput(
   started: StartedCase,
   count: number,
   seconds: number,
-): Promise<{ callsPerSecond: number; rssPerSessionKiB: number }> {
-  const before = started.rssMiB();
+): Promise<number> {
   const sessions = await openSessions(started, count);
   try {
     await Promise.all(sessions.map((session, i) => echo(session.client, `warm ${i}`)));
-    const rssPerSessionKiB = (started.rssMiB() - before) * 1024 / count;
     let calls = 0;
     const start = performance.now();
     const deadline = start + seconds * 1000;
@@ -62,7 +60,7 @@ export async function throughput(
         calls++;
       }
     }));
-    return { callsPerSecond: calls / ((performance.now() - start) / 1000), rssPerSessionKiB };
+    return calls / ((performance.now() - start) / 1000);
   } finally {
     await Promise.all(sessions.map((session) => session.close().catch(() => {})));
   }
