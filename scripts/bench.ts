@@ -150,7 +150,7 @@ async function runFigures(settings: Settings): Promise<JanusRun> {
     run.toolsListBytes = await toolsListBytes();
   });
   await attempt("large", async () => {
-    run.largeResultMs = await largeResults([2 ** 20, 8 * 2 ** 20], settings.quick ? 1 : 5);
+    run.largeResultMs = await largeResults([2 ** 20, 8 * 2 ** 20], settings.quick ? 1 : 3);
   });
   return run;
 }

@@ -161,26 +161,45 @@ export function caseTable(cases: CaseSummary[]): string[] {
   return [head, head.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`);
 }
 
+/** What the short names in figure keys stand for, in the table. */
+const NAMES: Record<string, string> = {
+  minimalSdkServer: "a minimal SDK server (payload fixture)",
+  everythingDirect: "server-everything itself",
+  janusNoAccount: "JanusMCP, no account",
+  janusEverything: "JanusMCP with one server-everything account",
+  janusVsUpstream: "JanusMCP with one account ÷ server-everything itself",
+  emptyJanusVsMinimal: "JanusMCP without accounts ÷ minimal SDK server",
+  rawPipe: "raw Deno pipe, no SDK",
+  direct: "direct (SDK stdio client)",
+  janusStdio: "via JanusMCP stdio",
+  janusHttp: "via JanusMCP HTTP 2025-11-25",
+};
+const name = (key: string) => NAMES[key] ?? key;
+
 /** The JanusMCP-only figures (markdown), with what each is. */
 export function janusTable(janus: Record<string, Spread>): string[] {
   const lines = ["| figure | value |", "|---|---|"];
   const labels: [RegExp, (m: RegExpMatchArray) => string, number][] = [
-    [/^coldStartMs\.(.+)$/, (m) => `cold start to first tools/list, ${m[1]} (ms)`, 0],
-    [/^coldStartRatio\.(.+)$/, (m) => `cold start ratio, ${m[1]}`, 2],
+    [/^coldStartMs\.(.+)$/, (m) => `cold start to first tools/list, ${name(m[1])} (ms)`, 0],
+    [/^coldStartRatio\.(.+)$/, (m) => `cold start, ${name(m[1])}`, 2],
     [/^switchMs\.(.+)$/, (m) => `switch → list_changed, warm upstream, ${m[1]} scope (ms)`, 2],
     [/^memory\.idleMiB$/, () => "broker RSS idle, 50 accounts configured (MiB)", 1],
-    [/^memory\.perSessionKiB$/, () => "broker RSS per extra idle HTTP session (KiB)", 1],
+    [/^memory\.perSessionKiB$/, () => "broker RSS per extra idle 2025-11-25 HTTP session (KiB)", 1],
     [
       /^toolsListBytes\.(one|five)$/,
       (m) => `tools/list bytes, ${m[1] === "one" ? "1 account" : "5 accounts"} of server-everything`,
       0,
     ],
     [/^toolsListBytes\.ratio$/, () => "tools/list bytes, 5 accounts ÷ 1", 2],
-    [/^largeResultMs\.(\w+)\.(\d+)$/, (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${m[1]} (ms)`, 1],
-    [/^largeResultRatio\.(\w+)\.(\d+)$/, (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${m[1]} ÷ direct`, 2],
+    [/^largeResultMs\.(\w+)\.(\d+)$/, (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${name(m[1])} (ms)`, 1],
+    [
+      /^largeResultRatio\.(\w+)\.(\d+)$/,
+      (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${name(m[1])} ÷ direct`,
+      2,
+    ],
     [
       /^largeResultVsRawPipe\.(\w+)\.(\d+)$/,
-      (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${m[1]} ÷ raw pipe`,
+      (m) => `${Number(m[2]) / 2 ** 20} MiB result, ${name(m[1])} ÷ raw pipe`,
       1,
     ],
   ];
