@@ -17,6 +17,7 @@ import { coldStarts, largeResults, memory, switchMs, toolsListBytes } from "./be
 import { describeMachine, machineLine } from "./bench/machine.ts";
 import { sequentialLatency, throughput, warmUp } from "./bench/measure.ts";
 import { installPeers, PEER_PACKAGES, type PeerInstall } from "./bench/peers.ts";
+import { removeTempDirs } from "./bench/processes.ts";
 import {
   caseTable,
   type JanusRun,
@@ -29,6 +30,18 @@ import { percentile } from "./bench/stats.ts";
 import { type CaseRun, summarise } from "./bench/summary.ts";
 
 const FIGURES = ["cold", "switch", "memory", "bytes", "large"] as const;
+
+const USAGE = `Usage: deno task bench [options]
+
+  --quick             few iterations (1 run, 100 calls, 1 s, sessions 2,4): a smoke test, not figures
+  --json PATH         where the JSON report goes (default: a new temp file, printed at the end)
+  --repeats N         runs of every case and figure (default 3; each case is started fresh every run)
+  --calls N           sequential echo calls per case and run (default 1000, after 100 warm-up calls)
+  --seconds S         throughput window per session count (default 4)
+  --sessions LIST     concurrent HTTP sessions for throughput (default 16,32)
+  --cases LIST        ${CASES.map((c) => c.id).join(", ")} (default all)
+  --figures LIST      ${FIGURES.join(", ")}, or none (default all)
+  --peers-dir DIR     install the pinned peers into DIR (reused when already there) instead of a temp dir`;
 type Figure = typeof FIGURES[number];
 
 /** The run's settings, after flags and `--quick`. */
@@ -58,8 +71,13 @@ function parseSettings(args: string[]): Settings {
       cases: { type: "string" },
       figures: { type: "string" },
       "peers-dir": { type: "string" },
+      help: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
   const quick = values.quick === true;
   const count = (name: string, text: string | undefined, fallback: number) => {
     const n = text === undefined ? fallback : Number(text);
@@ -160,7 +178,7 @@ async function main(): Promise<void> {
   try {
     settings = parseSettings(Deno.args);
   } catch (error) {
-    console.error(`bench: ${(error as Error).message}`);
+    console.error(`bench: ${(error as Error).message}\n\n${USAGE}`);
     Deno.exit(2);
   }
   const startedAt = new Date().toISOString();
@@ -230,4 +248,10 @@ async function main(): Promise<void> {
   console.log(`\nJSON: ${settings.jsonPath}`);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    await main();
+  } finally {
+    await removeTempDirs();
+  }
+}

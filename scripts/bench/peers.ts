@@ -2,7 +2,14 @@
  * The peers JanusMCP is compared with, pinned, installed by the benchmark itself into a temp dir
  * with `npm install --prefix` (nothing global, nothing in the repository).
  */
-import { type CommandLine, freePort, type ServerProcess, spawnServer, waitForPort } from "./processes.ts";
+import {
+  type CommandLine,
+  freePort,
+  type ServerProcess,
+  spawnServer,
+  tempDir,
+  waitForPort,
+} from "./processes.ts";
 
 /** Pinned peer versions (npm). */
 export const PEER_PACKAGES = { supergateway: "4.0.0", "mcp-proxy": "6.7.19" } as const;
@@ -17,7 +24,7 @@ export interface PeerInstall {
 
 /** Installs the pinned peers into `dir` (a fresh temp dir by default). */
 export async function installPeers(dir?: string): Promise<PeerInstall> {
-  const prefix = dir ?? await Deno.makeTempDir({ prefix: "janus-bench-peers-" });
+  const prefix = dir ?? await tempDir("janus-bench-peers-");
   const specs = Object.entries(PEER_PACKAGES).map(([name, version]) => `${name}@${version}`);
   const output = await new Deno.Command("npm", {
     args: ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", ...specs],

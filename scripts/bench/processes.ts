@@ -240,9 +240,24 @@ export function cpuSeconds(pid: number | undefined): number {
 /** USER_HZ: 100 on every Linux build the benchmark runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** Temp dirs made by this run, removed by `removeTempDirs`. */
+const tempDirs: string[] = [];
+
+/** A fresh temp dir that `removeTempDirs` will remove. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every temp dir this run made (configs, state files, the peers' install). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(tempDirs.splice(0).map((dir) => Deno.remove(dir, { recursive: true }).catch(() => {})));
+}
+
 /** Writes a config into a fresh temp dir and returns its path. */
 export async function writeConfig(config: Record<string, unknown>): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "janus-bench-" });
+  const dir = await tempDir("janus-bench-");
   const path = `${dir}/config.json`;
   await Deno.writeTextFile(path, JSON.stringify(config, null, 2));
   return path;

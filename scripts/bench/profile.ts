@@ -15,6 +15,7 @@ import {
   brokerLine,
   EVERYTHING,
   httpClient,
+  removeTempDirs,
   type Revision,
   startHttpBroker,
   stdioClient,
@@ -187,4 +188,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    await main();
+  } finally {
+    await removeTempDirs();
+  }
+}

@@ -99,6 +99,16 @@ Deno.test("bench --quick on two cases writes a report with per-case spreads, Jan
 
 Deno.test("bench refuses an unknown case by name, listing the known ones, before starting anything", async () => {
   const run = await bench(["--quick", "--cases", "direct,nope"]);
-  assert.notEqual(run.code, 0);
+  assert.equal(run.code, 2);
   assert.match(run.stderr, /--cases: unknown nope \(known: direct, janus-stdio-2025,/);
+  assert.equal(run.stdout, "");
+});
+
+Deno.test("bench refuses a zero repeat count and an unknown flag with its usage", async () => {
+  const zero = await bench(["--repeats", "0"]);
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /--repeats must be a positive number, got "0"/);
+  const unknown = await bench(["--fast"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown option '--fast'[\s\S]*Usage: deno task bench/);
 });
