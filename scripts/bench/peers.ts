@@ -13,6 +13,7 @@ import {
 
 /** Pinned peer versions (npm). */
 export const PEER_PACKAGES = { supergateway: "4.0.0", "mcp-proxy": "6.7.19" } as const;
+/** A peer by its npm package name. */
 export type PeerName = keyof typeof PEER_PACKAGES;
 
 /** Where the peers were installed. */
