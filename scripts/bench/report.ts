@@ -163,7 +163,7 @@ export function caseTable(cases: CaseSummary[]): string[] {
 
 /** What the short names in figure keys stand for, in the table. */
 const NAMES: Record<string, string> = {
-  minimalSdkServer: "a minimal SDK server (payload fixture)",
+  minimalSdkServer: "a minimal SDK server, the payload fixture",
   everythingDirect: "server-everything itself",
   janusNoAccount: "JanusMCP, no account",
   janusEverything: "JanusMCP with one server-everything account",
