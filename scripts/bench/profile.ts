@@ -164,27 +164,28 @@ async function main(): Promise<void> {
     }
   }
 
-  if (!modes.includes("stdio")) return;
-  console.error("profile: stdio-2025-11-25-sequential");
-  let stderr = "";
-  const { client } = await stdioClient(
-    brokerLine(["serve", "--config", config], INSPECT),
-    "2025-11-25",
-    (text) => {
-      stderr += text;
-    },
-  );
-  try {
-    const { profile, outcome } = await profiled(
-      await inspectorUrl(() => stderr),
-      interval,
-      warmCalls(client),
-      sequential(client, calls),
+  for (const revision of modes.includes("stdio") ? ["2025-11-25", "2026-07-28"] as const : []) {
+    const mode = `stdio-${revision}-sequential`;
+    console.error(`profile: ${mode}`);
+    let stderr = "";
+    const { client } = await stdioClient(
+      brokerLine(["serve", "--config", config], INSPECT),
+      revision,
+      (text) => {
+        stderr += text;
+      },
     );
-    const mode = "stdio-2025-11-25-sequential";
-    print(mode, outcome, summariseProfile(profile), await save(mode, profile));
-  } finally {
-    await client.close();
+    try {
+      const { profile, outcome } = await profiled(
+        await inspectorUrl(() => stderr),
+        interval,
+        warmCalls(client),
+        sequential(client, calls),
+      );
+      print(mode, outcome, summariseProfile(profile), await save(mode, profile));
+    } finally {
+      await client.close();
+    }
   }
 }
 
