@@ -1,157 +1,257 @@
 // deno-lint-ignore-file no-console -- a command-line program: what it prints is its output
 /**
- * The benchmark: what the broker adds to a call. 1,000 sequential `echo` calls (after 50 warm-up
- * calls) to npm's server-everything, directly and through JanusMCP over stdio and over HTTP at
- * both revisions; median and p99 latency, and the broker's resident memory afterwards.
+ * The benchmark (issue 13): what a call costs through JanusMCP, side by side with the upstream
+ * reached directly and with the peers a user would pick instead (supergateway, mcp-proxy; pinned,
+ * installed by this script into a temp dir), plus figures only the broker has (cold start,
+ * switch, memory, tools/list size, large results). Every case is started fresh in every run;
+ * each figure is measured `--repeats` times and reported with its spread. Targets from the issue
+ * are printed as pass/fail lines, never asserted.
  *
- *   deno task bench [--calls N] [--cli-runs N]   (--cli-runs 0 skips the agent CLI timing)
+ *   deno task bench [--quick] [--json PATH] [--repeats N] [--calls N] [--seconds S]
+ *                   [--sessions 16,32] [--cases id,…] [--figures cold,switch,memory,bytes,large|none]
+ *                   [--peers-dir DIR]
  */
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Client, StreamableHTTPClientTransport, type Transport } from "@modelcontextprotocol/client";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { benchCli, printCliRows } from "./cli_bench.ts";
+import { type BenchCase, CASES, type StartedCase } from "./bench/cases.ts";
+import { coldStarts, largeResults, memory, switchMs, toolsListBytes } from "./bench/janus_figures.ts";
+import { describeMachine, machineLine } from "./bench/machine.ts";
+import { sequentialLatency, throughput, warmUp } from "./bench/measure.ts";
+import { installPeers, PEER_PACKAGES, type PeerInstall } from "./bench/peers.ts";
+import { removeTempDirs } from "./bench/processes.ts";
+import {
+  caseTable,
+  type JanusRun,
+  janusTable,
+  judgeTargets,
+  summariseJanus,
+  targetLines,
+} from "./bench/report.ts";
+import { percentile } from "./bench/stats.ts";
+import { type CaseRun, summarise } from "./bench/summary.ts";
 
-const REPO = fileURLToPath(new URL("../", import.meta.url));
-const EVERYTHING = [
-  "run",
-  "-A",
-  "--quiet",
-  `--config=${REPO}deno.json`,
-  "npm:@modelcontextprotocol/server-everything@2026.8.31",
-  "stdio",
-];
-const BROKER = ["run", "--quiet", `--config=${REPO}deno.json`, "-P=janusmcp", `${REPO}main.ts`];
+const FIGURES = ["cold", "switch", "memory", "bytes", "large"] as const;
 
-interface Row {
-  path: string;
-  medianMs: number;
-  p99Ms: number;
-  brokerRssMiB?: number;
+const USAGE = `Usage: deno task bench [options]
+
+  --quick             few iterations (1 run, 100 calls, 1 s, sessions 2,4): a smoke test, not figures
+  --json PATH         where the JSON report goes (default: a new temp file, printed at the end)
+  --repeats N         runs of every case and figure (default 3; each case is started fresh every run)
+  --calls N           sequential echo calls per case and run (default 1000, after 100 warm-up calls)
+  --seconds S         throughput window per session count (default 4)
+  --sessions LIST     concurrent HTTP sessions for throughput (default 16,32)
+  --cases LIST        ${CASES.map((c) => c.id).join(", ")} (default all)
+  --figures LIST      ${FIGURES.join(", ")}, or none (default all)
+  --peers-dir DIR     install the pinned peers into DIR (reused when already there) instead of a temp dir`;
+type Figure = typeof FIGURES[number];
+
+/** The run's settings, after flags and `--quick`. */
+interface Settings {
+  quick: boolean;
+  repeats: number;
+  calls: number;
+  warmup: number;
+  seconds: number;
+  sessions: number[];
+  cases: BenchCase[];
+  figures: Figure[];
+  jsonPath: string;
+  peersDir?: string;
 }
 
-async function timeCalls(client: Client, calls: number): Promise<{ medianMs: number; p99Ms: number }> {
-  for (let i = 0; i < 50; i++) await client.callTool({ name: "echo", arguments: { message: "warm" } });
-  const samples: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const start = performance.now();
-    await client.callTool({ name: "echo", arguments: { message: `call ${i}` } });
-    samples.push(performance.now() - start);
+function parseSettings(args: string[]): Settings {
+  const { values } = parseArgs({
+    args,
+    options: {
+      quick: { type: "boolean", default: false },
+      json: { type: "string" },
+      repeats: { type: "string" },
+      calls: { type: "string" },
+      seconds: { type: "string" },
+      sessions: { type: "string" },
+      cases: { type: "string" },
+      figures: { type: "string" },
+      "peers-dir": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
   }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { medianMs: at(0.5), p99Ms: at(0.99) };
+  const quick = values.quick === true;
+  const count = (name: string, text: string | undefined, fallback: number) => {
+    const n = text === undefined ? fallback : Number(text);
+    if (!(n > 0)) throw new Error(`--${name} must be a positive number, got "${text}"`);
+    return n;
+  };
+  const list = <T extends string>(name: string, text: string | undefined, known: readonly T[]): T[] => {
+    if (text === undefined) return [...known];
+    if (text === "none") return [];
+    const asked = text.split(",").map((s) => s.trim()) as T[];
+    const unknown = asked.filter((s) => !known.includes(s));
+    if (unknown.length) {
+      throw new Error(`--${name}: unknown ${unknown.join(", ")} (known: ${known.join(", ")})`);
+    }
+    return asked;
+  };
+  const caseIds = list("cases", values.cases, CASES.map((c) => c.id));
+  return {
+    quick,
+    repeats: count("repeats", values.repeats, quick ? 1 : 3),
+    calls: count("calls", values.calls, quick ? 100 : 1000),
+    warmup: quick ? 20 : 100,
+    seconds: count("seconds", values.seconds, quick ? 1 : 4),
+    sessions: (values.sessions ?? (quick ? "2,4" : "16,32")).split(",").map((s) => count("sessions", s, 1)),
+    cases: CASES.filter((c) => caseIds.includes(c.id)),
+    figures: list("figures", values.figures, FIGURES),
+    jsonPath: values.json ?? Deno.makeTempFileSync({ prefix: "janus-bench-", suffix: ".json" }),
+    peersDir: values["peers-dir"],
+  };
 }
 
-async function connect(transport: Transport, modern: boolean): Promise<Client> {
-  const client = new Client(
-    { name: "janus-bench", version: "1.0.0" },
-    { versionNegotiation: { mode: modern ? { pin: "2026-07-28" } : "legacy" } },
-  );
-  await client.connect(transport);
-  return client;
-}
+const progress = (line: string) => console.error(`bench: ${line}`);
 
-/** Resident memory of a process, in MiB (Linux; undefined elsewhere). */
-function rssMiB(pid: number | null | undefined): number | undefined {
-  if (!pid) return undefined;
+/** One run of one case: sequential latency on one session, then throughput (HTTP only). */
+async function runCase(benchCase: BenchCase, settings: Settings, peers?: PeerInstall): Promise<CaseRun> {
+  const run: CaseRun = {
+    medianMs: NaN,
+    p90Ms: NaN,
+    p99Ms: NaN,
+    callsPerSecond: settings.sessions.map(() => NaN),
+    rssMiB: NaN,
+    cpuUsPerCall: NaN,
+  };
+  let started: StartedCase | undefined;
   try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1];
-    return kb ? Number(kb) / 1024 : undefined;
-  } catch {
-    return undefined;
+    started = await benchCase.start({ peers });
+    const session = await started.open();
+    await warmUp(session.client, settings.warmup);
+    const cpuBefore = started.cpuSeconds();
+    Object.assign(run, await sequentialLatency(session.client, settings.calls, 0));
+    run.cpuUsPerCall = (started.cpuSeconds() - cpuBefore) * 1e6 / settings.calls;
+    run.rssMiB = started.rssMiB();
+    if (benchCase.transport === "http") {
+      await session.close();
+      for (const [i, count] of settings.sessions.entries()) {
+        run.callsPerSecond[i] = await throughput(started, count, settings.seconds);
+      }
+    }
+  } catch (error) {
+    run.error = (error as Error).message;
+    progress(`${benchCase.id} failed: ${run.error}`);
+  } finally {
+    await started?.stop().catch(() => {});
   }
+  return run;
 }
 
-async function writeConfig(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "janus-bench-" });
-  const path = `${dir}/config.json`;
-  await Deno.writeTextFile(
-    path,
-    JSON.stringify({
-      accounts: [{ id: "everything", service: "everything", command: "deno", args: EVERYTHING }],
-    }),
-  );
-  return path;
+/** One run of the figures only JanusMCP has. */
+async function runFigures(settings: Settings): Promise<JanusRun> {
+  const run: JanusRun = {};
+  const want = (figure: Figure) => settings.figures.includes(figure);
+  const attempt = async (figure: Figure, work: () => Promise<void>) => {
+    if (!want(figure)) return;
+    progress(`figure ${figure}`);
+    await work().catch((error) => progress(`figure ${figure} failed: ${(error as Error).message}`));
+  };
+  await attempt("cold", async () => {
+    run.coldStartMs = await coldStarts();
+  });
+  await attempt("switch", async () => {
+    const ms = await switchMs(settings.quick ? 4 : 20);
+    run.switchMs = { session: percentile(ms.session, 0.5), global: percentile(ms.global, 0.5) };
+  });
+  await attempt("memory", async () => {
+    run.memory = await memory(settings.quick ? 5 : 50, settings.quick ? 200 : 1000);
+  });
+  await attempt("bytes", async () => {
+    run.toolsListBytes = await toolsListBytes();
+  });
+  await attempt("large", async () => {
+    run.largeResultMs = await largeResults([2 ** 20, 8 * 2 ** 20], settings.quick ? 1 : 3);
+  });
+  return run;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { calls: { type: "string", default: "1000" }, "cli-runs": { type: "string", default: "20" } },
-  });
-  const calls = Number(values.calls);
-  const env = { ...getDefaultEnvironment(), DENO_DIR: Deno.env.get("DENO_DIR") ?? "" };
-  const rows: Row[] = [];
+  let settings: Settings;
+  try {
+    settings = parseSettings(Deno.args);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const startedAt = new Date().toISOString();
+  const machine = await describeMachine();
+  const needsPeers = settings.cases.some((c) => c.group === "peer");
+  let peers: PeerInstall | undefined;
+  if (needsPeers) {
+    progress(`installing ${Object.entries(PEER_PACKAGES).map(([n, v]) => `${n}@${v}`).join(", ")}`);
+    peers = await installPeers(settings.peersDir);
+  }
 
-  const direct = await connect(
-    new StdioClientTransport({ command: "deno", args: EVERYTHING, env, stderr: "ignore" }),
-    false,
+  const caseRuns = new Map(settings.cases.map((c) => [c.id, [] as CaseRun[]]));
+  const janusRuns: JanusRun[] = [];
+  for (let round = 1; round <= settings.repeats; round++) {
+    for (const benchCase of settings.cases) {
+      progress(`run ${round}/${settings.repeats}: ${benchCase.label}`);
+      caseRuns.get(benchCase.id)?.push(await runCase(benchCase, settings, peers));
+    }
+    if (settings.figures.length) janusRuns.push(await runFigures(settings));
+  }
+
+  const cases = summarise(
+    settings.cases.map((c) => ({
+      info: { id: c.id, label: c.label, group: c.group, transport: c.transport, revision: c.revision },
+      runs: caseRuns.get(c.id) ?? [],
+    })),
+    settings.sessions,
   );
-  rows.push({ path: "client → server-everything (stdio, direct)", ...await timeCalls(direct, calls) });
-  await direct.close();
+  const janus = summariseJanus(janusRuns);
+  const targets = judgeTargets(cases, janus);
+  const command = `deno task bench${Deno.args.length ? ` ${Deno.args.join(" ")}` : ""}`;
+  const report = {
+    version: 1,
+    command,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    settings: {
+      quick: settings.quick,
+      repeats: settings.repeats,
+      calls: settings.calls,
+      warmup: settings.warmup,
+      seconds: settings.seconds,
+      sessions: settings.sessions,
+      upstream: "@modelcontextprotocol/server-everything@2026.8.31 (echo), run by deno",
+      peers: PEER_PACKAGES,
+    },
+    cases,
+    janus: { runs: janusRuns, summary: janus },
+    targets,
+  };
+  await Deno.writeTextFile(settings.jsonPath, JSON.stringify(report, null, 2) + "\n");
 
-  const configPath = await writeConfig();
-  const viaStdio = new StdioClientTransport({
-    command: "deno",
-    args: [...BROKER, "--config", configPath],
-    env,
-    cwd: REPO,
-    stderr: "ignore",
-  });
-  const stdioClient = await connect(viaStdio, false);
-  rows.push({
-    path: "client → janusmcp (stdio) → server-everything",
-    ...await timeCalls(stdioClient, calls),
-    brokerRssMiB: rssMiB(viaStdio.pid),
-  });
-  await stdioClient.close();
-
-  const broker = new Deno.Command("deno", {
-    args: [...BROKER, "--http", "--port", "0", "--config", configPath],
-    cwd: REPO,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let origin = "";
-  const reader = broker.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  while (!origin) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the broker exited before listening");
-    origin = /listening on (http:\/\/\S+)\/mcp/.exec(value)?.[1] ?? "";
-  }
-  for (const modern of [false, true]) {
-    const client = await connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`)), modern);
-    const revision = modern ? "2026-07-28" : "2025-11-25";
-    rows.push({
-      path: `client → janusmcp (HTTP ${revision}) → server-everything`,
-      ...await timeCalls(client, calls),
-      brokerRssMiB: rssMiB(broker.pid),
-    });
-    await client.close();
-  }
-  broker.kill("SIGTERM");
-  await broker.status;
-  reader.releaseLock();
-
-  const base = rows[0].medianMs;
+  console.log(`Machine: ${machineLine(machine)}`);
   console.log(
-    `${calls} sequential echo calls after 50 warm-up calls (Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores)\n`,
+    `Command: ${command} — ${settings.calls} sequential echo calls after ${settings.warmup} warm-up; ` +
+      `throughput ${settings.seconds} s per session count; ${settings.repeats} run(s), each case started fresh; ` +
+      `cells: median over runs (min – max)\n`,
   );
-  console.log("| path | median ms | p99 ms | × direct median | broker RSS MiB |");
-  console.log("|---|---|---|---|---|");
-  for (const row of rows) {
-    const rss = row.brokerRssMiB === undefined ? "" : row.brokerRssMiB.toFixed(0);
-    console.log(
-      `| ${row.path} | ${row.medianMs.toFixed(2)} | ${row.p99Ms.toFixed(2)} | ${
-        (row.medianMs / base).toFixed(2)
-      } | ${rss} |`,
-    );
+  for (const line of caseTable(cases)) console.log(line);
+  if (janusRuns.length) {
+    console.log("");
+    for (const line of janusTable(janus)) console.log(line);
   }
-  // The agent CLI: a whole process per call, in-process vs through the daemon.
-  const runs = Number(values["cli-runs"]);
-  if (runs > 0) printCliRows(await benchCli(runs), runs);
+  console.log("\nTargets (issue 13; judged on the median over runs, never asserted):");
+  for (const line of targetLines(targets)) console.log(line);
+  console.log(`\nJSON: ${settings.jsonPath}`);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    await main();
+  } finally {
+    await removeTempDirs();
+  }
+}
