@@ -3,8 +3,9 @@
  * bridged call answered), a 2025 upstream asking a client that cannot be asked mid-call is
  * bridged into rounds, and the relayed result loses the upstream's own server identity.
  */
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { isRecord } from "../values.ts";
-import type { UpstreamPool, UpstreamResult } from "../upstream/mod.ts";
+import type { AskClient, UpstreamPool, UpstreamResult } from "../upstream/mod.ts";
 import type { InFlightCalls } from "./in_flight.ts";
 import { type BridgeOutcome, InputBridge } from "./input_bridge.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
@@ -61,7 +62,7 @@ export class Relay {
               // an upstream question is never shown to another client's call.
               caller: {
                 session: session.stateless ? `${session.id}/${crypto.randomUUID()}` : session.id,
-                ask,
+                ask: askingOnly(context.upstreamMeta, ask),
                 log: sink.onLog,
               },
             })),
@@ -105,6 +106,33 @@ export class Relay {
     const question = this.#scrub(call.accountId, { question: outcome.question }).question;
     return this.#marked(this.#rounds.openBridged(call, outcome.id, outcome.key, question));
   }
+}
+
+/** The client capability each mid-call request needs. */
+const CAPABILITY_OF: Record<string, string> = {
+  "roots/list": "roots",
+  "sampling/createMessage": "sampling",
+  "elicitation/create": "elicitation",
+};
+
+/**
+ * Only what the 2026 client declared it can answer is turned into a round: anything else (a
+ * server asking for roots of a client that has none) is refused to the upstream at once, instead
+ * of failing the client's whole call.
+ */
+export function askingOnly(upstreamMeta: Record<string, unknown> | undefined, ask: AskClient): AskClient {
+  const declared = upstreamMeta?.[CLIENT_CAPABILITIES_META_KEY];
+  if (!isRecord(declared)) return ask;
+  return (request) => {
+    const needed = CAPABILITY_OF[request.method];
+    if (needed === undefined || declared[needed] !== undefined) return ask(request);
+    return Promise.reject(
+      new ProtocolError(
+        ProtocolErrorCode.InvalidRequest,
+        `${request.method}: the calling client did not declare the "${needed}" capability`,
+      ),
+    );
+  };
 }
 
 const SERVER_INFO_META_KEY = "io.modelcontextprotocol/serverInfo";

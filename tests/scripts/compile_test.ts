@@ -57,9 +57,14 @@ Deno.test("what ships is what is tested: the broker runs with -P=janusmcp everyw
   for (const name of ["dev", "start", "janusmcp"]) {
     assert.match(denoJson.tasks[name].command, /-P=janusmcp main\.ts/, `task ${name}`);
   }
-  for (const script of ["scripts/conformance.ts", "scripts/bench.ts"]) {
+  for (const script of ["scripts/conformance.ts", "scripts/bench/processes.ts"]) {
     const text = await Deno.readTextFile(`${REPO}${script}`);
-    assert.match(text, /"-P=janusmcp",?\s*`?\$\{REPO\}main\.ts/, `${script} starts the broker with the set`);
+    assert.match(text, /"-P=janusmcp",/, `${script} starts the broker with the set`);
+    assert.doesNotMatch(
+      text,
+      /"-A",?\s*(\.\.\.\w+,\s*)?`?\$\{REPO\}main\.ts/,
+      `${script} never gives the broker -A`,
+    );
   }
   assert.match(denoJson.tasks.compile.command, /scripts\/compile\.ts$/);
 });
