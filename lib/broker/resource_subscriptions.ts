@@ -10,6 +10,8 @@
 export type Unsubscribe = () => Promise<void>;
 
 interface Entry<S> {
+  accountId: string;
+  uri: string;
   /** Each subscriber and the URI it knows the resource by. */
   subscribers: Map<S, string>;
   /** Set while the upstream is subscribed. */
@@ -34,7 +36,8 @@ export class ResourceSubscriptions<S> {
     subscribe: () => Promise<Unsubscribe>,
   ): Promise<void> {
     const key = keyOf(accountId, uri);
-    const entry: Entry<S> = this.#entries.get(key) ?? { subscribers: new Map(), chain: Promise.resolve() };
+    const entry: Entry<S> = this.#entries.get(key) ??
+      { accountId, uri, subscribers: new Map(), chain: Promise.resolve() };
     this.#entries.set(key, entry);
     entry.subscribers.set(subscriber, exposed);
     try {
@@ -58,21 +61,17 @@ export class ResourceSubscriptions<S> {
 
   /** Removes a subscriber from everything it follows (its session ended); upstream errors are ignored. */
   removeEverywhere(subscriber: S): void {
-    for (const [key, entry] of this.#entries) {
+    for (const entry of this.#entries.values()) {
       if (!entry.subscribers.has(subscriber)) continue;
-      const [accountId, uri] = JSON.parse(key) as [string, string];
-      void this.remove(accountId, uri, subscriber).catch(() => {});
+      void this.remove(entry.accountId, entry.uri, subscriber).catch(() => {});
     }
   }
 
   /** Whether anything of an account is followed (its upstream is then not closed for idleness). */
   follows(accountId: string): boolean {
-    for (const [key, entry] of this.#entries) {
-      if (entry.subscribers.size > 0 && key.startsWith(`${JSON.stringify([accountId]).slice(0, -1)},`)) {
-        return true;
-      }
-    }
-    return false;
+    return [...this.#entries.values()].some((entry) =>
+      entry.accountId === accountId && entry.subscribers.size > 0
+    );
   }
 
   /** The subscribers of one upstream resource and the URI each knows it by. */

@@ -10,7 +10,9 @@ import {
   connectHttp,
   eventually,
   fixtureAccount,
+  INITIALIZE,
   isAlive,
+  post,
   rawHttpStatus,
   REVISIONS,
   runCli,
@@ -22,25 +24,6 @@ const twoAccounts = (extra: Record<string, unknown> = {}) => ({
   accounts: [fixtureAccount("alpha"), fixtureAccount("beta")],
   ...extra,
 });
-
-const INITIALIZE = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-};
-
-function post(origin: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${origin}/mcp`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      ...headers,
-    },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
 
 Deno.test("two 2025 sessions use different accounts at once; only the switcher hears list_changed", async () => {
   const broker = await startHttpBroker(await writeConfig(twoAccounts({ bindingMode: "session" })));

@@ -10,29 +10,12 @@ import {
   connectBroker,
   everythingAccount,
   fixtureAccount,
+  INITIALIZE,
+  post,
   runCli,
   startHttpBroker,
   writeConfig,
 } from "./harness.ts";
-
-const INITIALIZE = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-};
-
-function post(origin: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${origin}/mcp`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      ...headers,
-    },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
 
 Deno.test("serve --config naming a missing file exits 3 and says which file", async () => {
   const missing = `${await Deno.makeTempDir()}/nope/config.json`;
