@@ -4,13 +4,15 @@
  * out, so the CLI runs them in-process or has the daemon run them, with identical results.
  *
  * Tools are named as their own account names them: inside a profile, a name two accounts share
- * is not namespaced (as it is for MCP clients) but ambiguous, and `--account` picks one.
+ * is not namespaced or folded (as it is for MCP clients) but ambiguous, and `--account` (or the
+ * `janus_account` argument a folded tool takes) picks one.
  */
 import type { Tool } from "@modelcontextprotocol/server";
 import type { AccountConfig, JanusConfig, Selector } from "../config/mod.ts";
 import { JanusError, toJanusError } from "../errors.ts";
 import { isRecord } from "../values.ts";
 import type { Broker } from "./broker.ts";
+import { ACCOUNT_ARGUMENT, withoutArgument } from "./tool_folding.ts";
 import {
   accountsOf,
   describeSelector,
@@ -114,8 +116,17 @@ export async function runAgentRequest(
       return { op: "schema", account: found.accountId, tool: found.tool };
     }
     case "call": {
-      const found = await locateTool(broker, request.tool, request.account, context.globalSelector);
-      return await call(broker, found.accountId, request.tool, request.arguments, context.signal);
+      const { account, args } = chosenAccount(request.account, request.arguments);
+      const found = await locateTool(broker, request.tool, account, context.globalSelector);
+      // A tool that declares the argument itself gets it (such a tool is never folded).
+      const own = Object.hasOwn(found.tool.inputSchema.properties ?? {}, ACCOUNT_ARGUMENT);
+      return await call(
+        broker,
+        found.accountId,
+        request.tool,
+        own ? request.arguments : args,
+        context.signal,
+      );
     }
     case "use": {
       const target = selectorNamed(config, request.selector);
@@ -182,6 +193,25 @@ async function call(
   }
 }
 
+/**
+ * The account a call names: `--account`, or the `janus_account` argument an MCP client would
+ * pass to a folded tool (and the arguments without it). Both, disagreeing, is a usage error.
+ */
+function chosenAccount(
+  account: string | undefined,
+  args: Record<string, unknown>,
+): { account: string | undefined; args: Record<string, unknown> } {
+  const named = args[ACCOUNT_ARGUMENT];
+  if (typeof named !== "string") return { account, args };
+  if (account !== undefined && account !== named) {
+    throw new JanusError(
+      "usage",
+      `--account ${account} and argument ${ACCOUNT_ARGUMENT} "${named}" disagree; pass one of them`,
+    );
+  }
+  return { account: named, args: withoutArgument(args, ACCOUNT_ARGUMENT) ?? {} };
+}
+
 /** Finds the one account (of `--account`, else of the selector) that has the tool. */
 async function locateTool(
   broker: Broker,
@@ -230,7 +260,10 @@ async function searchHits(
   const byAccount = new Map<string, string[]>();
   for (const hit of search.index.search(query, { limit: 10 })) {
     const upstream = search.routes.get(hit.name)?.upstream ?? hit.name;
-    byAccount.set(hit.account, [...byAccount.get(hit.account) ?? [], upstream]);
+    // A folded tool is each of its accounts' own tool.
+    for (const account of hit.accounts ?? [hit.account]) {
+      byAccount.set(account, [...byAccount.get(account) ?? [], upstream]);
+    }
   }
   return byAccount;
 }
