@@ -40,6 +40,8 @@ export interface ToolsReply {
   op: "tools";
   selector: Selector | null;
   accounts: (AccountSummary & { tools?: Tool[]; error?: { code: string; message: string } })[];
+  /** Tools MCP clients see once for several accounts (folded), by their own name; absent when none. */
+  folded?: { name: string; accounts: string[] }[];
 }
 
 /** `schema`: one tool's full definition and the account that has it. */
@@ -93,9 +95,11 @@ export async function runAgentRequest(
       const found = request.search === undefined
         ? undefined
         : await searchHits(broker, target, request.search);
+      const folded = await foldedTools(broker, target);
       return {
         op: "tools",
         selector: target.selector ?? null,
+        ...(folded.length ? { folded } : {}),
         accounts: target.accounts.map((account, i) => {
           const list = lists[i];
           if (list.status === "fulfilled") {
@@ -249,7 +253,18 @@ async function locateTool(
   throw new JanusError("selector", `no tool "${name}" on ${where}; run "janusmcp tools" to list them`);
 }
 
-/** The selector an operation runs against: a named one, else the persisted global (else the default). */
+/** The tools a selector lists once for several accounts, by their accounts' own name. */
+async function foldedTools(
+  broker: Broker,
+  target: ResolvedSelector,
+): Promise<{ name: string; accounts: string[] }[]> {
+  if (target.accounts.length < 2) return [];
+  const { routes } = await broker.toolSearch(target);
+  return [...routes.values()].flatMap((route) =>
+    route.folded ? [{ name: route.upstream, accounts: [...route.folded.accounts] }] : []
+  );
+}
+
 /** The upstream tool names of the best matches for a query, by account, best first. */
 async function searchHits(
   broker: Broker,
@@ -268,6 +283,7 @@ async function searchHits(
   return byAccount;
 }
 
+/** The selector an operation runs against: a named one, else the persisted global (else the default). */
 function resolveTarget(
   broker: Broker,
   name: string | undefined,

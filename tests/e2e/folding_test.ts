@@ -148,6 +148,11 @@ Deno.test("janusmcp call takes a folded tool's account from --account or from ja
   assert.equal(viaFlag.code, 0, viaFlag.stderr);
   assert.equal(JSON.parse(viaFlag.stdout).account, "a2");
 
+  const listed = await runCli(["tools", "three", "--config", path, "--direct"]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^# a1, a2, a3 \(shared; --account picks one\) — 1 tool\necho_args /);
+  assert.match(listed.stdout, /\n# a2 \(args\) — 2 tools\ndescribe +Describes account a2\.\nown_account /);
+
   const disagree = await cli(
     "--account",
     "a2",
