@@ -120,7 +120,7 @@ export async function runAgentRequest(
       return { op: "schema", account: found.accountId, tool: found.tool };
     }
     case "call": {
-      const { account, args } = chosenAccount(request.account, request.arguments);
+      const { account, args } = chosenAccount(config, request.account, request.arguments);
       const found = await locateTool(broker, request.tool, account, context.globalSelector);
       // A tool that declares the argument itself gets it (such a tool is never folded).
       const own = Object.hasOwn(found.tool.inputSchema.properties ?? {}, ACCOUNT_ARGUMENT);
@@ -199,14 +199,16 @@ async function call(
 
 /**
  * The account a call names: `--account`, or the `janus_account` argument an MCP client would
- * pass to a folded tool (and the arguments without it). Both, disagreeing, is a usage error.
+ * pass to a folded tool (and the arguments without it). Both, disagreeing, is a usage error. A
+ * value that is no account id is left alone: it is a tool's own argument of that name.
  */
 function chosenAccount(
+  config: JanusConfig,
   account: string | undefined,
   args: Record<string, unknown>,
 ): { account: string | undefined; args: Record<string, unknown> } {
   const named = args[ACCOUNT_ARGUMENT];
-  if (typeof named !== "string") return { account, args };
+  if (typeof named !== "string" || !config.accounts.some((a) => a.id === named)) return { account, args };
   if (account !== undefined && account !== named) {
     throw new JanusError(
       "usage",

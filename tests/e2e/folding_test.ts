@@ -148,6 +148,22 @@ Deno.test("janusmcp call takes a folded tool's account from --account or from ja
   assert.equal(viaFlag.code, 0, viaFlag.stderr);
   assert.equal(JSON.parse(viaFlag.stdout).account, "a2");
 
+  // A tool's own janus_account argument (no account id) is passed on untouched.
+  const own = await runCli([
+    "call",
+    "own_account",
+    "--account",
+    "a2",
+    "--config",
+    path,
+    "--json",
+    "--direct",
+    "--args",
+    JSON.stringify({ janus_account: "mine" }),
+  ]);
+  assert.equal(own.code, 0, own.stderr);
+  assert.deepEqual(JSON.parse(JSON.parse(own.stdout).content[0].text).arguments, { janus_account: "mine" });
+
   const listed = await runCli(["tools", "three", "--config", path, "--direct"]);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^# a1, a2, a3 \(shared; --account picks one\) — 1 tool\necho_args /);
