@@ -12,7 +12,7 @@ import type { AccountConfig, JanusConfig, Selector } from "../config/mod.ts";
 import { JanusError, toJanusError } from "../errors.ts";
 import { isRecord } from "../values.ts";
 import type { Broker } from "./broker.ts";
-import { ACCOUNT_ARGUMENT, withoutArgument } from "./tool_folding.ts";
+import { ACCOUNT_ARGUMENT, declaresAccountArgument, withoutArgument } from "./tool_folding.ts";
 import {
   accountsOf,
   describeSelector,
@@ -123,7 +123,7 @@ export async function runAgentRequest(
       const { account, args } = chosenAccount(config, request.account, request.arguments);
       const found = await locateTool(broker, request.tool, account, context.globalSelector);
       // A tool that declares the argument itself gets it (such a tool is never folded).
-      const own = Object.hasOwn(found.tool.inputSchema.properties ?? {}, ACCOUNT_ARGUMENT);
+      const own = declaresAccountArgument(found.tool);
       return await call(
         broker,
         found.accountId,

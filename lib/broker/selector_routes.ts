@@ -8,7 +8,13 @@ import type { JanusConfig } from "../config/mod.ts";
 import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogItems, CatalogKind, Era, UpstreamPool } from "../upstream/mod.ts";
 import { labelProfileTools } from "./account_labels.ts";
-import { foldedCall, foldedToolTable, selectorFolds } from "./tool_folding.ts";
+import {
+  ACCOUNT_ARGUMENT,
+  declaresAccountArgument,
+  foldedCall,
+  foldedToolTable,
+  selectorFolds,
+} from "./tool_folding.ts";
 import { RESERVED_TOOL_NAMES } from "./search_tools.ts";
 import {
   type AccountItems,
@@ -133,7 +139,15 @@ export class SelectorRoutes {
     need?: Era,
   ): Promise<ToolCallRoute | { problem: string }> {
     const route = await this.tool(resolved, name, need);
-    const call = foldedCall(name, route, args);
+    const table = await this.table(resolved, "tools", need); // the same (memoized) table
+    const folding = resolved.accounts.length > 1 && selectorFolds(this.config(), resolved);
+    const unfolded = folding && !route.folded && args?.[ACCOUNT_ARGUMENT] !== undefined
+      ? {
+        accounts: resolved.accounts.map((a) => a.id),
+        declares: declaresAccountArgument(table.items.find((tool) => tool.name === name)),
+      }
+      : undefined;
+    const call = foldedCall(name, route, args, unfolded);
     if (!call.ok) return { problem: call.problem };
     return { accountId: call.accountId, upstream: route.upstream, arguments: call.arguments };
   }

@@ -54,6 +54,12 @@ export function selectorFolds(config: Pick<JanusConfig, "profileFold">, resolved
   return selector?.kind === "profile" && config.profileFold[selector.name] !== false;
 }
 
+/** Whether a tool's input schema names the account argument itself. */
+export function declaresAccountArgument(tool: Tool | undefined): boolean {
+  const properties: unknown = tool?.inputSchema.properties;
+  return isRecord(properties) && Object.hasOwn(properties, ACCOUNT_ARGUMENT);
+}
+
 /** Whether a tool's input schema can take the account argument without changing its meaning. */
 export function canFold(tool: Tool): boolean {
   const schema: unknown = tool.inputSchema;
@@ -61,7 +67,7 @@ export function canFold(tool: Tool): boolean {
   if (UNSAFE_KEYWORDS.some((keyword) => keyword in schema)) return false;
   if (schema.properties !== undefined && !isRecord(schema.properties)) return false;
   if (schema.required !== undefined && !Array.isArray(schema.required)) return false;
-  return !(isRecord(schema.properties) && Object.hasOwn(schema.properties, ACCOUNT_ARGUMENT));
+  return !declaresAccountArgument(tool);
 }
 
 /**
@@ -99,14 +105,43 @@ export function foldedToolTable(
   return { items: table.items, routes };
 }
 
-/** The account and upstream arguments of a call to a folded tool. */
+/**
+ * What a call to a tool that is not folded (any more) needs to be checked against: the
+ * selector's accounts, and whether the tool declares the account argument itself.
+ */
+export interface UnfoldedContext {
+  accounts: readonly string[];
+  declares: boolean;
+}
+
+/**
+ * The account and upstream arguments of a call. A folded tool's call goes to the account it
+ * names. In a folding selector, a call of an unfolded tool may still carry the argument (listed
+ * while its tool was folded, before one account's copy went away or changed): it is taken out
+ * when it names the tool's own account, and refused when it names another, which must never be
+ * acted as by mistake. A tool that declares the argument itself gets it as sent.
+ */
 export function foldedCall(
   name: string,
   route: Route,
   args: Record<string, unknown> | undefined,
+  unfolded?: UnfoldedContext,
 ): FoldedCall {
   const folded = route.folded;
-  if (!folded) return { ok: true, accountId: route.accountId, arguments: args };
+  if (!folded) {
+    const named = args?.[ACCOUNT_ARGUMENT];
+    if (!unfolded || unfolded.declares || typeof named !== "string" || !unfolded.accounts.includes(named)) {
+      return { ok: true, accountId: route.accountId, arguments: args };
+    }
+    if (named !== route.accountId) {
+      return {
+        ok: false,
+        problem:
+          `tool "${name}" now acts as account ${route.accountId} only (${named}'s copy is unavailable or differs); list tools again`,
+      };
+    }
+    return { ok: true, accountId: route.accountId, arguments: withoutArgument(args, ACCOUNT_ARGUMENT) };
+  }
   const chosen = args?.[folded.argument];
   const choices = folded.accounts.join(", ");
   if (typeof chosen !== "string" || !folded.accounts.includes(chosen)) {
@@ -185,7 +220,7 @@ function withAccountArgument(
     inputSchema: {
       ...schema,
       properties: { [ACCOUNT_ARGUMENT]: argument, ...schema.properties },
-      required: [ACCOUNT_ARGUMENT, ...required],
+      required: [ACCOUNT_ARGUMENT, ...required.filter((key) => key !== ACCOUNT_ARGUMENT)],
     },
   };
 }

@@ -159,6 +159,29 @@ Deno.test("a folded call goes to the named account without the account argument"
   });
 });
 
+Deno.test("a call still naming an account after its tool stopped folding never acts as another account", () => {
+  // a2's copy went away (a restart, a changed definition): echo is now a1's plain tool.
+  const route = { accountId: "a1", upstream: "echo" };
+  const context = { accounts: ["a1", "a2"], declares: false };
+  const other = foldedCall("echo", route, { [ACCOUNT_ARGUMENT]: "a2", text: "hi" }, context);
+  assert.equal(other.ok, false);
+  assert.match(other.ok ? "" : other.problem, /acts as account a1 only.*list tools again/);
+  assert.deepEqual(foldedCall("echo", route, { [ACCOUNT_ARGUMENT]: "a1", text: "hi" }, context), {
+    ok: true,
+    accountId: "a1",
+    arguments: { text: "hi" },
+  });
+  // A tool with its own janus_account, or a value that is no account of the selector, is left alone.
+  const own = { [ACCOUNT_ARGUMENT]: "a2" };
+  assert.deepEqual(foldedCall("t", route, own, { ...context, declares: true }), {
+    ok: true,
+    accountId: "a1",
+    arguments: own,
+  });
+  const mine = { [ACCOUNT_ARGUMENT]: "mine" };
+  assert.deepEqual(foldedCall("t", route, mine, context), { ok: true, accountId: "a1", arguments: mine });
+});
+
 Deno.test("folded tools are not stamped with one account; the others still are", () => {
   const table = foldedToolTable(
     [catalog("a", [echo(), plain("only_a")]), catalog("b", [echo()])],
