@@ -138,8 +138,8 @@ export class SelectorRoutes {
     args: Record<string, unknown> | undefined,
     need?: Era,
   ): Promise<ToolCallRoute | { problem: string }> {
-    const route = await this.tool(resolved, name, need);
-    const table = await this.table(resolved, "tools", need); // the same (memoized) table
+    const table = await this.table(resolved, "tools", need);
+    const route = routeOf(table, resolved, name);
     const folding = resolved.accounts.length > 1 && selectorFolds(this.config(), resolved);
     const unfolded = folding && !route.folded && args?.[ACCOUNT_ARGUMENT] !== undefined
       ? {
@@ -154,14 +154,7 @@ export class SelectorRoutes {
 
   /** Where a tool the session sees is routed (a folded tool's route names all its accounts). */
   async tool(resolved: ResolvedSelector, name: string, need?: Era): Promise<Route> {
-    const route = (await this.table(resolved, "tools", need)).routes.get(name);
-    if (route) return route;
-    throw new JanusError(
-      "selector",
-      `unknown tool "${name}" for ${
-        describeSelector(resolved.selector)
-      }; the tool list may be out of date — list tools again, or call janus_whoami`,
-    );
+    return routeOf(await this.table(resolved, "tools", need), resolved, name);
   }
 
   /** Where a prompt the session sees is got. */
@@ -210,4 +203,16 @@ export class SelectorRoutes {
       }`,
     );
   }
+}
+
+/** A tool's route in a selector's table; an unknown name is a `selector` error that says what to do. */
+function routeOf(table: RouteTable<Tool>, resolved: ResolvedSelector, name: string): Route {
+  const route = table.routes.get(name);
+  if (route) return route;
+  throw new JanusError(
+    "selector",
+    `unknown tool "${name}" for ${
+      describeSelector(resolved.selector)
+    }; the tool list may be out of date — list tools again, or call janus_whoami`,
+  );
 }
