@@ -4,13 +4,15 @@
  * out, so the CLI runs them in-process or has the daemon run them, with identical results.
  *
  * Tools are named as their own account names them: inside a profile, a name two accounts share
- * is not namespaced (as it is for MCP clients) but ambiguous, and `--account` picks one.
+ * is not namespaced or folded (as it is for MCP clients) but ambiguous, and `--account` (or the
+ * `janus_account` argument a folded tool takes) picks one.
  */
 import type { Tool } from "@modelcontextprotocol/server";
 import type { AccountConfig, JanusConfig, Selector } from "../config/mod.ts";
 import { JanusError, toJanusError } from "../errors.ts";
 import { isRecord } from "../values.ts";
 import type { Broker } from "./broker.ts";
+import { ACCOUNT_ARGUMENT, declaresAccountArgument, withoutArgument } from "./tool_folding.ts";
 import {
   accountsOf,
   describeSelector,
@@ -38,6 +40,8 @@ export interface ToolsReply {
   op: "tools";
   selector: Selector | null;
   accounts: (AccountSummary & { tools?: Tool[]; error?: { code: string; message: string } })[];
+  /** Tools MCP clients see once for several accounts (folded), by their own name; absent when none. */
+  folded?: { name: string; accounts: string[] }[];
 }
 
 /** `schema`: one tool's full definition and the account that has it. */
@@ -91,9 +95,11 @@ export async function runAgentRequest(
       const found = request.search === undefined
         ? undefined
         : await searchHits(broker, target, request.search);
+      const folded = await foldedTools(broker, target);
       return {
         op: "tools",
         selector: target.selector ?? null,
+        ...(folded.length ? { folded } : {}),
         accounts: target.accounts.map((account, i) => {
           const list = lists[i];
           if (list.status === "fulfilled") {
@@ -114,8 +120,17 @@ export async function runAgentRequest(
       return { op: "schema", account: found.accountId, tool: found.tool };
     }
     case "call": {
-      const found = await locateTool(broker, request.tool, request.account, context.globalSelector);
-      return await call(broker, found.accountId, request.tool, request.arguments, context.signal);
+      const { account, args } = chosenAccount(config, request.account, request.arguments);
+      const found = await locateTool(broker, request.tool, account, context.globalSelector);
+      // A tool that declares the argument itself gets it (such a tool is never folded).
+      const own = declaresAccountArgument(found.tool);
+      return await call(
+        broker,
+        found.accountId,
+        request.tool,
+        own ? request.arguments : args,
+        context.signal,
+      );
     }
     case "use": {
       const target = selectorNamed(config, request.selector);
@@ -182,6 +197,27 @@ async function call(
   }
 }
 
+/**
+ * The account a call names: `--account`, or the `janus_account` argument an MCP client would
+ * pass to a folded tool (and the arguments without it). Both, disagreeing, is a usage error. A
+ * value that is no account id is left alone: it is a tool's own argument of that name.
+ */
+function chosenAccount(
+  config: JanusConfig,
+  account: string | undefined,
+  args: Record<string, unknown>,
+): { account: string | undefined; args: Record<string, unknown> } {
+  const named = args[ACCOUNT_ARGUMENT];
+  if (typeof named !== "string" || !config.accounts.some((a) => a.id === named)) return { account, args };
+  if (account !== undefined && account !== named) {
+    throw new JanusError(
+      "usage",
+      `--account ${account} and argument ${ACCOUNT_ARGUMENT} "${named}" disagree; pass one of them`,
+    );
+  }
+  return { account: named, args: withoutArgument(args, ACCOUNT_ARGUMENT) ?? {} };
+}
+
 /** Finds the one account (of `--account`, else of the selector) that has the tool. */
 async function locateTool(
   broker: Broker,
@@ -219,7 +255,18 @@ async function locateTool(
   throw new JanusError("selector", `no tool "${name}" on ${where}; run "janusmcp tools" to list them`);
 }
 
-/** The selector an operation runs against: a named one, else the persisted global (else the default). */
+/** The tools a selector lists once for several accounts, by their accounts' own name. */
+async function foldedTools(
+  broker: Broker,
+  target: ResolvedSelector,
+): Promise<{ name: string; accounts: string[] }[]> {
+  if (target.accounts.length < 2) return [];
+  const { routes } = await broker.toolSearch(target);
+  return [...routes.values()].flatMap((route) =>
+    route.folded ? [{ name: route.upstream, accounts: [...route.folded.accounts] }] : []
+  );
+}
+
 /** The upstream tool names of the best matches for a query, by account, best first. */
 async function searchHits(
   broker: Broker,
@@ -230,11 +277,15 @@ async function searchHits(
   const byAccount = new Map<string, string[]>();
   for (const hit of search.index.search(query, { limit: 10 })) {
     const upstream = search.routes.get(hit.name)?.upstream ?? hit.name;
-    byAccount.set(hit.account, [...byAccount.get(hit.account) ?? [], upstream]);
+    // A folded tool is each of its accounts' own tool.
+    for (const account of hit.accounts ?? [hit.account]) {
+      byAccount.set(account, [...byAccount.get(account) ?? [], upstream]);
+    }
   }
   return byAccount;
 }
 
+/** The selector an operation runs against: a named one, else the persisted global (else the default). */
 function resolveTarget(
   broker: Broker,
   name: string | undefined,

@@ -100,7 +100,7 @@ export class Broker implements ControlHost, SearchHost {
       options.revisions,
       upstreamSettings(options.config, (accountId) => this.#subscriptions.follows(accountId)),
     );
-    this.#routes = new SelectorRoutes(this.#pool, options.log);
+    this.#routes = new SelectorRoutes(this.#pool, options.log, () => this.#config);
     this.#relay = new Relay({
       pool: this.#pool,
       inFlight: this.#inFlight,
@@ -230,13 +230,14 @@ export class Broker implements ControlHost, SearchHost {
       ? undefined
       : resolved.accounts.map((a) => this.#pool.restarting(a.id)).find(Boolean);
     if (restarting) return toolError(restarting.message);
-    const route = await this.#routes.tool(resolved, params.name, session.era);
+    const route = await this.#routes.toolCall(resolved, params.name, params.arguments, session.era);
+    if ("problem" in route) return toolError(route.problem);
     return await this.#relayToolCall({
       session,
       accountId: route.accountId,
       method: "tools/call",
       target: params.name,
-      params: { ...params, name: route.upstream },
+      params: { ...params, name: route.upstream, arguments: route.arguments },
     }, context);
   }
 

@@ -11,6 +11,11 @@ export interface Route {
   accountId: string;
   /** The name (tools, prompts) or URI / URI template (resources) the upstream uses. */
   upstream: string;
+  /**
+   * A folded tool (tool_folding.ts): it acts as any of `accounts` (`accountId` is the first),
+   * chosen per call by the argument named `argument`.
+   */
+  folded?: { argument: string; accounts: readonly string[] };
 }
 
 /** One account's items, in the order the selector lists accounts. */

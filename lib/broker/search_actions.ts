@@ -66,9 +66,14 @@ export async function runSearchAction(
       }. Find tools with janus_search_tools.`,
     );
   }
+  const folded = scope.search.routes.get(exposed)?.folded;
+  const args = folded
+    ? withChosenAccount(folded.argument, action.arguments, action.account)
+    : action.arguments;
+  if (typeof args === "string") return toolError(args);
   const inner = {
     name: exposed,
-    arguments: action.arguments,
+    arguments: args,
     ...(meta === undefined ? {} : { _meta: meta }),
   };
   if (scope.inSelector) return await host.callTool(session, inner, context);
@@ -142,13 +147,33 @@ function exposedName(
   account?: string,
 ): string | undefined {
   const route = scope.search.routes.get(name);
-  if (route && (account === undefined || route.accountId === account)) return name;
+  if (route && (account === undefined || actsAs(route, account))) return name;
   if (account === undefined) return undefined;
   // With an account, its own (upstream) name is accepted too: the one janus_with_account shows.
   for (const [exposed, candidate] of scope.search.routes) {
-    if (candidate.accountId === account && candidate.upstream === name) return exposed;
+    if (actsAs(candidate, account) && candidate.upstream === name) return exposed;
   }
   return undefined;
+}
+
+/** Whether a route's tool acts as an account (a folded tool acts as each of its accounts). */
+function actsAs(route: Route, account: string): boolean {
+  return route.folded ? route.folded.accounts.includes(account) : route.accountId === account;
+}
+
+/**
+ * A folded tool's arguments with janus_call_tool's `account` as its account argument (the model
+ * may name the account either way); a string when the two disagree.
+ */
+function withChosenAccount(
+  argument: string,
+  args: Record<string, unknown>,
+  account: string | undefined,
+): Record<string, unknown> | string {
+  if (account === undefined) return args;
+  if (args[argument] === undefined) return { ...args, [argument]: account };
+  if (args[argument] === account) return args;
+  return `account "${account}" and argument ${argument} ${JSON.stringify(args[argument])} disagree: pass one`;
 }
 
 function searchAnswer(
@@ -162,7 +187,8 @@ function searchAnswer(
     searched: scope.description,
     results: hits.map((hit) => ({
       name: hit.name,
-      account: hit.account,
+      // A folded tool acts as any of its accounts, named in its (required) account argument.
+      ...(hit.accounts ? { accounts: hit.accounts } : { account: hit.account }),
       ...(hit.tool.title ? { title: hit.tool.title } : {}),
       description: hit.tool.description ?? "",
       inputSchema: hit.tool.inputSchema,

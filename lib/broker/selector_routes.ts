@@ -4,9 +4,17 @@
  * completion by what it refers to). Unknown names are `selector` errors that say what to do.
  */
 import { type Tool, UriTemplate } from "@modelcontextprotocol/server";
+import type { JanusConfig } from "../config/mod.ts";
 import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogItems, CatalogKind, Era, UpstreamPool } from "../upstream/mod.ts";
 import { labelProfileTools } from "./account_labels.ts";
+import {
+  ACCOUNT_ARGUMENT,
+  declaresAccountArgument,
+  foldedCall,
+  foldedToolTable,
+  selectorFolds,
+} from "./tool_folding.ts";
 import { RESERVED_TOOL_NAMES } from "./search_tools.ts";
 import {
   type AccountItems,
@@ -28,6 +36,13 @@ export interface CompletionRef {
   uri?: string;
 }
 
+/** Where a tool call goes: the account, the upstream's name, and the arguments it sees. */
+export interface ToolCallRoute {
+  accountId: string;
+  upstream: string;
+  arguments: Record<string, unknown> | undefined;
+}
+
 /** An account whose list is unavailable contributes this (one object, so the memo below still holds). */
 const NOTHING: readonly never[] = Object.freeze([]);
 
@@ -44,9 +59,11 @@ export class SelectorRoutes {
   readonly #memo = new Map<string, { lists: readonly unknown[][]; table: RouteTable<unknown> }>();
   readonly #indexes = new ToolIndexes();
 
+  /** `config` says which profiles list their accounts' identical tools once (tool_folding.ts). */
   constructor(
     private readonly pool: Pick<UpstreamPool, "get">,
     private readonly log: (line: string) => void,
+    private readonly config: () => Pick<JanusConfig, "profileFold"> = () => ({ profileFold: {} }),
   ) {}
 
   /** The merged, routed list of one kind for a selector. Accounts that fail are left out and logged. */
@@ -65,24 +82,32 @@ export class SelectorRoutes {
         }
       }),
     );
-    const key = `${kind}\n${catalogs.map((c) => c.accountId).join("\n")}`;
+    // Folding and labels shape a tool table too: a reload that changes them gives a new table.
+    const fold = kind === "tools" && resolved.accounts.length > 1 && selectorFolds(this.config(), resolved);
+    const labels = fold ? resolved.accounts.map((a) => a.label) : [];
+    const key = [kind, fold, ...catalogs.map((c) => c.accountId), ...labels].join("\n");
     const remembered = this.#memo.get(key);
     if (remembered && remembered.lists.every((list, i) => list === catalogs[i].items)) {
       return remembered.table as RouteTable<CatalogItems[K]>;
     }
-    const table = this.#build(kind, catalogs);
+    const table = this.#build(kind, catalogs, fold ? resolved : undefined);
     this.#memo.set(key, { lists: catalogs.map((c) => c.items as unknown[]), table });
     return table;
   }
 
+  /** `foldFor`: the selector whose identical tools are folded, when they are. */
   #build<K extends CatalogKind>(
     kind: K,
     catalogs: AccountItems<CatalogItems[K]>[],
+    foldFor?: ResolvedSelector,
   ): RouteTable<CatalogItems[K]> {
     // Each kind is routed by its own key; the casts only restate what CatalogItems[K] is.
     if (kind === "tools") {
+      const tools = catalogs as AccountItems<Tool>[];
+      const table = foldFor
+        ? foldedToolTable(tools, foldFor.accounts, RESERVED_TOOL_NAMES)
+        : routeByName(tools, RESERVED_TOOL_NAMES);
       // Inside a profile, each tool says which account it acts as (un-prefixed names too).
-      const table = routeByName(catalogs as AccountItems<Tool>[], RESERVED_TOOL_NAMES);
       return labelProfileTools(table, catalogs.length) as RouteTable<CatalogItems[K]>;
     }
     if (kind === "prompts") {
@@ -102,16 +127,34 @@ export class SelectorRoutes {
     return { index: this.#indexes.of(table, resolved.accounts), routes: table.routes };
   }
 
-  /** Where a tool the session sees is called. */
+  /**
+   * Where a call of a tool the session sees goes. A folded tool's call goes to the account its
+   * account argument names, without that argument; one that names none is a `problem` (a tool
+   * error the model can correct), not a protocol error.
+   */
+  async toolCall(
+    resolved: ResolvedSelector,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    need?: Era,
+  ): Promise<ToolCallRoute | { problem: string }> {
+    const table = await this.table(resolved, "tools", need);
+    const route = routeOf(table, resolved, name);
+    const folding = resolved.accounts.length > 1 && selectorFolds(this.config(), resolved);
+    const unfolded = folding && !route.folded && args?.[ACCOUNT_ARGUMENT] !== undefined
+      ? {
+        accounts: resolved.accounts.map((a) => a.id),
+        declares: declaresAccountArgument(table.items.find((tool) => tool.name === name)),
+      }
+      : undefined;
+    const call = foldedCall(name, route, args, unfolded);
+    if (!call.ok) return { problem: call.problem };
+    return { accountId: call.accountId, upstream: route.upstream, arguments: call.arguments };
+  }
+
+  /** Where a tool the session sees is routed (a folded tool's route names all its accounts). */
   async tool(resolved: ResolvedSelector, name: string, need?: Era): Promise<Route> {
-    const route = (await this.table(resolved, "tools", need)).routes.get(name);
-    if (route) return route;
-    throw new JanusError(
-      "selector",
-      `unknown tool "${name}" for ${
-        describeSelector(resolved.selector)
-      }; the tool list may be out of date — list tools again, or call janus_whoami`,
-    );
+    return routeOf(await this.table(resolved, "tools", need), resolved, name);
   }
 
   /** Where a prompt the session sees is got. */
@@ -160,4 +203,16 @@ export class SelectorRoutes {
       }`,
     );
   }
+}
+
+/** A tool's route in a selector's table; an unknown name is a `selector` error that says what to do. */
+function routeOf(table: RouteTable<Tool>, resolved: ResolvedSelector, name: string): Route {
+  const route = table.routes.get(name);
+  if (route) return route;
+  throw new JanusError(
+    "selector",
+    `unknown tool "${name}" for ${
+      describeSelector(resolved.selector)
+    }; the tool list may be out of date — list tools again, or call janus_whoami`,
+  );
 }

@@ -19,9 +19,17 @@ export class ToolIndexes {
       const described = new Map(accounts.map((a) => [a.id, `${a.service} ${a.label}`]));
       const entries = table.items.flatMap((tool): IndexedTool<Tool>[] => {
         const route = table.routes.get(tool.name);
-        return route
-          ? [{ name: tool.name, account: route.accountId, accountText: described.get(route.accountId), tool }]
-          : [];
+        if (!route) return [];
+        // A folded tool acts as each of its accounts: a search for any of them finds it.
+        const accounts = route.folded?.accounts;
+        const accountText = (accounts ?? [route.accountId]).map((id) => described.get(id)).join(" ");
+        return [{
+          name: tool.name,
+          account: route.accountId,
+          ...(accounts ? { accounts } : {}),
+          accountText,
+          tool,
+        }];
       });
       index = new ToolIndex(entries);
       this.#byTable.set(table, index);

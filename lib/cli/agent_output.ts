@@ -2,6 +2,7 @@
  * How agent replies are printed (pure): plain text for people and shells, one JSON line with
  * `--json`. The same reply prints the same bytes whether it came from the daemon or not.
  */
+import type { Tool } from "@modelcontextprotocol/server";
 import type { CallReply, SchemaReply, ToolsReply, UseReply } from "../broker/mod.ts";
 import { describeSelector } from "../broker/mod.ts";
 import { type ErrorCode, isErrorCode, JanusError } from "../errors.ts";
@@ -12,29 +13,51 @@ export interface Printed {
   error?: JanusError;
 }
 
-/** `tools`: a header per account, then each tool's name and first sentence; `--json` keys full definitions by account. */
+/**
+ * `tools`: a header per account, then each tool's name and first sentence (tools several accounts
+ * share first, once); `--json` keys full definitions by account, and lists the shared ones.
+ */
 export function printTools(reply: ToolsReply, json: boolean): Printed {
   const failed = reply.accounts.find((a) => a.error);
   const error = failed?.error &&
     new JanusError(codeOf(failed.error.code), `account "${failed.id}": ${failed.error.message}`);
   if (json) {
     const accounts = Object.fromEntries(reply.accounts.map(({ id, ...rest }) => [id, rest]));
-    return { stdout: line({ ok: !error, selector: reply.selector, accounts }), error };
+    const folded = reply.folded ? { folded: reply.folded } : {};
+    return { stdout: line({ ok: !error, selector: reply.selector, accounts, ...folded }), error };
   }
-  const blocks = reply.accounts.map((account) => {
-    const head = `# ${account.id} (${account.service})`;
-    if (account.error) return `${head} — unavailable: ${account.error.message}\n`;
-    const tools = account.tools ?? [];
-    const width = Math.max(0, ...tools.map((t) => t.name.length));
-    const rows = tools.map((tool) => {
-      const summary = firstSentence(tool.description ?? "");
-      return summary ? `${tool.name.padEnd(width)}  ${summary}` : tool.name;
-    });
-    return `${head} — ${tools.length} tool${tools.length === 1 ? "" : "s"}\n${
-      rows.map((r) => `${r}\n`).join("")
-    }`;
-  });
+  // A tool several accounts share (folded for MCP clients) is printed once, in a block of its own.
+  const folded = reply.folded ?? [];
+  const sharedBy = new Map<string, { accounts: string[]; tools: Tool[] }>();
+  for (const { name, accounts } of folded) {
+    const tool = reply.accounts.find((a) => a.id === accounts[0])?.tools?.find((t) => t.name === name);
+    if (!tool) continue; // left out by --search
+    const key = accounts.join(", ");
+    sharedBy.set(key, { accounts, tools: [...sharedBy.get(key)?.tools ?? [], tool] });
+  }
+  const shared = (accountId: string, name: string) =>
+    folded.some((f) => f.name === name && f.accounts.includes(accountId));
+  const blocks = [
+    ...[...sharedBy].map(([key, group]) => toolBlock(`# ${key} (shared; --account picks one)`, group.tools)),
+    ...reply.accounts.map((account) => {
+      const head = `# ${account.id} (${account.service})`;
+      if (account.error) return `${head} — unavailable: ${account.error.message}\n`;
+      return toolBlock(head, (account.tools ?? []).filter((tool) => !shared(account.id, tool.name)));
+    }),
+  ];
   return { stdout: blocks.join("\n"), error };
+}
+
+/** A header with the tool count, then each tool's name and first sentence, aligned. */
+function toolBlock(head: string, tools: readonly Tool[]): string {
+  const width = Math.max(0, ...tools.map((t) => t.name.length));
+  const rows = tools.map((tool) => {
+    const summary = firstSentence(tool.description ?? "");
+    return summary ? `${tool.name.padEnd(width)}  ${summary}` : tool.name;
+  });
+  return `${head} — ${tools.length} tool${tools.length === 1 ? "" : "s"}\n${
+    rows.map((r) => `${r}\n`).join("")
+  }`;
 }
 
 /** `schema`: the definition, pretty-printed; `--json` wraps it with its account. */

@@ -14,7 +14,8 @@ export const callCommand: Command = {
 
 Calls TOOL on the account of the current selector that has it (or on account ID), with the
 arguments in --args, else read from stdin when it is not a terminal, else {}. They must be a
-JSON object. Prints text content one item per line and other content as one JSON line each;
+JSON object. A "janus_account" argument (as MCP clients pass to a tool several accounts share)
+picks the account like --account, and is not passed on. Prints text content one item per line and other content as one JSON line each;
 --json prints {"ok","account","tool","isError","content","structuredContent"?} on one line.
 Never changes the global selector.
 

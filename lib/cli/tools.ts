@@ -13,9 +13,11 @@ export const toolsCommand: Command = {
 
 For each account of SELECTOR (an account id or a profile name; default: the persisted global
 choice, else defaultAccount, else the first account): a header "# id (service) — N tools", then
-each tool's name and the first sentence of its description. Names are the account's own; call
-one with "janusmcp call NAME [--account ID]". --json prints the full definitions keyed by
-account id. An account whose upstream cannot start is reported as unavailable (exit 5).
+each tool's name and the first sentence of its description. Tools that several accounts of a
+profile share (listed once to MCP clients, with a janus_account argument) come first, in a
+block "# a1, a2 (shared; --account picks one)". Names are the account's own; call one with
+"janusmcp call NAME [--account ID]". --json prints the full definitions keyed by account id,
+and the shared tools as "folded". An account whose upstream cannot start is reported as unavailable (exit 5).
 --search QUERY lists only the best matches for QUERY (at most 10, best first): the same local
 ranking as the janus_search_tools tool.
 

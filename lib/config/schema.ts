@@ -173,15 +173,20 @@ const memberList = z.array(
   typed("expected an array of account ids"),
 ).min(1, "must list at least one account");
 
-const PROFILE_KEYS = ["accounts", "exposure"];
-const profileObject = z.strictObject({ accounts: memberList, exposure: exposure.optional() });
+const PROFILE_KEYS = ["accounts", "exposure", "fold"];
+const profileObject = z.strictObject({
+  accounts: memberList,
+  exposure: exposure.optional(),
+  /** `false` keeps identical tools of the profile's accounts apart (namespaced) instead of listing them once. */
+  fold: z.boolean(typed("expected true or false")).optional(),
+});
 
 /** A profile in the form its value's type calls for. */
 const parseProfile = (value: unknown) =>
   isRecord(value) ? profileObject.safeParse(value) : memberList.safeParse(value);
 
 /**
- * A profile: its account ids in order, or `{accounts, exposure}` to give it its own exposure.
+ * A profile: its account ids in order, or `{accounts, exposure, fold}` to give it its own settings.
  * The form is chosen by the value's type, so a problem is worded for the form the user wrote
  * (a union would report both forms' problems at once). Problems do not abort, so the
  * cross-reference checks still see the profile's accounts.
@@ -208,15 +213,17 @@ const profile = z.unknown().superRefine((value, ctx) => {
   return parsed.success ? parsed.data : [];
 });
 
-/** Splits profiles into their account lists and the exposure overrides some of them set. */
+/** Splits profiles into their account lists and the exposure and fold overrides some of them set. */
 function splitProfiles(profiles: Record<string, z.output<typeof profile>>) {
   const lists: Record<string, string[]> = {};
   const exposures: Record<string, z.output<typeof exposure>> = {};
+  const folds: Record<string, boolean> = {};
   for (const [name, value] of Object.entries(profiles)) {
     lists[name] = Array.isArray(value) ? value : value.accounts;
     if (!Array.isArray(value) && value.exposure) exposures[name] = value.exposure;
+    if (!Array.isArray(value) && value.fold !== undefined) folds[name] = value.fold;
   }
-  return { profiles: lists, profileExposure: exposures };
+  return { profiles: lists, profileExposure: exposures, profileFold: folds };
 }
 
 /** The whole config document as written, with its defaults filled (and `$schema` dropped). */
@@ -228,7 +235,7 @@ export const RawConfigSchema = z
       RawAccountSchema,
       typed("expected an array of accounts", "required (a list of accounts; it may be empty)"),
     ),
-    /** Profile name → account ids activated together, in order (or `{accounts, exposure}`). */
+    /** Profile name → account ids activated together, in order (or `{accounts, exposure, fold}`). */
     profiles: nameMap(
       ID_PATTERN,
       (name) => `${describe(name)} is not a valid profile name: ${ID_RULE}`,

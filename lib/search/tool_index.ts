@@ -19,8 +19,10 @@ export interface SearchableTool {
 export interface IndexedTool<T extends SearchableTool = SearchableTool> {
   /** The name as exposed to the caller (possibly `<account>_<tool>` inside a profile). */
   name: string;
-  /** The owning account's id. */
+  /** The owning account's id (for a tool of several accounts, the first of them). */
   account: string;
+  /** Every account the tool acts as, when it is one tool of several accounts (folded). */
+  accounts?: readonly string[];
   /** Words that describe the account (service, label): a query naming it prefers its tools. */
   accountText?: string;
   tool: T;
@@ -30,6 +32,8 @@ export interface IndexedTool<T extends SearchableTool = SearchableTool> {
 export interface SearchHit<T extends SearchableTool = SearchableTool> {
   name: string;
   account: string;
+  /** Every account the tool acts as, when it is one tool of several accounts. */
+  accounts?: readonly string[];
   /** BM25 score: only comparable within one search. */
   score: number;
   tool: T;
@@ -102,14 +106,18 @@ export class ToolIndex<T extends SearchableTool = SearchableTool> {
       prefix: (term) => term.length >= 3,
       fuzzy: (term) => term.length >= 5 ? 0.2 : false,
       weights: { prefix: 0.4, fuzzy: 0.3 },
-      filter: options.account === undefined
-        ? undefined
-        : (result) => this.#entries[result.id].account === options.account,
+      filter: options.account === undefined ? undefined : (result) => this.#mine(result.id, options.account),
     });
     return results.slice(0, limit).map((result) => {
-      const entry = this.#entries[result.id];
-      return { name: entry.name, account: entry.account, score: result.score, tool: entry.tool };
+      const { name, account, accounts, tool } = this.#entries[result.id];
+      return { name, account, ...(accounts ? { accounts } : {}), score: result.score, tool };
     });
+  }
+
+  /** Whether an entry acts as an account (any, when none is asked for). */
+  #mine(id: number, account: string | undefined): boolean {
+    const entry = this.#entries[id];
+    return account === undefined || (entry.accounts?.includes(account) ?? entry.account === account);
   }
 
   /**
@@ -117,10 +125,8 @@ export class ToolIndex<T extends SearchableTool = SearchableTool> {
    * typo), then the best matches for its words (an old or half-remembered name).
    */
   closest(name: string, options: SearchOptions = {}): string[] {
-    const mine = (id: number) =>
-      options.account === undefined || this.#entries[id].account === options.account;
     const spelled = this.#names.search(name.toLowerCase(), { fuzzy: 0.34, prefix: true })
-      .filter((result) => mine(result.id))
+      .filter((result) => this.#mine(result.id, options.account))
       .map((result) => this.#entries[result.id].name);
     const worded = this.search(words(name).join(" "), { ...options, limit: 3 }).map((hit) => hit.name);
     return [...new Set([...spelled, ...worded])].slice(0, 3);

@@ -141,10 +141,15 @@ export async function memory(
   }
 }
 
-/** Bytes of the tools/list answer (as JSON) for one server-everything account and for a profile of five. */
+/**
+ * Bytes of the tools/list answer (as JSON) for one server-everything account and for a profile of
+ * five, every tool listed (`exposure: "all"`, as a client that searches tools itself is served):
+ * the flooding case. Tool search would hide it behind two search tools.
+ */
 export async function toolsListBytes(): Promise<{ one: number; five: number }> {
   const ids = ["e1", "e2", "e3", "e4", "e5"];
   const config = await writeConfig({
+    exposure: "all",
     accounts: ids.map((id) => account(id, EVERYTHING)),
     profiles: { five: ids },
   });

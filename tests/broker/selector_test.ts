@@ -24,6 +24,7 @@ function config(extra: Partial<JanusConfig> = {}): JanusConfig {
     exposure: "auto",
     searchThreshold: 40,
     profileExposure: {},
+    profileFold: {},
     ...extra,
   };
 }

@@ -53,8 +53,9 @@ async function use(broker: Broker, session: Session, selector: Record<string, st
 async function search(broker: Broker, session: Session, args: Record<string, unknown>) {
   const result = await broker.callTool(session, { name: "janus_search_tools", arguments: args });
   assert.notEqual(result.isError, true, text(result));
-  return (result.structuredContent as { results: { name: string; account: string; inputSchema: unknown }[] })
-    .results;
+  return (result.structuredContent as {
+    results: { name: string; account?: string; accounts?: string[]; inputSchema: unknown }[];
+  }).results;
 }
 
 Deno.test("auto: search tools past the threshold, every tool below it or for a client that searches natively", async () => {
@@ -131,24 +132,45 @@ Deno.test("search finds tools across a profile's accounts under the names the se
   const { broker, session } = start({ defaultAccount: "alpha" });
   try {
     await use(broker, session, { profile: "both" });
+    // The two accounts list the same Slack tools: each is one folded tool acting as either.
     const hits = await search(broker, session, { query: "post a message to a slack channel", limit: 2 });
-    assert.deepEqual(
-      hits.map((h) => [h.name, h.account]),
-      [["slack_post_message", "alpha"], ["beta_slack_post_message", "beta"]],
-    );
+    assert.deepEqual(hits[0].name, "slack_post_message");
+    assert.deepEqual(hits[0].accounts, ["alpha", "beta"]);
+    assert.equal(hits[0].account, undefined);
+    assert.notEqual(hits[1].name, "beta_slack_post_message", "listed once, not once per account");
     assert.deepEqual(
       (hits[0].inputSchema as { required: string[] }).required,
-      ["channel_id", "text"],
-      "each hit carries its input schema",
+      ["janus_account", "channel_id", "text"],
+      "each hit carries its input schema, with the account argument",
     );
     const onlyBeta = await search(broker, session, { query: "open an issue", account: "beta" });
     assert.ok(
-      onlyBeta.length > 0 && onlyBeta.every((h) => h.account === "beta" && h.name.startsWith("beta_")),
+      onlyBeta.length > 0 && onlyBeta.every((h) => h.accounts?.includes("beta") || h.account === "beta"),
     );
-    assert.equal(onlyBeta[0].name, "beta_create_issue");
+    assert.equal(onlyBeta[0].name, "create_issue");
     assert.equal((await search(broker, session, { query: "the of a to" })).length, 0);
   } finally {
     await broker.close();
+  }
+  // Unfolded (fold: false), each account's copy is its own hit under its own name.
+  const apart = start({
+    defaultAccount: "alpha",
+    profiles: { both: { accounts: ["alpha", "beta"], fold: false } },
+  });
+  try {
+    await use(apart.broker, apart.session, { profile: "both" });
+    const hits = await search(apart.broker, apart.session, {
+      query: "post a message to a slack channel",
+      limit: 2,
+    });
+    assert.deepEqual(hits.map((h) => [h.name, h.account]), [["slack_post_message", "alpha"], [
+      "beta_slack_post_message",
+      "beta",
+    ]]);
+    const onlyBeta = await search(apart.broker, apart.session, { query: "open an issue", account: "beta" });
+    assert.equal(onlyBeta[0].name, "beta_create_issue");
+  } finally {
+    await apart.broker.close();
   }
 });
 
@@ -157,11 +179,17 @@ Deno.test("janus_call_tool routes like a direct call, by exposed name or by acco
   try {
     await use(broker, session, { profile: "both" });
     const args = { channel_id: "C1", text: "hi" };
-    const direct = text(await broker.callTool(session, { name: "beta_slack_post_message", arguments: args }));
+    // The fixture echoes the arguments it received: the account argument never reaches it.
+    const direct = text(
+      await broker.callTool(session, {
+        name: "slack_post_message",
+        arguments: { janus_account: "beta", ...args },
+      }),
+    );
     assert.equal(direct, 'slack_post_message as beta: {"channel_id":"C1","text":"hi"}');
     const viaName = await broker.callTool(session, {
       name: "janus_call_tool",
-      arguments: { name: "beta_slack_post_message", arguments: args },
+      arguments: { name: "slack_post_message", arguments: { janus_account: "beta", ...args } },
     });
     assert.equal(text(viaName), direct);
     const viaAccount = await broker.callTool(session, {
@@ -169,8 +197,23 @@ Deno.test("janus_call_tool routes like a direct call, by exposed name or by acco
       arguments: { name: "slack_post_message", account: "beta", arguments: args },
     });
     assert.equal(text(viaAccount), direct);
-    const first = await broker.callTool(session, { name: "janus_call_tool", arguments: { name: "whoami" } });
+    const first = await broker.callTool(session, {
+      name: "janus_call_tool",
+      arguments: { name: "whoami", account: "alpha" },
+    });
     assert.equal(text(first), "account:alpha");
+    const unnamed = await broker.callTool(session, {
+      name: "janus_call_tool",
+      arguments: { name: "whoami" },
+    });
+    assert.equal(unnamed.isError, true);
+    assert.match(text(unnamed), /pass "janus_account" with one of alpha, beta/);
+    const disagree = await broker.callTool(session, {
+      name: "janus_call_tool",
+      arguments: { name: "whoami", account: "alpha", arguments: { janus_account: "beta" } },
+    });
+    assert.equal(disagree.isError, true);
+    assert.match(text(disagree), /disagree/);
   } finally {
     await broker.close();
   }
@@ -324,7 +367,10 @@ Deno.test("searchTools (for the agent CLI) searches a given selector, or the ses
       account: "beta",
       limit: 1,
     });
-    assert.deepEqual(onProfile.map((h) => h.name), ["beta_slack_reply_to_thread"]);
+    assert.deepEqual(onProfile.map((h) => [h.name, h.accounts]), [["slack_reply_to_thread", [
+      "alpha",
+      "beta",
+    ]]]);
     await assert.rejects(
       searchTools(broker, session, "x", { selector: { kind: "profile", name: "nope" } }),
       (error: unknown) => error instanceof JanusError && error.code === "selector",

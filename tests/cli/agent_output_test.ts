@@ -67,6 +67,23 @@ Deno.test("tools prints an aligned block per account, and an unavailable account
   );
 });
 
+Deno.test("tools prints a tool several accounts share once, before the accounts' own tools", () => {
+  const reply = {
+    op: "tools" as const,
+    selector: { kind: "profile" as const, name: "p" },
+    accounts: [
+      { id: "a", service: "gh", label: "A", tools: [tool("echo", "Echo."), tool("only_a")] },
+      { id: "b", service: "gh", label: "B", tools: [tool("echo", "Echo.")] },
+    ],
+    folded: [{ name: "echo", accounts: ["a", "b"] }],
+  };
+  assert.equal(
+    printTools(reply, false).stdout,
+    "# a, b (shared; --account picks one) — 1 tool\necho  Echo.\n\n# a (gh) — 1 tool\nonly_a\n\n# b (gh) — 0 tools\n",
+  );
+  assert.deepEqual(JSON.parse(printTools(reply, true).stdout).folded, reply.folded);
+});
+
 Deno.test("call prints text one item per line, other content as JSON, structured content only alone", () => {
   const reply = (result: Record<string, unknown>) => ({
     op: "call" as const,

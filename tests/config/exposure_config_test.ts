@@ -1,4 +1,4 @@
-/** The config fields of tool search: `exposure`, `searchThreshold`, and profiles written as objects. */
+/** The config fields of tool search (`exposure`, `searchThreshold`) and profiles written as objects (`fold` too). */
 import assert from "node:assert/strict";
 import { formatProblem, validateConfig } from "../../lib/config/validate.ts";
 import type { JanusConfig } from "../../lib/config/types.ts";
@@ -55,7 +55,7 @@ Deno.test("an object profile's problems are named inside it, its accounts checke
       'profiles.p.accounts[1]: unknown account "x"',
       'profiles.p.accounts[2]: "a" is already listed at profiles.p.accounts[0]',
       'profiles.p.exposure: expected "all", "search" or "auto", got "none"',
-      "profiles.p.extra: unknown key (expected one of: accounts, exposure)",
+      "profiles.p.extra: unknown key (expected one of: accounts, exposure, fold)",
     ],
   );
   assert.deepEqual(problemsOf({ profiles: { p: { exposre: "all", accounts: ["a"] } } }), [
@@ -78,4 +78,20 @@ Deno.test("a bad profile leaves the good ones' problems unreported and their val
   assert.deepEqual(configOf({ profiles: { good: { accounts: ["a"], exposure: "all" } } }).profileExposure, {
     good: "all",
   });
+});
+
+Deno.test("profiles fold by default; an object profile may say fold: false (or true)", () => {
+  const config = configOf({
+    profiles: {
+      plain: ["a", "b"],
+      apart: { accounts: ["a", "b"], fold: false },
+      kept: { accounts: ["a"], fold: true },
+    },
+  });
+  assert.deepEqual(config.profileFold, { apart: false, kept: true });
+  assert.deepEqual(config.profiles.apart, ["a", "b"]);
+  assert.deepEqual(configOf({}).profileFold, {});
+  assert.deepEqual(problemsOf({ profiles: { p: { accounts: ["a"], fold: "no" } } }), [
+    "profiles.p.fold: expected true or false",
+  ]);
 });

@@ -52,6 +52,7 @@ Deno.test("a minimal config gets every default filled", () => {
     exposure: "auto",
     searchThreshold: 40,
     profileExposure: {},
+    profileFold: {},
   });
 });
 
@@ -64,6 +65,7 @@ Deno.test("an empty accounts list is a valid config", () => {
     exposure: "auto",
     searchThreshold: 40,
     profileExposure: {},
+    profileFold: {},
   });
 });
 
@@ -593,6 +595,7 @@ Deno.test("the empty config is the schema's defaults for a document with no acco
     exposure: "auto",
     searchThreshold: 40,
     profileExposure: {},
+    profileFold: {},
   });
 });
 

@@ -50,14 +50,15 @@ Deno.test("tools --search lists only the best matches, by account, under their o
   }
 });
 
-Deno.test("tools over a profile prints one block per account; an account that cannot start exits 5", async () => {
+Deno.test("tools over a profile prints the shared tools once, then one block per account; an account that cannot start exits 5", async () => {
   const f = await agentFixture({ profiles: { both: ["a1", "a2"], mixed: ["a1", "broken"] } });
   try {
     const both = await f.cli(["tools", "both"]);
     assert.equal(both.code, 0, both.stderr);
     const headers = both.stdout.split("\n").filter((line) => line.startsWith("# "));
-    assert.equal(headers.length, 2);
-    assert.match(headers[1], /^# a2 \(fixture\) — \d+ tools$/);
+    assert.equal(headers.length, 3);
+    assert.match(headers[0], /^# a1, a2 \(shared; --account picks one\) — \d+ tools$/);
+    assert.equal(headers[2], "# a2 (fixture) — 1 tool", "only its own only_a2 is left");
     assert.ok(both.stdout.includes("\n\n# a2"), "a blank line between accounts");
 
     const mixed = await f.cli(["tools", "mixed", "--json"]);

@@ -35,9 +35,10 @@ Deno.test("hot reload: add, change and remove accounts and profiles; an invalid 
       (await callText(session.client, "janus_use_profile", { profile: "both" })).text,
       /"ok": ?true/,
     );
-    assert.equal((await callText(session.client, "beta_whoami")).text, "account:beta");
+    // The profile's accounts list the same tools: each is listed once, the account an argument.
+    assert.equal((await callText(session.client, "whoami", { janus_account: "beta" })).text, "account:beta");
     assert.equal(
-      Number((await callText(session.client, "pid")).text),
+      Number((await callText(session.client, "pid", { janus_account: "alpha" })).text),
       alphaPid,
       "an unchanged account keeps running",
     );
@@ -55,7 +56,10 @@ Deno.test("hot reload: add, change and remove accounts and profiles; an invalid 
         session.notifications.filter((n) => n === "notifications/tools/list_changed").length > before
       ),
     );
-    assert.equal((await callText(session.client, "whoami")).text, "account:alpha-v2");
+    assert.equal(
+      (await callText(session.client, "whoami", { janus_account: "alpha" })).text,
+      "account:alpha-v2",
+    );
 
     // An invalid edit: reported, and the running config stays.
     await save(path, { accounts: [{ id: "broken" }] });
@@ -65,7 +69,7 @@ Deno.test("hot reload: add, change and remove accounts and profiles; an invalid 
       ),
     );
     assert.ok(session.stderr.some((l) => /accounts\[0\]\.service/.test(l)));
-    assert.equal((await callText(session.client, "beta_whoami")).text, "account:beta");
+    assert.equal((await callText(session.client, "whoami", { janus_account: "beta" })).text, "account:beta");
 
     // Remove beta (and the profile): the session falls back to the default; beta's upstream ends.
     const betaPid = Number(

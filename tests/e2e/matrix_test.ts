@@ -61,13 +61,20 @@ Deno.test("compatibility matrix: every cell works as directly, or is impossible 
       );
       try {
         const listed = (await viaBroker.client.listResources()).resources.map((r) => r.uri);
-        const tools = new Set((await viaBroker.client.listTools()).tools.map((t) => t.name));
+        const listedTools = (await viaBroker.client.listTools()).tools;
+        const tools = new Set(listedTools.map((t) => t.name));
+        // The six accounts list the same tools: the broker lists each once (folded), and a call
+        // names its account in janus_account. Every feature below runs through folded tools.
+        const folded = new Set(
+          listedTools.filter((t) => t.inputSchema.properties?.janus_account).map((t) => t.name),
+        );
+        assert.ok(folded.has("region") && folded.has("sample"), `not folded: ${[...tools].join(", ")}`);
         for (const upstream of upstreams) {
-          // In a profile the first account keeps its names; the others' are prefixed with their id.
+          // Resources clash: the first account keeps its URIs, the others' are prefixed with their id.
           const resource = listed.find((uri) => uri.includes(`/${upstream.id}/`)) ?? "matrix://watched";
           const tool = (name: string) =>
             tools.has(`${upstream.id}_${name}`) ? `${upstream.id}_${name}` : name;
-          const brokerOutcomes = await runAll(viaBroker, tool, resource);
+          const brokerOutcomes = await runAll(viaBroker, tool, resource, { janus_account: upstream.id });
           const directOutcomes = await runDirect(upstream, revision);
           const cells = {} as Record<Feature, Verdict>;
           for (const feature of FEATURES) {
@@ -119,9 +126,16 @@ Deno.test("compatibility matrix: every cell works as directly, or is impossible 
   );
 });
 
-async function runAll(client: MatrixClient, tool: (name: string) => string, resource: string) {
+async function runAll(
+  client: MatrixClient,
+  tool: (name: string) => string,
+  resource: string,
+  extra: Record<string, unknown> = {},
+) {
   const outcomes = {} as Record<Feature, string>;
-  for (const feature of FEATURES) outcomes[feature] = await runFeature(client, feature, tool, resource);
+  for (const feature of FEATURES) {
+    outcomes[feature] = await runFeature(client, feature, tool, resource, extra);
+  }
   return outcomes;
 }
 

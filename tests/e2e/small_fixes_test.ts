@@ -38,10 +38,18 @@ Deno.test("janus_use_account reports as many tools as the list shows; profile to
     await callText(session.client, "janus_use_profile", { profile: "both" });
     const tools = (await session.client.listTools()).tools;
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    assert.match(byName.get("whoami")?.title ?? "", /\(account alpha\)/);
-    assert.match(byName.get("whoami")?.description ?? "", /^\[account alpha\] /);
+    // A tool only one account has names it in title and description; one both have is listed
+    // once (folded), its accounts named by its janus_account argument.
+    assert.match(byName.get("only_alpha")?.title ?? "", /\(account alpha\)/);
+    assert.match(byName.get("only_alpha")?.description ?? "", /^\[account alpha\] /);
     assert.match(byName.get("only_beta")?.description ?? "", /^\[account beta\] /);
-    assert.equal(byName.get("beta_whoami")?.description, "Which account this server runs as.");
+    assert.equal(byName.get("whoami")?.description, "Which account this server runs as.");
+    assert.deepEqual(byName.get("whoami")?.inputSchema.properties?.janus_account, {
+      type: "string",
+      enum: ["alpha", "beta"],
+      description: "Account: alpha = Fixture alpha; beta = Fixture beta",
+    });
+    assert.equal(byName.has("beta_whoami"), false);
     assert.equal(byName.get("janus_whoami")?.description?.startsWith("[account"), false);
   } finally {
     await session.close();

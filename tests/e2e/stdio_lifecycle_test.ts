@@ -17,8 +17,11 @@ import {
   writeConfig,
 } from "./harness.ts";
 
-const pidOf = async (session: Awaited<ReturnType<typeof connectBroker>>, tool: string) =>
-  Number((await callText(session.client, tool)).text);
+const pidOf = async (
+  session: Awaited<ReturnType<typeof connectBroker>>,
+  tool: string,
+  args: Record<string, unknown> = {},
+) => Number((await callText(session.client, tool, args)).text);
 
 Deno.test("no upstream child survives the broker when the client closes stdin", async () => {
   const session = await connectBroker(
@@ -29,7 +32,10 @@ Deno.test("no upstream child survives the broker when the client closes stdin", 
     "2025-11-25",
   );
   await callText(session.client, "janus_use_profile", { profile: "both" });
-  const children = [await pidOf(session, "pid"), await pidOf(session, "beta_pid")];
+  const children = [
+    await pidOf(session, "pid", { janus_account: "alpha" }),
+    await pidOf(session, "pid", { janus_account: "beta" }),
+  ];
   assert.ok(children.every((pid) => pid > 0 && isAlive(pid)), `children not running: ${children}`);
   await session.close();
   assert.ok(await eventually(() => !isAlive(session.pid), 10_000), "broker still running");

@@ -86,7 +86,7 @@ for (const revision of REVISIONS) {
     }
   });
 
-  Deno.test(`[${revision}] a profile namespaces clashing names and routes tools, resources and prompts`, async () => {
+  Deno.test(`[${revision}] a profile folds shared tools, namespaces clashing resources and prompts, and routes them all`, async () => {
     const session = await connectBroker(await writeConfig(twoAccounts()), revision);
     try {
       await session.client.listPrompts();
@@ -101,12 +101,24 @@ for (const revision of REVISIONS) {
         ),
         `prompts/resources list_changed missing; got ${session.notifications.join(", ")}`,
       );
+      // Tools both accounts list alike are listed once (folded), the account an argument.
       const names = await toolNames(session);
-      for (const name of ["whoami", "beta_whoami", "only_alpha", "only_beta", "echo", "beta_echo"]) {
+      for (const name of ["whoami", "only_alpha", "only_beta", "echo"]) {
         assert.ok(names.includes(name), `${name} missing from ${names.join(", ")}`);
       }
-      assert.equal((await callText(session.client, "whoami")).text, "account:alpha");
-      assert.equal((await callText(session.client, "beta_whoami")).text, "account:beta");
+      assert.ok(!names.includes("beta_whoami") && !names.includes("beta_echo"), names.join(", "));
+      assert.equal(
+        (await callText(session.client, "whoami", { janus_account: "alpha" })).text,
+        "account:alpha",
+      );
+      assert.equal(
+        (await callText(session.client, "whoami", { janus_account: "beta" })).text,
+        "account:beta",
+      );
+      assert.equal(
+        (await callText(session.client, "echo", { janus_account: "beta", text: "hi" })).text,
+        "beta:hi",
+      );
       assert.equal((await callText(session.client, "only_beta")).text, "only on beta");
 
       const resources = (await session.client.listResources()).resources.map((r) => r.uri);
@@ -302,14 +314,15 @@ for (const revision of REVISIONS) {
           : await session.client.listen({ resourceSubscriptions: [uri] }).then((listening) => () =>
             listening.close()
           );
-        await callText(session.client, "touch"); // alpha's resource: nobody subscribed
-        await callText(session.client, "beta_touch");
+        // touch is one folded tool of both accounts: janus_account says whose resource changes.
+        await callText(session.client, "touch", { janus_account: "alpha" }); // nobody subscribed
+        await callText(session.client, "touch", { janus_account: "beta" });
         assert.ok(await eventually(() => updated.length > 0), "no resources/updated arrived");
         await new Promise((resolve) => setTimeout(resolve, 200));
         assert.deepEqual(updated, [uri]);
 
         await stop();
-        await callText(session.client, "beta_touch");
+        await callText(session.client, "touch", { janus_account: "beta" });
         await new Promise((resolve) => setTimeout(resolve, 300));
         assert.deepEqual(updated, [uri], "an update arrived after unsubscribing");
       } finally {

@@ -90,26 +90,34 @@ export async function connectMatrixClient(transport: Transport, revision: Revisi
 
 /**
  * Runs one feature. `tool` maps a fixture tool name to what this client calls it; `resource` is
- * the watched resource's URI as this client lists it.
+ * the watched resource's URI as this client lists it; `extra` goes into every call's arguments
+ * (the account argument of a tool the broker folded).
  */
 export async function runFeature(
   c: MatrixClient,
   feature: Feature,
   tool: (name: string) => string,
   resource: string,
+  extra: Record<string, unknown> = {},
 ): Promise<string> {
   try {
-    return await exercise(c, feature, tool, resource);
+    return await exercise(c, feature, tool, resource, extra);
   } catch (error) {
     return `error: ${error instanceof Error ? error.message : String(error)}`.replaceAll("\n", " ");
   }
 }
 
-async function exercise(c: MatrixClient, feature: Feature, tool: (name: string) => string, resource: string) {
+async function exercise(
+  c: MatrixClient,
+  feature: Feature,
+  tool: (name: string) => string,
+  resource: string,
+  extra: Record<string, unknown>,
+) {
   const call = async (name: string, args: Record<string, unknown> = {}, options = {}) => {
     const _meta = c.revision === "2026-07-28" ? { [LOG_LEVEL_META_KEY]: "info" } : undefined;
     const result = await c.client.callTool(
-      { name: tool(name), arguments: args, ...(_meta ? { _meta } : {}) },
+      { name: tool(name), arguments: { ...extra, ...args }, ...(_meta ? { _meta } : {}) },
       options,
     );
     const text = ((result.content ?? []) as { text?: string }[]).map((item) => item.text ?? "").join(" ");
