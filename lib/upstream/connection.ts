@@ -170,15 +170,17 @@ export class UpstreamConnection {
       else hooks.message(notification.params);
     });
     // An account with configured roots answers roots/list itself: its file access must not depend
-    // on which conversation happens to be calling. Without them the calling client is asked.
+    // on which conversation happens to be calling. Without them the calling client is asked; asked
+    // outside any call (servers ask at start: server-filesystem, server-everything), the account
+    // has no roots, and says so. A refusal there made those servers log a failure on every start.
     const roots = launch.roots;
-    if (roots) client.setRequestHandler("roots/list", () => ({ roots }));
     for (const method of CLIENT_REQUESTS) {
-      if (roots && method === "roots/list") continue;
-      client.setRequestHandler(
-        method,
-        (request) => connection.#callers.ask(method, request.params) as Promise<never>,
-      );
+      client.setRequestHandler(method, (request) => {
+        if (method === "roots/list" && (roots || connection.#callers.size === 0)) {
+          return { roots: roots ?? [] };
+        }
+        return connection.#callers.ask(method, request.params) as Promise<never>;
+      });
     }
     client.onclose = () => {
       stderr.end();
