@@ -77,6 +77,8 @@ export interface UpstreamHooks {
   message(params: LoggingMessageNotification["params"]): void;
   /** Items of a list were dropped as invalid (one line naming their positions and reasons). */
   invalidItems?(line: string): void;
+  /** A whole list was fetched from the upstream (not served from the cache). */
+  listed?(kind: CatalogKind, items: readonly unknown[]): void;
 }
 
 /** A connected upstream. Create with `UpstreamConnection.open`. */
@@ -90,6 +92,7 @@ export class UpstreamConnection {
   /** Resources this broker follows on a 2026 upstream, and the stream that carries them. */
   #listening?: ListenStream;
   #closing = false;
+  #listed?: UpstreamHooks["listed"];
 
   private constructor(
     readonly accountId: string,
@@ -147,6 +150,7 @@ export class UpstreamConnection {
       renewAt: launch.renewAt,
       authProvider: launch.spec.transport === "stdio" ? undefined : launch.spec.authProvider,
     });
+    connection.#listed = hooks.listed;
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -170,17 +174,15 @@ export class UpstreamConnection {
       else hooks.message(notification.params);
     });
     // An account with configured roots answers roots/list itself: its file access must not depend
-    // on which conversation happens to be calling. Without them the calling client is asked; asked
-    // outside any call (servers ask at start: server-filesystem, server-everything), the account
-    // has no roots, and says so. A refusal there made those servers log a failure on every start.
+    // on which conversation happens to be calling. Without them the calling client is asked.
     const roots = launch.roots;
+    if (roots) client.setRequestHandler("roots/list", () => ({ roots }));
     for (const method of CLIENT_REQUESTS) {
-      client.setRequestHandler(method, (request) => {
-        if (method === "roots/list" && (roots || connection.#callers.size === 0)) {
-          return { roots: roots ?? [] };
-        }
-        return connection.#callers.ask(method, request.params) as Promise<never>;
-      });
+      if (roots && method === "roots/list") continue;
+      client.setRequestHandler(
+        method,
+        (request) => connection.#callers.ask(method, request.params) as Promise<never>,
+      );
     }
     client.onclose = () => {
       stderr.end();
@@ -276,7 +278,7 @@ export class UpstreamConnection {
     if (!pending) {
       pending = this.#fetchList(kind);
       this.#lists.set(kind, pending);
-      pending.catch(() => this.#lists.delete(kind));
+      pending.then((items) => this.#listed?.(kind, items), () => this.#lists.delete(kind));
     }
     return pending as Promise<CatalogItems[K][]>;
   }

@@ -12,6 +12,7 @@ import type { CatalogKind } from "./catalog.ts";
 import { UpstreamConnection } from "./connection.ts";
 import { type ReferenceSources, type ResolvedSecret, resolveLaunch } from "./launch.ts";
 import { UpstreamLifecycle } from "./lifecycle.ts";
+import { ListMemory } from "./list_memory.ts";
 import { InMemoryRevisions, type RevisionMemory } from "./revision_memory.ts";
 import {
   chooseConnection,
@@ -73,6 +74,8 @@ export class UpstreamPool {
   readonly #failures = new Map<string, string>();
   /** What each upstream speaks; survives restarts when the memory is a file. */
   readonly #revisions: RevisionMemory;
+  /** The lists last fetched: a reopened upstream that comes back with others is announced. */
+  readonly #lists = new ListMemory();
   /** Warnings already given: each is said once per process, not on every reconnect. */
   readonly #warned = new Set<string>();
   #closed = false;
@@ -181,6 +184,7 @@ export class UpstreamPool {
     for (const [id, account] of next) this.#accounts.set(id, account);
     for (const id of [...removed, ...changed]) {
       this.#failures.delete(id);
+      this.#lists.forget(id); // the broker announces a reload's changes itself
       await this.#closeOne(id, removed.includes(id));
     }
     return { added, removed, changed };
@@ -323,7 +327,18 @@ export class UpstreamPool {
       launch,
       {
         stderr: (line) => this.events.log(accountId, line),
-        listChanged: (kinds) => this.events.listChanged(accountId, kinds),
+        listChanged: (kinds) => {
+          this.#lists.forget(accountId, kinds);
+          this.events.listChanged(accountId, kinds);
+        },
+        // Sessions heard nothing while the upstream was closed (idle, crashed): a list it comes
+        // back with that differs from the last one fetched is a change like any other.
+        listed: (kind, items) => {
+          const era = opened.connection?.era;
+          if (era && this.#lists.changed(accountId, era, kind, items)) {
+            this.events.listChanged(accountId, [kind]);
+          }
+        },
         message: (params) => this.events.message(accountId, params),
         resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
         invalidItems: (line) => this.#warnOnce(accountId, line),
