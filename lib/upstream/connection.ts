@@ -29,6 +29,7 @@ import { StderrLines } from "./stderr_lines.ts";
 import { isRecord } from "../values.ts";
 import { ListenStream } from "./listen_stream.ts";
 import { StreamResumes } from "./stream_resumes.ts";
+import { limitReplies } from "./reply_limit.ts";
 
 /** Why a connection may need replacing: no secret values, only when and whom to ask. */
 interface Renewal {
@@ -127,11 +128,9 @@ export class UpstreamConnection {
       );
     }
     const stderr = new StderrLines(hooks.stderr);
-    const resumes = new StreamResumes();
-    const transport = createTransport(launch.spec, stderr, resumes, {
-      settings,
-      refused: (problem) => hooks.stderr(`(janusmcp) ${problem}`),
-    });
+    const refused = (problem: string) => hooks.stderr(`(janusmcp) ${problem}`);
+    const resumes = new StreamResumes(limitReplies(settings.maxMessageBytes, refused));
+    const transport = createTransport(launch.spec, stderr, resumes, { settings, refused });
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
       {
