@@ -182,9 +182,9 @@ export class UpstreamPool {
     );
     this.#accounts.clear();
     for (const [id, account] of next) this.#accounts.set(id, account);
+    for (const id of [...removed, ...changed]) this.#lists.forget(id); // the broker announces a reload itself
     for (const id of [...removed, ...changed]) {
       this.#failures.delete(id);
-      this.#lists.forget(id); // the broker announces a reload's changes itself
       await this.#closeOne(id, removed.includes(id));
     }
     return { added, removed, changed };
@@ -327,18 +327,7 @@ export class UpstreamPool {
       launch,
       {
         stderr: (line) => this.events.log(accountId, line),
-        listChanged: (kinds) => {
-          this.#lists.forget(accountId, kinds);
-          this.events.listChanged(accountId, kinds);
-        },
-        // Sessions heard nothing while the upstream was closed (idle, crashed): a list it comes
-        // back with that differs from the last one fetched is a change like any other.
-        listed: (kind, items) => {
-          const era = opened.connection?.era;
-          if (era && this.#lists.changed(accountId, era, kind, items)) {
-            this.events.listChanged(accountId, [kind]);
-          }
-        },
+        ...this.#lists.hooks(accountId, () => opened.connection?.era, this.events),
         message: (params) => this.events.message(accountId, params),
         resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
         invalidItems: (line) => this.#warnOnce(accountId, line),
