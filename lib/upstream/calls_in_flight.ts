@@ -37,6 +37,9 @@ export class CallsInFlight {
   /** Relays an upstream's mid-call request to the one conversation that can be asked, or says why none can. */
   async ask(method: string, params: Record<string, unknown> | undefined): Promise<UpstreamResult> {
     const callers = [...this.#callers.values()];
+    // Servers ask for roots at start (server-filesystem, server-everything): outside any call the
+    // account has none to give. A refusal there made them log a failure on every start.
+    if (callers.length === 0 && method === "roots/list") return { roots: [] };
     if (callers.length === 0) {
       throw new ProtocolError(
         ProtocolErrorCode.InvalidRequest,

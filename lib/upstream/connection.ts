@@ -29,6 +29,7 @@ import { StderrLines } from "./stderr_lines.ts";
 import { isRecord } from "../values.ts";
 import { ListenStream } from "./listen_stream.ts";
 import { StreamResumes } from "./stream_resumes.ts";
+import { limitReplies } from "./reply_limit.ts";
 
 /** Why a connection may need replacing: no secret values, only when and whom to ask. */
 interface Renewal {
@@ -77,6 +78,8 @@ export interface UpstreamHooks {
   message(params: LoggingMessageNotification["params"]): void;
   /** Items of a list were dropped as invalid (one line naming their positions and reasons). */
   invalidItems?(line: string): void;
+  /** A whole list was fetched from the upstream (not served from the cache). */
+  listed?(kind: CatalogKind, items: readonly unknown[]): void;
 }
 
 /** A connected upstream. Create with `UpstreamConnection.open`. */
@@ -90,6 +93,7 @@ export class UpstreamConnection {
   /** Resources this broker follows on a 2026 upstream, and the stream that carries them. */
   #listening?: ListenStream;
   #closing = false;
+  #listed?: UpstreamHooks["listed"];
 
   private constructor(
     readonly accountId: string,
@@ -124,11 +128,9 @@ export class UpstreamConnection {
       );
     }
     const stderr = new StderrLines(hooks.stderr);
-    const resumes = new StreamResumes();
-    const transport = createTransport(launch.spec, stderr, resumes, {
-      settings,
-      refused: (problem) => hooks.stderr(`(janusmcp) ${problem}`),
-    });
+    const refused = (problem: string) => hooks.stderr(`(janusmcp) ${problem}`);
+    const resumes = new StreamResumes(limitReplies(settings.maxMessageBytes, refused));
+    const transport = createTransport(launch.spec, stderr, resumes, { settings, refused });
     const client = new Client(
       { name: PRODUCT.name, version: PRODUCT.version },
       {
@@ -147,6 +149,7 @@ export class UpstreamConnection {
       renewAt: launch.renewAt,
       authProvider: launch.spec.transport === "stdio" ? undefined : launch.spec.authProvider,
     });
+    connection.#listed = hooks.listed;
     for (const [method, kinds] of Object.entries(LIST_CHANGED_NOTIFICATIONS)) {
       client.setNotificationHandler(method as "notifications/tools/list_changed", () => {
         for (const kind of kinds) connection.#lists.delete(kind);
@@ -274,7 +277,7 @@ export class UpstreamConnection {
     if (!pending) {
       pending = this.#fetchList(kind);
       this.#lists.set(kind, pending);
-      pending.catch(() => this.#lists.delete(kind));
+      pending.then((items) => this.#listed?.(kind, items), () => this.#lists.delete(kind));
     }
     return pending as Promise<CatalogItems[K][]>;
   }

@@ -12,6 +12,7 @@ import type { CatalogKind } from "./catalog.ts";
 import { UpstreamConnection } from "./connection.ts";
 import { type ReferenceSources, type ResolvedSecret, resolveLaunch } from "./launch.ts";
 import { UpstreamLifecycle } from "./lifecycle.ts";
+import { ListMemory } from "./list_memory.ts";
 import { InMemoryRevisions, type RevisionMemory } from "./revision_memory.ts";
 import {
   chooseConnection,
@@ -73,6 +74,8 @@ export class UpstreamPool {
   readonly #failures = new Map<string, string>();
   /** What each upstream speaks; survives restarts when the memory is a file. */
   readonly #revisions: RevisionMemory;
+  /** The lists last fetched: a reopened upstream that comes back with others is announced. */
+  readonly #lists = new ListMemory();
   /** Warnings already given: each is said once per process, not on every reconnect. */
   readonly #warned = new Set<string>();
   #closed = false;
@@ -179,6 +182,7 @@ export class UpstreamPool {
     );
     this.#accounts.clear();
     for (const [id, account] of next) this.#accounts.set(id, account);
+    for (const id of [...removed, ...changed]) this.#lists.forget(id); // the broker announces a reload itself
     for (const id of [...removed, ...changed]) {
       this.#failures.delete(id);
       await this.#closeOne(id, removed.includes(id));
@@ -323,7 +327,7 @@ export class UpstreamPool {
       launch,
       {
         stderr: (line) => this.events.log(accountId, line),
-        listChanged: (kinds) => this.events.listChanged(accountId, kinds),
+        ...this.#lists.hooks(accountId, () => opened.connection?.era, this.events),
         message: (params) => this.events.message(accountId, params),
         resourceUpdated: (uri) => this.events.resourceUpdated(accountId, uri),
         invalidItems: (line) => this.#warnOnce(accountId, line),

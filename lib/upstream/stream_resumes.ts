@@ -11,13 +11,16 @@ import type { FetchLike } from "@modelcontextprotocol/client";
 export class StreamResumes {
   readonly #hooks = new Map<string, () => void>();
 
+  /** `inner` does the fetching (the reply size limit, see reply_limit.ts). */
+  constructor(private readonly inner: FetchLike = fetch) {}
+
   /** A fetch for the upstream transport that notices resumptions of watched streams. */
   readonly fetch: FetchLike = (input, init) => {
     const resumed = init?.method === undefined || init.method === "GET"
       ? new Headers(init?.headers).get("last-event-id")
       : null;
     if (resumed !== null) this.#hooks.get(resumed)?.();
-    return fetch(input, init);
+    return this.inner(input, init);
   };
 
   /** Watches one call's stream: `seen` takes each event id it carries; `release` when the call ends. */

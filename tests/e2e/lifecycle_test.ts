@@ -4,7 +4,7 @@
  * mid-call.
  */
 import assert from "node:assert/strict";
-import { callText, connectBroker, fixtureAccount, isAlive, writeConfig } from "./harness.ts";
+import { callText, connectBroker, fixtureAccount, isAlive, REVISIONS, writeConfig } from "./harness.ts";
 import { pidsWithEnv, waitUntil } from "./processes.ts";
 
 Deno.test("crashes restart on the next call, then with growing backoff and a clear 'retry in N s'", async () => {
@@ -88,6 +88,44 @@ Deno.test("an idle upstream is closed and reopened on the next call; a keepWarm 
     assert.ok(pidsWithEnv("JANUS_TEST_TAG", `warm-${tag}`).length > 0, "keepWarm was closed for idleness");
   } finally {
     await session.close();
+  }
+});
+
+Deno.test("an upstream reopened after an idle close with other tools tells the sessions using it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "janus-idle-" });
+  const toolsFile = `${dir}/tools.txt`;
+  await Deno.writeTextFile(toolsFile, "before_close\n");
+  const fixture = fixtureAccount("sleepy", {
+    env: { FIXTURE_ACCOUNT: "sleepy", FIXTURE_TOOLS_FILE: toolsFile },
+  });
+  const configPath = await writeConfig({
+    accounts: [{ ...fixture, args: ["run", "--allow-read", ...(fixture.args as string[]).slice(1)] }],
+    upstreams: { idleCloseSeconds: 1 },
+  });
+  for (const revision of REVISIONS) {
+    await Deno.writeTextFile(toolsFile, "before_close\n");
+    const session = await connectBroker(configPath, revision);
+    try {
+      const names = async () => (await session.client.listTools()).tools.map((tool) => tool.name);
+      assert.ok((await names()).includes("before_close"));
+      const first = Number((await callText(session.client, "pid")).text);
+      // The upstream is closed for idleness; meanwhile its tool list changes.
+      await Deno.writeTextFile(toolsFile, "after_reopen\n");
+      assert.ok(await waitUntil(() => !isAlive(first), 8000), "the idle upstream was not closed");
+      const heard = session.notifications.length;
+      // Any call reopens it; its tools are listed again to route the call, and differ.
+      assert.equal((await callText(session.client, "whoami")).text, "account:sleepy");
+      assert.ok(
+        await waitUntil(() =>
+          session.notifications.slice(heard).includes("notifications/tools/list_changed")
+        ),
+        `${revision}: no tools/list_changed after the reopen; heard ${session.notifications.slice(heard)}`,
+      );
+      const now = await names();
+      assert.ok(now.includes("after_reopen") && !now.includes("before_close"), now.join(", "));
+    } finally {
+      await session.close();
+    }
   }
 });
 

@@ -57,8 +57,8 @@ Deno.test("janus_use_account reports as many tools as the list shows; profile to
 });
 
 // Without configured roots, an upstream's roots/list is relayed to the calling client mid-call
-// (the compatibility matrix proves it); asked outside any call it is refused, which some
-// upstreams log once at start. That trade-off keeps roots transparent through the broker.
+// (the compatibility matrix proves it); asked outside any call it is answered with no roots
+// (roots_test.ts).
 Deno.test("an account's roots answer roots/list, whoever is calling", async () => {
   const root = await Deno.makeTempDir({ prefix: "janus-root-" });
   const configPath = await writeConfig({

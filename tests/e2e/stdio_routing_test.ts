@@ -237,11 +237,32 @@ for (const revision of REVISIONS) {
   Deno.test(`[${revision}] progress from the upstream reaches the client`, async () => {
     const session = await connectBroker(await writeConfig(twoAccounts()), revision);
     try {
+      // Watched as the client's transport delivers them: the SDK client drops a progress
+      // notification read in the same chunk as its result (it dispatches notifications a microtask
+      // late, and the result unregisters the handler first), so `onprogress` alone would make this
+      // test fail whenever a loaded machine lets the last report and the result share one read.
+      const arrived: string[] = [];
+      const transport = session.client.transport;
+      const deliver = transport?.onmessage;
+      if (!transport || !deliver) throw new Error("the client is not connected");
+      transport.onmessage = (message, extra) => {
+        const frame = message as { id?: unknown; method?: string; params?: Record<string, unknown> };
+        if (frame.method === "notifications/progress") {
+          arrived.push(
+            `progress ${frame.params?.progress}/${frame.params?.total} #${frame.params?.progressToken}`,
+          );
+        } else if (frame.method === undefined) arrived.push(`result #${frame.id}`);
+        deliver(message, extra);
+      };
       const seen: number[] = [];
       await session.client.callTool({ name: "slow", arguments: { ms: 200 } }, {
         onprogress: (progress) => seen.push(progress.progress),
       });
-      assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+      // The SDK uses the request id as the progress token: every report carries the client's own
+      // token, in order, and all of them arrive before the result.
+      const id = arrived.at(-1)?.split("#")[1];
+      assert.deepEqual(arrived, [1, 2, 3, 4, 5].map((n) => `progress ${n}/5 #${id}`).concat(`result #${id}`));
+      assert.deepEqual(seen, [1, 2, 3, 4, 5].slice(0, seen.length), "onprogress saw them in order");
     } finally {
       await session.close();
     }
