@@ -357,8 +357,15 @@ function parseMessages(body: unknown): JSONRPCMessage[] {
  * by order (the SDK clients list JSON first; a client listing SSE first gets SSE from the start).
  */
 export function prefersEventStream(accept: string): boolean {
+  const lower = accept.toLowerCase();
+  // The common case, asked on every POST: no q-values, so the order decides.
+  if (!lower.includes(";")) {
+    const sse = lower.indexOf("text/event-stream");
+    const json = lower.indexOf("application/json");
+    return sse >= 0 && (json < 0 || sse < json);
+  }
   const rank = (type: string): [number, number] => {
-    const ranges = accept.toLowerCase().split(",");
+    const ranges = lower.split(",");
     for (let i = 0; i < ranges.length; i++) {
       const [range, ...parameters] = ranges[i].split(";").map((part) => part.trim());
       if (range !== type) continue;
