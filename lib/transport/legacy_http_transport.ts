@@ -23,7 +23,7 @@ import {
   type TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import type { BoundedEventStore } from "./event_store.ts";
-import { SseStream } from "./sse_stream.ts";
+import { KEEP_ALIVE_MS, prefersEventStream, SseStream } from "./sse_stream.ts";
 
 /** The event-store stream id of the session's GET stream. */
 const STANDALONE = "_GET_stream";
@@ -52,6 +52,8 @@ interface Exchange {
   readonly protocolVersion: string;
   /** Set while nothing was sent: resolves the POST with JSON, or with the SSE stream. */
   respond?: (response: Response) => void;
+  /** Upgrades a call still unanswered after the keep-alive interval (see `#post`). */
+  quiet?: ReturnType<typeof setTimeout>;
   /** The SSE stream, once upgraded and while the client is connected to it. */
   sse?: SseStream;
 }
@@ -142,6 +144,7 @@ export class LegacyHttpTransport implements Transport {
     if (exchange.answers.size < exchange.ids.length) return;
     for (const id of exchange.ids) this.#inFlight.delete(id);
     if (exchange.respond) {
+      clearTimeout(exchange.quiet);
       const answers = exchange.ids.map((id) => exchange.answers.get(id));
       exchange.respond(
         Response.json(answers.length === 1 ? answers[0] : answers, { headers: this.#headers() }),
@@ -157,6 +160,7 @@ export class LegacyHttpTransport implements Transport {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     for (const exchange of new Set(this.#inFlight.values())) {
+      clearTimeout(exchange.quiet);
       exchange.respond?.(this.#refuse(404, UNKNOWN_SESSION, "Session closed"));
       exchange.respond = undefined;
       exchange.sse?.end();
@@ -221,6 +225,12 @@ export class LegacyHttpTransport implements Transport {
     const response = new Promise<Response>((resolve) => exchange.respond = resolve);
     for (const id of ids) this.#inFlight.set(id, exchange);
     if (prefersEventStream(accept)) this.#upgrade(exchange);
+    else {
+      // A long call with nothing to say would leave the client without even headers (Node's fetch
+      // gives up after 300 s): past one keep-alive interval it gets an SSE stream and keep-alives.
+      exchange.quiet = setTimeout(() => this.#upgrade(exchange), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+      Deno.unrefTimer(Number(exchange.quiet));
+    }
     // Polling (SEP-1699): a handler may end the stream early; the client resumes with Last-Event-ID.
     const polling = this.#resumable(exchange.protocolVersion)
       ? {
@@ -295,6 +305,7 @@ export class LegacyHttpTransport implements Transport {
     const respond = exchange.respond;
     if (!respond) return;
     exchange.respond = undefined;
+    clearTimeout(exchange.quiet);
     const sse: SseStream = new SseStream(this.#headers(), this.options.keepAliveMs, () => {
       if (exchange.sse === sse) exchange.sse = undefined;
     });
@@ -350,33 +361,6 @@ function parseMessages(body: unknown): JSONRPCMessage[] {
   return Array.isArray(body)
     ? body.map((message) => parseJSONRPCMessage(message))
     : [parseJSONRPCMessage(body)];
-}
-
-/**
- * Whether an Accept header ranks `text/event-stream` above `application/json`: by q-value, then
- * by order (the SDK clients list JSON first; a client listing SSE first gets SSE from the start).
- */
-export function prefersEventStream(accept: string): boolean {
-  const lower = accept.toLowerCase();
-  // The common case, asked on every POST: no q-values, so the order decides.
-  if (!lower.includes(";")) {
-    const sse = lower.indexOf("text/event-stream");
-    const json = lower.indexOf("application/json");
-    return sse >= 0 && (json < 0 || sse < json);
-  }
-  const rank = (type: string): [number, number] => {
-    const ranges = lower.split(",");
-    for (let i = 0; i < ranges.length; i++) {
-      const [range, ...parameters] = ranges[i].split(";").map((part) => part.trim());
-      if (range !== type) continue;
-      const q = parameters.find((parameter) => parameter.startsWith("q="));
-      return [q === undefined ? 1 : Number(q.slice(2)) || 0, i];
-    }
-    return [0, ranges.length];
-  };
-  const [sseQ, sseAt] = rank("text/event-stream");
-  const [jsonQ, jsonAt] = rank("application/json");
-  return sseQ > jsonQ || (sseQ === jsonQ && sseAt < jsonAt);
 }
 
 function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {

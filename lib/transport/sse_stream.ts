@@ -3,7 +3,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 
 const encoder = new TextEncoder();
 /** The SDK's default: a comment every 15 s keeps idle streams open through intermediaries. */
-const KEEP_ALIVE_MS = 15_000;
+export const KEEP_ALIVE_MS = 15_000;
 const SSE_HEADERS = {
   "Content-Type": "text/event-stream",
   "Cache-Control": "no-cache, no-transform",
@@ -70,4 +70,31 @@ export class SseStream {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/**
+ * Whether an Accept header ranks `text/event-stream` above `application/json`: by q-value, then
+ * by order (the SDK clients list JSON first; a client listing SSE first gets SSE from the start).
+ */
+export function prefersEventStream(accept: string): boolean {
+  const lower = accept.toLowerCase();
+  // The common case, asked on every POST: no q-values, so the order decides.
+  if (!lower.includes(";")) {
+    const sse = lower.indexOf("text/event-stream");
+    const json = lower.indexOf("application/json");
+    return sse >= 0 && (json < 0 || sse < json);
+  }
+  const rank = (type: string): [number, number] => {
+    const ranges = lower.split(",");
+    for (let i = 0; i < ranges.length; i++) {
+      const [range, ...parameters] = ranges[i].split(";").map((part) => part.trim());
+      if (range !== type) continue;
+      const q = parameters.find((parameter) => parameter.startsWith("q="));
+      return [q === undefined ? 1 : Number(q.slice(2)) || 0, i];
+    }
+    return [0, ranges.length];
+  };
+  const [sseQ, sseAt] = rank("text/event-stream");
+  const [jsonQ, jsonAt] = rank("application/json");
+  return sseQ > jsonQ || (sseQ === jsonQ && sseAt < jsonAt);
 }
