@@ -43,7 +43,7 @@ export interface HttpOptions {
 
 /** The default request body limit: the same 64 MiB as a stdio frame (limits.maxMessageBytes). */
 export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
-/** The default cap on open 2025-11-25 sessions (each holds ~34 KB and lives up to the idle timeout). */
+/** The default cap on open 2025-11-25 sessions (each idle one costs ~50 KiB of RSS and lives up to the idle timeout). */
 export const DEFAULT_MAX_SESSIONS = 1000;
 /** What a client refused for the session cap is told to wait, in seconds. */
 const SESSION_RETRY_AFTER_S = 30;
