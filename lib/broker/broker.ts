@@ -22,7 +22,7 @@ import {
 } from "../upstream/mod.ts";
 import type { ControlHost } from "./control_host.ts";
 import type { SwitchScope } from "./control_tools.ts";
-import { isOwnTool, listedTools, OWN_TOOLS, runOwnTool } from "./own_tools.ts";
+import { isOwnTool, listedTools, runOwnTool } from "./own_tools.ts";
 import type { SearchHost, SelectorSearch } from "./search_actions.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
 import { InFlightCalls } from "./in_flight.ts";
@@ -198,11 +198,11 @@ export class Broker implements ControlHost, SearchHost {
   }
 
   /** The definition of a tool as the session sees it (control tools included), if it has one. */
-  async findTool(session: Session, name: string): Promise<Tool | undefined> {
-    return OWN_TOOLS.find((tool) => tool.name === name) ??
-      (await this.#routes.table(this.resolve(session), "tools", session.era)).items.find((tool) =>
-        tool.name === name
-      );
+  async findTool(session: Session, name: string, clientName?: string): Promise<Tool | undefined> {
+    // Only what tools/list shows (exposure decides): a client knows nothing else's definition.
+    const resolved = this.resolve(session);
+    const table = await this.#routes.table(resolved, "tools", session.era);
+    return listedTools(this.#config, resolved, table.items, clientName).find((tool) => tool.name === name);
   }
 
   /** `resources/list`, `resources/templates/list` or `prompts/list` for the session's selector. */

@@ -1,7 +1,9 @@
 /**
  * A bounded in-memory event store for one 2025-11-25 HTTP session, so a client whose SSE stream
  * dropped can resume with `Last-Event-ID` instead of losing messages. Only the newest events are
- * kept: memory stays flat however long the session lives.
+ * kept: memory stays flat however long the session lives. The synchronous methods serve the
+ * broker's own transport (no interleaving between storing and writing an event); the async
+ * `EventStore` face serves the SDK's.
  */
 import type { EventId, EventStore, JSONRPCMessage, StreamId } from "@modelcontextprotocol/server";
 
@@ -13,7 +15,7 @@ export class BoundedEventStore implements EventStore {
   constructor(private readonly capacity = 1000) {}
 
   /** Records one message sent on a stream and returns its event id. */
-  storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
+  record(streamId: StreamId, message: JSONRPCMessage): EventId {
     const id = `${streamId}_${++this.#next}`;
     this.#events.set(id, { streamId, message });
     // Maps iterate in insertion order: the first key is the oldest event.
@@ -21,28 +23,45 @@ export class BoundedEventStore implements EventStore {
       if (this.#events.size <= this.capacity) break;
       this.#events.delete(oldest);
     }
-    return Promise.resolve(id);
+    return id;
   }
 
   /** The stream an event belongs to, if it is still kept. */
-  getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
-    return Promise.resolve(this.#events.get(eventId)?.streamId);
+  streamOf(eventId: EventId): StreamId | undefined {
+    return this.#events.get(eventId)?.streamId;
   }
 
-  /** Re-sends the events of the same stream that came after `lastEventId`. */
+  /** The events of the same stream that came after `lastEventId`, oldest first; undefined if it is unknown. */
+  eventsAfter(lastEventId: EventId): { streamId: StreamId; events: [EventId, JSONRPCMessage][] } | undefined {
+    const streamId = this.streamOf(lastEventId);
+    if (streamId === undefined) return undefined;
+    const events: [EventId, JSONRPCMessage][] = [];
+    let after = false;
+    for (const [id, event] of this.#events) {
+      if (after && event.streamId === streamId) events.push([id, event.message]);
+      if (id === lastEventId) after = true;
+    }
+    return { streamId, events };
+  }
+
+  /** Records one message sent on a stream and returns its event id (`EventStore`). */
+  storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
+    return Promise.resolve(this.record(streamId, message));
+  }
+
+  /** The stream an event belongs to, if it is still kept (`EventStore`). */
+  getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
+    return Promise.resolve(this.streamOf(eventId));
+  }
+
+  /** Re-sends the events of the same stream that came after `lastEventId` (`EventStore`). */
   async replayEventsAfter(
     lastEventId: EventId,
     { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
   ): Promise<StreamId> {
-    const streamId = this.#events.get(lastEventId)?.streamId;
-    if (streamId === undefined) {
-      throw new Error(`event ${lastEventId} is too old or unknown; reconnect without it`);
-    }
-    let after = false;
-    for (const [id, event] of this.#events) {
-      if (after && event.streamId === streamId) await send(id, event.message);
-      if (id === lastEventId) after = true;
-    }
-    return streamId;
+    const found = this.eventsAfter(lastEventId);
+    if (!found) throw new Error(`event ${lastEventId} is too old or unknown; reconnect without it`);
+    for (const [id, message] of found.events) await send(id, message);
+    return found.streamId;
   }
 }

@@ -6,11 +6,13 @@
  */
 import { Hono } from "hono";
 import {
+  CLIENT_INFO_META_KEY,
   createMcpHandler,
   isInitializeRequest,
   isLegacyRequest,
+  type JSONRPCMessage,
+  PROTOCOL_VERSION_META_KEY,
   readRequestBody,
-  WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import type { Broker } from "../broker/mod.ts";
 import { createSessionServer, serverNotifier } from "./session_server.ts";
@@ -19,6 +21,7 @@ import { PRODUCT } from "../version.ts";
 import { bearerGuard, type GuardOptions, hostAndOriginGuard } from "./http_guard.ts";
 import { BoundedEventStore } from "./event_store.ts";
 import { LegacySessions } from "./http_sessions.ts";
+import { LegacyHttpTransport } from "./legacy_http_transport.ts";
 import { paramHeaderMismatch } from "./param_headers.ts";
 import { isRecord } from "../values.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, RejectLog, triageValue } from "../wire/mod.ts";
@@ -40,7 +43,7 @@ export interface HttpOptions {
 
 /** The default request body limit: the same 64 MiB as a stdio frame (limits.maxMessageBytes). */
 export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
-/** The default cap on open 2025-11-25 sessions (each holds ~34 KB and lives up to the idle timeout). */
+/** The default cap on open 2025-11-25 sessions (each idle one costs ~50 KiB of RSS and lives up to the idle timeout). */
 export const DEFAULT_MAX_SESSIONS = 1000;
 /** What a client refused for the session cap is told to wait, in seconds. */
 const SESSION_RETRY_AFTER_S = 30;
@@ -102,6 +105,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
   app.all("/mcp", async (c) => {
     const request = c.req.raw;
     let parsedBody: unknown;
+    let message: JSONRPCMessage | undefined; // a single message, already validated
     if (request.method === "POST") {
       const body = await readRequestBody(request, options.maxBodyBytes);
       if (body.tooLarge) {
@@ -127,6 +131,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
         rejects.reject(`http: refused a request: ${triage.problem}`);
         return jsonRpcError(400, triage.code, triage.problem, triage.id);
       }
+      message = triage?.message;
     }
 
     const sessionId = request.headers.get("mcp-session-id");
@@ -139,7 +144,12 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
           `unknown or expired session ${sessionId}; initialize again`,
         );
       }
-      return await entry.transport.handleRequest(request, { parsedBody });
+      return await entry.transport.handleRequest(request, { message, parsedBody });
+    }
+    // A 2026-07-28 request names its revision in _meta: no need for the SDK's classification
+    // (a schema parse of initialize, then the full era classification the modern handler repeats).
+    if (request.method === "POST" && claimsModernRevision(parsedBody)) {
+      return await serveModern(request, parsedBody);
     }
     if (request.method === "POST" && isInitializeRequest(parsedBody)) {
       const max = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
@@ -147,17 +157,10 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
         rejects.reject(`http: refused a new session: ${max} sessions are open (limits.maxHttpSessions)`);
         return sessionCapReached(max, parsedBody);
       }
-      return await startLegacySession(request, parsedBody);
+      return await startLegacySession(request, message, parsedBody);
     }
     if (request.method === "POST" && !(await isLegacyRequest(request, parsedBody))) {
-      const refused = await headerMismatch(request, parsedBody);
-      if (refused) return refused;
-      const listen = listenedResources(parsedBody);
-      if (!listen) return await modern.fetch(request, { parsedBody });
-      await listens.acquire(listen.uris);
-      return onResponseEnd(await modern.fetch(request, { parsedBody }), request.signal, () => {
-        void listens.release(listen.uris);
-      });
+      return await serveModern(request, parsedBody);
     }
     if (request.method === "GET") {
       // What an old HTTP+SSE client (transport "sse") does first: tell it what to use instead.
@@ -176,12 +179,33 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
 
   app.notFound(() => new Response("not found: the MCP endpoint is /mcp\n", { status: 404 }));
 
-  /** SEP-2243: a 2026 tools/call whose `Mcp-Param-*` headers disagree with its arguments is refused. */
+  /** A 2026-07-28 POST: SEP-2243 headers checked, listen streams followed, then the SDK's handler. */
+  async function serveModern(request: Request, parsedBody: unknown): Promise<Response> {
+    const refused = await headerMismatch(request, parsedBody);
+    if (refused) return refused;
+    const listen = listenedResources(parsedBody);
+    if (!listen) return await modern.fetch(request, { parsedBody });
+    await listens.acquire(listen.uris);
+    return onResponseEnd(await modern.fetch(request, { parsedBody }), request.signal, () => {
+      void listens.release(listen.uris);
+    });
+  }
+
+  /**
+   * SEP-2243: a 2026 tools/call whose `Mcp-Param-*` headers disagree with its arguments is refused.
+   * Only for a tool the client's tools/list showed: a tool found through search (exposure
+   * `search`) is called without headers, since the client never had a definition to mirror.
+   */
   async function headerMismatch(request: Request, body: unknown): Promise<Response | undefined> {
     if (!isRecord(body) || body.method !== "tools/call" || !isRecord(body.params)) return undefined;
-    const { name, arguments: args } = body.params;
+    const { name, arguments: args, _meta: meta } = body.params;
     if (typeof name !== "string") return undefined;
-    const tool = await broker.findTool(stateless, name);
+    // The client's name decides exposure ("auto"), hence which definitions it could mirror.
+    const clientInfo = isRecord(meta) ? meta[CLIENT_INFO_META_KEY] : undefined;
+    const clientName = isRecord(clientInfo) && typeof clientInfo.name === "string"
+      ? clientInfo.name
+      : undefined;
+    const tool = await broker.findTool(stateless, name, clientName);
     const problem = tool &&
       paramHeaderMismatch(tool.inputSchema, isRecord(args) ? args : undefined, request.headers);
     if (!problem) return undefined;
@@ -195,17 +219,19 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     });
   }
 
-  async function startLegacySession(request: Request, parsedBody: unknown): Promise<Response> {
+  async function startLegacySession(
+    request: Request,
+    message: JSONRPCMessage | undefined,
+    parsedBody: unknown,
+  ): Promise<Response> {
     const session = broker.openSession(`http-${crypto.randomUUID()}`, { era: "legacy" });
     const server = createSessionServer(broker, session, { outbound });
     session.notifier = serverNotifier(server, outbound);
-    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
+    const transport: LegacyHttpTransport = new LegacyHttpTransport({
       onsessioninitialized: (id): void => sessions.add(id, { transport, server }),
       // Resumable streams: a client that loses its SSE connection reconnects with Last-Event-ID.
       eventStore: new BoundedEventStore(),
-      retryInterval: 1000,
-      maxRequestBodySize: options.maxBodyBytes,
+      retryMs: 1000,
     });
     server.onclose = () => {
       broker.closeSession(session);
@@ -213,7 +239,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     };
     server.onerror = onerror;
     await server.connect(transport);
-    return await transport.handleRequest(request, { parsedBody });
+    return await transport.handleRequest(request, { message, parsedBody });
   }
 
   return {
@@ -225,6 +251,17 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       broker.closeSession(stateless);
     },
   };
+}
+
+/**
+ * Whether a body carries the 2026-07-28 per-request envelope's protocol version in `params._meta`
+ * (what the SDK's classification calls a claim; it routes every such request to the modern path).
+ * `initialize` is left to the classification: with a claim naming a 2025 revision it stays legacy.
+ */
+function claimsModernRevision(body: unknown): boolean {
+  if (!isRecord(body) || body.method === "initialize") return false;
+  const params = body.params;
+  return isRecord(params) && isRecord(params._meta) && PROTOCOL_VERSION_META_KEY in params._meta;
 }
 
 /** 503 with Retry-After: the session cap is reached (idle sessions are closed over time). */

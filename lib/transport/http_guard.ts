@@ -39,13 +39,21 @@ export function allowedHostsFor(host: string): string[] | undefined {
 
 /** Refuses a request whose Host is not this machine's (DNS rebinding) or whose Origin is foreign. */
 export function hostAndOriginGuard(allowedHosts: string[] | undefined): MiddlewareHandler {
+  // Every request repeats the same Host header: one accepted is not parsed as a URL again.
+  const accepted = new Set<string>();
   return async (c, next) => {
-    const refused = (allowedHosts && hostHeaderValidationResponse(c.req.raw, allowedHosts)) ??
+    const host = c.req.raw.headers.get("host");
+    const knownHost = !allowedHosts || (host !== null && accepted.has(host));
+    const refused = (!knownHost && hostHeaderValidationResponse(c.req.raw, allowedHosts)) ||
       originValidationResponse(c.req.raw, localhostAllowedOrigins());
     if (refused) return refused;
+    if (!knownHost && host !== null && accepted.size < MAX_REMEMBERED_HOSTS) accepted.add(host);
     await next();
   };
 }
+
+/** Distinct accepted Host values remembered (localhost, 127.0.0.1, [::1], with or without port). */
+const MAX_REMEMBERED_HOSTS = 16;
 
 /** Requires `Authorization: Bearer <token>` (RFC 6750: a malformed header is 400, a wrong token 401). */
 export function bearerGuard(token: string): MiddlewareHandler {

@@ -1,9 +1,10 @@
 /** The live 2025-11-25 HTTP sessions, by `Mcp-Session-Id`, closed when idle too long. */
-import type { Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
+import type { Server } from "@modelcontextprotocol/server";
+import type { LegacyHttpTransport } from "./legacy_http_transport.ts";
 
 /** One session's transport and server. */
 export interface LegacySession {
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: LegacyHttpTransport;
   server: Server;
 }
 
