@@ -22,7 +22,7 @@ import {
 } from "../upstream/mod.ts";
 import type { ControlHost } from "./control_host.ts";
 import type { SwitchScope } from "./control_tools.ts";
-import { isOwnTool, listedTools, runOwnTool } from "./own_tools.ts";
+import { isOwnTool, listedTools, runOwnTool, sessionView } from "./own_tools.ts";
 import type { SearchHost, SelectorSearch } from "./search_actions.ts";
 import type { RelayedCall, RequestContext } from "./request.ts";
 import { InFlightCalls } from "./in_flight.ts";
@@ -146,11 +146,11 @@ export class Broker implements ControlHost, SearchHost {
    * lists changed. The persisted choice stays; where it names something gone, the default applies.
    */
   async reload(config: JanusConfig): Promise<{ added: string[]; removed: string[]; changed: string[] }> {
-    const accountsOf = (session: Session) => this.resolve(session).accounts.map((a) => a.id);
-    const before = new Map([...this.#sessions].map((session) => [session, accountsOf(session)]));
+    const viewOf = (session: Session) => sessionView(this.#config, this.resolve(session));
+    const before = new Map([...this.#sessions].map((session) => [session, viewOf(session)]));
     this.#config = config;
     const diff = await this.#pool.reconfigure(config.accounts);
-    announceReload(before, accountsOf, [...diff.removed, ...diff.changed]);
+    announceReload(before, viewOf, [...diff.removed, ...diff.changed]);
     return diff;
   }
 

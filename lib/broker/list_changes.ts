@@ -43,18 +43,27 @@ export function announceAll(sessions: Iterable<Session>, kinds: Iterable<Catalog
   }
 }
 
+/** What a session's lists are made of: its accounts, and the config that shapes them (own_tools.ts `listShape`). */
+export interface SessionView {
+  accounts: readonly string[];
+  shape: string;
+}
+
 /**
- * After a config reload: every session whose accounts changed (another selection, or an account
- * of it redefined or removed) is told all of its lists changed.
+ * After a config reload: every session whose view changed (another selection, other labels,
+ * folding or exposure settings, or an account of it redefined or removed) is told all of its
+ * lists changed.
  */
 export function announceReload(
-  before: ReadonlyMap<Session, readonly string[]>,
-  accountsNow: (session: Session) => readonly string[],
+  before: ReadonlyMap<Session, SessionView>,
+  viewNow: (session: Session) => SessionView,
   touched: readonly string[],
 ): void {
   for (const [session, previous] of before) {
-    const now = accountsNow(session);
-    const affected = previous.join("\n") !== now.join("\n") || now.some((id) => touched.includes(id));
+    const now = viewNow(session);
+    const affected = previous.accounts.join("\n") !== now.accounts.join("\n") ||
+      previous.shape !== now.shape ||
+      now.accounts.some((id) => touched.includes(id));
     if (affected) announceAll([session], session.lastListed.keys());
   }
 }

@@ -16,6 +16,8 @@ import { parseSearchCall, RESERVED_TOOL_NAMES, SEARCH_TOOLS } from "./search_too
 import type { ResolvedSelector } from "./selector.ts";
 import type { Session } from "./session.ts";
 import { toolError } from "./tool_results.ts";
+import { selectorFolds } from "./tool_folding.ts";
+import type { SessionView } from "./list_changes.ts";
 
 /** Every tool the broker answers itself, whether listed or not. */
 export const OWN_TOOLS: readonly Tool[] = [...CONTROL_TOOLS, ...SEARCH_TOOLS];
@@ -36,6 +38,24 @@ export function exposureFor(
   const configured = (selector?.kind === "profile" ? config.profileExposure[selector.name] : undefined) ??
     config.exposure;
   return effectiveExposure({ configured, toolCount, threshold: config.searchThreshold, clientName });
+}
+
+/**
+ * What a selector's lists are made of: its accounts, and what shapes their lists besides the
+ * upstreams — labels, folding, exposure settings. A reload that changes any of these changes
+ * what a session is shown, even when no account was redefined.
+ */
+export function sessionView(config: JanusConfig, resolved: ResolvedSelector): SessionView {
+  const selector = resolved.selector;
+  const exposure = (selector?.kind === "profile" ? config.profileExposure[selector.name] : undefined) ??
+    config.exposure;
+  const shape = [
+    resolved.accounts.map((a) => a.label),
+    selectorFolds(config, resolved),
+    exposure,
+    config.searchThreshold,
+  ];
+  return { accounts: resolved.accounts.map((a) => a.id), shape: JSON.stringify(shape) };
 }
 
 /** `tools/list` for a selector whose tools are `items`. */

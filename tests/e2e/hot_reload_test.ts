@@ -89,3 +89,40 @@ Deno.test("hot reload: add, change and remove accounts and profiles; an invalid 
     await session.close();
   }
 });
+
+Deno.test("hot reload: a profile's fold or exposure changed, no account touched, tells the session and changes its list", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "janus-reload-shape-" });
+  const path = `${dir}/config.json`;
+  const accounts = [fixtureAccount("alpha"), fixtureAccount("beta")];
+  await save(path, { accounts, profiles: { both: ["alpha", "beta"] } });
+  const session = await connectBroker(path, "2025-11-25");
+  const reloads = () => session.stderr.filter((line) => /config: reloaded/.test(line)).length;
+  const changes = () => session.notifications.filter((n) => n === "notifications/tools/list_changed").length;
+  const names = async () => (await session.client.listTools()).tools.map((t) => t.name);
+  try {
+    await callText(session.client, "janus_use_profile", { profile: "both" });
+    assert.ok((await names()).includes("whoami"), "folded: one whoami");
+
+    // Folding off: both copies are listed apart, and the session hears it.
+    let before = changes();
+    await save(path, { accounts, profiles: { both: { accounts: ["alpha", "beta"], fold: false } } });
+    assert.ok(await waitUntil(() => reloads() >= 1), session.stderr.join("\n"));
+    assert.ok(await waitUntil(() => changes() > before), "no tools/list_changed after fold: false");
+    const unfolded = await names();
+    assert.ok(unfolded.includes("whoami") && unfolded.includes("beta_whoami"), unfolded.join(", "));
+
+    // Exposure to search: the list becomes the search tools, and the session hears it.
+    before = changes();
+    await save(path, {
+      accounts,
+      profiles: { both: { accounts: ["alpha", "beta"], fold: false, exposure: "search" } },
+    });
+    assert.ok(await waitUntil(() => reloads() >= 2), session.stderr.join("\n"));
+    assert.ok(await waitUntil(() => changes() > before), "no tools/list_changed after exposure: search");
+    const searched = await names();
+    assert.ok(searched.includes("janus_search_tools"), searched.join(", "));
+    assert.ok(!searched.includes("whoami"), searched.join(", "));
+  } finally {
+    await session.close();
+  }
+});
