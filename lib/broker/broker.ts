@@ -359,6 +359,14 @@ export class Broker implements ControlHost, SearchHost {
       session.choice = undefined;
       const perSession = this.#config.bindingMode === "session";
       affected = [...this.#sessions].filter((s) => s === session || !perSession || s.choice === undefined);
+    }
+    await announceChanges(
+      affected,
+      ["tools", "resources", "resourceTemplates", "prompts"],
+      async (session, kind) => (await this.#routes.table(this.resolve(session), kind, session.era)).items,
+    );
+    // Saved after the announcement (no client waits for the fsync); atomic, so a crash keeps the old choice.
+    if (scope === "global") {
       try {
         await this.#options.persistGlobal(target);
       } catch (error) {
@@ -366,11 +374,6 @@ export class Broker implements ControlHost, SearchHost {
         this.#options.log(`warning: ${persistWarning}`);
       }
     }
-    await announceChanges(
-      affected,
-      ["tools", "resources", "resourceTemplates", "prompts"],
-      async (session, kind) => (await this.#routes.table(this.resolve(session), kind, session.era)).items,
-    );
     return { failures, ...(persistWarning ? { persistWarning } : {}) };
   }
 
