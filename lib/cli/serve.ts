@@ -15,18 +15,18 @@ import { type DaemonMetadata, usableDaemon } from "../daemon/mod.ts";
 import { serveStdioThroughDaemon } from "../daemon/mod.ts";
 import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
-import { SERVE_OPTIONS, type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
+import { type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
 import type { CliContext, Command } from "./context.ts";
 import { watchConfig } from "./config_watch.ts";
 import type { JanusConfig } from "../config/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";
+import { FACES } from "./faces.ts";
 
 /** How long a stop signal lets calls in flight finish before they are answered with an error. */
 const DRAIN_MS = 5_000;
 
 export const serveCommand: Command = {
-  name: "serve",
-  summary: "Serve the broker over stdio and/or HTTP (the default command)",
+  ...FACES.serve,
   usage: `Usage: janusmcp [serve] [--http | --transport stdio|http|both] [--host H] [--port N]
                         [--allow-remote] [--session-idle-timeout SECONDS] [--demo] [--config PATH]
 
@@ -45,7 +45,6 @@ Options:
   --session-idle-timeout S close 2025-11-25 HTTP sessions idle this long (default 3600)
   --demo                   serve the built-in demo configuration (two accounts of a demo server)
   --config PATH            this config file (else JANUS_CONFIG, ./config.json, user config dir)`,
-  options: SERVE_OPTIONS,
   async run(args, ctx) {
     const options = serveOptionsFrom(args, (name) => Deno.env.get(name));
     const daemon = await daemonForStdio(ctx, options);
