@@ -135,9 +135,10 @@ export class Broker implements ControlHost, SearchHost {
     return this.#inFlight.run(signal, work);
   }
 
-  /** Starts the upstreams of `keepWarm` accounts now instead of on first use. */
-  warm(): void {
+  /** Starts the keepWarm accounts' upstreams now; with `era` (the coming client's), the default selector's too. */
+  warm(era?: Era): void {
     this.#pool.warm();
+    if (era) this.#pool.prestart(resolveSelector(this.#config, { global: this.#global }).accounts, era);
   }
 
   /**

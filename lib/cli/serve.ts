@@ -89,7 +89,10 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     sink: (text) => ctx.err(text),
   });
   log(banner);
-  broker.warm();
+  // A stdio client initializes right after starting us and lists tools next: the default
+  // selector's upstreams start now, so their own start overlaps that handshake. Most stdio
+  // clients speak 2025-11-25, so that is the revision they are started for (one process, no probe).
+  broker.warm(options.transport === "http" ? undefined : "legacy");
   // Hot reload: valid edits apply at once, invalid ones are reported and the last good config stays.
   const watch = configPath ? watchConfig(configPath, config, broker, log) : undefined;
   if (options.transport !== "http" && Deno.stdin.isTerminal()) {

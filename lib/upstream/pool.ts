@@ -75,6 +75,8 @@ export class UpstreamPool {
   readonly #revisions: RevisionMemory;
   /** Warnings already given: each is said once per process, not on every reconnect. */
   readonly #warned = new Set<string>();
+  /** Prestarts no caller has come for yet; a failed one's error goes to the account's first caller. */
+  readonly #prestarts = new Map<string, { failure?: unknown }>();
   #closed = false;
   /** Backoff, idle close and call timeouts (see lifecycle.ts). */
   readonly lifecycle: UpstreamLifecycle;
@@ -116,6 +118,9 @@ export class UpstreamPool {
 
   #get(accountId: string, need?: Era): Promise<UpstreamConnection> {
     if (this.#closed) return Promise.reject(new JanusError("upstream", "the broker is shutting down"));
+    const prestart = this.#prestarts.get(accountId);
+    this.#prestarts.delete(accountId);
+    if (prestart?.failure !== undefined) return Promise.reject(prestart.failure);
     this.lifecycle.touch(accountId);
     const ready = this.#reusable(accountId, need);
     if (ready) return Promise.resolve(ready);
@@ -165,6 +170,25 @@ export class UpstreamPool {
   }
 
   /**
+   * Starts these accounts' upstreams ahead of their first use (`serve`: the default selector's,
+   * while the client initializes), for a client of era `need`. It says nothing itself: a failure
+   * (a missing secret, a login needed, a command that dies) is kept for the account's first
+   * caller, who gets it as if its own attempt had failed, so it is reported once and the upstream
+   * is not started twice for one error. A caller arriving mid-start shares the attempt.
+   */
+  prestart(accounts: readonly { id: string }[], need: Era): void {
+    for (const { id } of accounts) {
+      if (this.#settled.get(id)?.size || this.#connecting.has(id)) continue;
+      const attempt = this.#get(id, need);
+      const entry: { failure?: unknown } = {};
+      this.#prestarts.set(id, entry);
+      attempt.catch((error: unknown) => {
+        if (this.#prestarts.get(id) === entry) entry.failure = error;
+      });
+    }
+  }
+
+  /**
    * New account definitions (config reload): removed and changed accounts' upstreams are closed
    * (changed ones reopen with the new definition on the next call); returns what changed.
    */
@@ -181,6 +205,7 @@ export class UpstreamPool {
     for (const [id, account] of next) this.#accounts.set(id, account);
     for (const id of [...removed, ...changed]) {
       this.#failures.delete(id);
+      this.#prestarts.delete(id);
       await this.#closeOne(id, removed.includes(id));
     }
     return { added, removed, changed };
