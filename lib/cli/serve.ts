@@ -11,8 +11,7 @@ import {
 import { allowedHostsFor, isLoopbackHost } from "../transport/mod.ts";
 import { serveBrokerOverStdio } from "../transport/mod.ts";
 import type { Transport } from "@modelcontextprotocol/server";
-import { type DaemonMetadata, usableDaemon } from "../daemon/mod.ts";
-import { serveStdioThroughDaemon } from "../daemon/mod.ts";
+import type { DaemonMetadata } from "../daemon/mod.ts";
 import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
 import { type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
@@ -49,6 +48,7 @@ Options:
     const options = serveOptionsFrom(args, (name) => Deno.env.get(name));
     const daemon = await daemonForStdio(ctx, options);
     if (!daemon) return await serveLocally(ctx, options);
+    const { serveStdioThroughDaemon } = await import("../daemon/mod.ts");
     const stopped = waitForStopSignal();
     try {
       await serveStdioThroughDaemon(daemon, {
@@ -74,6 +74,8 @@ async function daemonForStdio(ctx: CliContext, options: ServeOptions): Promise<D
   if (options.transport !== "stdio" || options.demo || (mode !== "auto" && mode !== "require")) {
     return undefined;
   }
+  // Loaded only when asked for: a plain `serve` never needs the daemon client.
+  const { usableDaemon } = await import("../daemon/mod.ts");
   return await usableDaemon({
     env: (name) => Deno.env.get(name),
     configPath: contextConfigPath(ctx),
