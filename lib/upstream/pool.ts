@@ -170,15 +170,14 @@ export class UpstreamPool {
   }
 
   /**
-   * Starts these accounts' upstreams ahead of their first use (`serve`: the default selector's,
-   * while the client initializes), for a client of era `need`. It says nothing itself: a failure
-   * (a missing secret, a login needed, a command that dies) is kept for the account's first
-   * caller, who gets it as if its own attempt had failed, so it is reported once and the upstream
-   * is not started twice for one error. A caller arriving mid-start shares the attempt.
+   * Starts these accounts' upstreams ahead of first use (serve: the default selector's, while the
+   * client initializes). Quiet: a failure is kept for the account's first caller, who gets it as
+   * its own (reported once, nothing started twice); a caller arriving mid-start shares the attempt.
    */
   prestart(accounts: readonly { id: string }[], need: Era): void {
     for (const { id } of accounts) {
-      if (this.#settled.get(id)?.size || this.#connecting.has(id)) continue;
+      // keepWarm accounts are warm()'s, which reports their failures itself.
+      if (this.#accounts.get(id)?.keepWarm || this.#settled.get(id)?.size) continue;
       const attempt = this.#get(id, need);
       const entry: { failure?: unknown } = {};
       this.#prestarts.set(id, entry);
