@@ -176,8 +176,10 @@ export class UpstreamPool {
    */
   prestart(accounts: readonly { id: string }[], need: Era): void {
     for (const { id } of accounts) {
+      // Only processes gain from an early start; a remote account may need a login first, and
       // keepWarm accounts are warm()'s, which reports their failures itself.
-      if (this.#accounts.get(id)?.keepWarm || this.#settled.get(id)?.size) continue;
+      const account = this.#accounts.get(id);
+      if (account?.transport !== "stdio" || account.keepWarm || this.#settled.get(id)?.size) continue;
       const attempt = this.#get(id, need);
       const entry: { failure?: unknown } = {};
       this.#prestarts.set(id, entry);
