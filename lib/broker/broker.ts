@@ -135,9 +135,10 @@ export class Broker implements ControlHost, SearchHost {
     return this.#inFlight.run(signal, work);
   }
 
-  /** Starts the upstreams of `keepWarm` accounts now instead of on first use. */
-  warm(): void {
+  /** Starts the keepWarm accounts' upstreams now; with `era` (the coming client's), the default selector's too. */
+  warm(era?: Era): void {
     this.#pool.warm();
+    if (era) this.#pool.prestart(resolveSelector(this.#config, { global: this.#global }).accounts, era);
   }
 
   /**
@@ -360,6 +361,14 @@ export class Broker implements ControlHost, SearchHost {
       session.choice = undefined;
       const perSession = this.#config.bindingMode === "session";
       affected = [...this.#sessions].filter((s) => s === session || !perSession || s.choice === undefined);
+    }
+    await announceChanges(
+      affected,
+      ["tools", "resources", "resourceTemplates", "prompts"],
+      async (session, kind) => (await this.#routes.table(this.resolve(session), kind, session.era)).items,
+    );
+    // Saved after the announcement (no client waits for the fsync); atomic, so a crash keeps the old choice.
+    if (scope === "global") {
       try {
         await this.#options.persistGlobal(target);
       } catch (error) {
@@ -367,11 +376,6 @@ export class Broker implements ControlHost, SearchHost {
         this.#options.log(`warning: ${persistWarning}`);
       }
     }
-    await announceChanges(
-      affected,
-      ["tools", "resources", "resourceTemplates", "prompts"],
-      async (session, kind) => (await this.#routes.table(this.resolve(session), kind, session.era)).items,
-    );
     return { failures, ...(persistWarning ? { persistWarning } : {}) };
   }
 

@@ -7,17 +7,10 @@
 import { type AgentReply, type AgentRequest, runAgentRequest } from "../broker/mod.ts";
 import { JanusError, toJanusError } from "../errors.ts";
 import { daemonAgentRequest, usableDaemon } from "../daemon/mod.ts";
-import { flagOption, type OptionSpecs, type ParsedArgs, stringOption } from "./args.ts";
+import { flagOption, type ParsedArgs, stringOption } from "./args.ts";
 import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import type { CliContext } from "./context.ts";
 import { parseDuration } from "./duration.ts";
-
-/** The options every agent command takes. */
-export const AGENT_OPTIONS: OptionSpecs = {
-  direct: { type: "boolean" },
-  daemon: { type: "boolean" },
-  timeout: { type: "string", value: "a duration such as 30s, 500ms or 2m" },
-};
 
 /** Usage lines for AGENT_OPTIONS. */
 export const AGENT_OPTIONS_USAGE =

@@ -14,7 +14,6 @@ import {
   type Selector,
   StateStore,
 } from "../config/mod.ts";
-import { demoConfig } from "../demo/mod.ts";
 import { OAuthRuntime } from "../oauth/mod.ts";
 import { MIN_REDACTABLE_LENGTH, openVault, SecretScrubber } from "../secrets/mod.ts";
 import { shortSecretWarnings } from "../upstream/mod.ts";
@@ -75,7 +74,7 @@ export async function openBroker(
   const passphrase = env("JANUS_VAULT_PASSPHRASE");
   if (passphrase) scrubber.addBrokerWide("JANUS_VAULT_PASSPHRASE", passphrase);
   const log = (line: string) => options.sink(scrubber.redactText(`janusmcp: ${line}\n`));
-  const setup = options.demo ? demoSetup() : await fileSetup(ctx, log);
+  const setup = options.demo ? await demoSetup() : await fileSetup(ctx, log);
   for (const warning of shortSecretWarnings(setup.config, env)) log(`warning: ${warning}`);
 
   const tooShort = new Set<string>();
@@ -123,7 +122,8 @@ export async function openBroker(
   };
 }
 
-function demoSetup(): Setup {
+async function demoSetup(): Promise<Setup> {
+  const { demoConfig } = await import("../demo/mod.ts"); // only `serve --demo` needs it
   const config = demoConfig();
   return {
     config,

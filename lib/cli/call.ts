@@ -1,14 +1,14 @@
 /** `janusmcp call TOOL`: call one tool on one account, arguments from --args or stdin. */
 import { JanusError } from "../errors.ts";
 import { assertPositionals, type ParsedArgs, stringOption } from "./args.ts";
-import { AGENT_OPTIONS, AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
+import { AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
 import { emit, expectReply } from "./agent_emit.ts";
 import { printCall } from "./agent_output.ts";
 import type { CliContext, Command } from "./context.ts";
+import { FACES } from "./faces.ts";
 
 export const callCommand: Command = {
-  name: "call",
-  summary: "Call one tool on one account and print its result",
+  ...FACES.call,
   usage: `Usage: janusmcp call TOOL [--account ID] [--args JSON] [--json] [--timeout DURATION]
                      [--direct | --daemon]
 
@@ -27,11 +27,6 @@ Options:
   --account ID        the account to call it on
   --args JSON         the arguments, a JSON object
 ${AGENT_OPTIONS_USAGE}`,
-  options: {
-    ...AGENT_OPTIONS,
-    account: { type: "string", value: "an account id" },
-    args: { type: "string", value: "a JSON object" },
-  },
   async run(args, ctx) {
     assertPositionals(args, "call", 1, "one TOOL");
     const tool = args.positionals[0];

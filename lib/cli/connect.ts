@@ -9,6 +9,7 @@ import { openBrowser } from "../oauth/mod.ts";
 import { LOGIN_TIMEOUT_MS } from "../oauth/mod.ts";
 import type { Command } from "./context.ts";
 import { openOAuthAccount } from "./oauth_account.ts";
+import { FACES } from "./faces.ts";
 
 const USAGE = `Usage: janusmcp connect ACCOUNT [--check] [--timeout SECONDS] [--json] [--config PATH]
 
@@ -23,10 +24,8 @@ Options:
   --timeout SECONDS  how long to wait for the browser (default 300)`;
 
 export const connectCommand: Command = {
-  name: "connect",
-  summary: "Log a remote account in with OAuth in the browser",
+  ...FACES.connect,
   usage: USAGE,
-  options: { check: { type: "boolean" }, timeout: { type: "string", value: "a number of seconds" } },
   async run(parsed, ctx) {
     const [accountId, ...extra] = parsed.positionals;
     if (!accountId || extra.length) throw new JanusError("usage", `connect takes one ACCOUNT\n\n${USAGE}`);

@@ -1,5 +1,6 @@
 import { writeAll } from "../write_all.ts";
 import type { OptionSpecs, ParsedArgs } from "./args.ts";
+import type { CommandFace } from "./faces.ts";
 
 /** What every CLI command receives: parsed global flags and where to write. */
 export interface CliContext {
@@ -35,6 +36,11 @@ export interface Command {
   options?: OptionSpecs;
   /** Runs with its parsed arguments; returns the exit code, throws JanusError on failure. */
   run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+}
+
+/** A command in the CLI's list: its face, and its module, loaded only to run it or show its usage. */
+export interface ListedCommand extends CommandFace {
+  load(): Promise<Command>;
 }
 
 /** A context bound to the process's stdout/stderr. */

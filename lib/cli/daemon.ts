@@ -19,6 +19,7 @@ import { assertPositionals } from "./args.ts";
 import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import type { CliContext, Command } from "./context.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
+import { FACES } from "./faces.ts";
 
 const USAGE = `Usage: janusmcp daemon start|stop|restart|status [--json] [--config PATH]
 
@@ -39,8 +40,7 @@ log is daemon.log beside it. Every request needs the token. The daemon resolves 
 references from the environment it was started in.`;
 
 export const daemonCommand: Command = {
-  name: "daemon",
-  summary: "Start, stop or inspect the background broker that keeps upstreams warm",
+  ...FACES.daemon,
   usage: USAGE,
   async run(args, ctx) {
     assertPositionals(args, "daemon", 1, "one of start, stop, restart, status");

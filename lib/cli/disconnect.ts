@@ -2,6 +2,7 @@
 import { JanusError } from "../errors.ts";
 import type { Command } from "./context.ts";
 import { openOAuthAccount } from "./oauth_account.ts";
+import { FACES } from "./faces.ts";
 
 const USAGE = `Usage: janusmcp disconnect ACCOUNT [--json] [--config PATH]
 
@@ -9,8 +10,7 @@ Revokes the account's tokens at its authorization server (when the server offers
 and deletes them from the vault. The client registration stays, for the next "connect".`;
 
 export const disconnectCommand: Command = {
-  name: "disconnect",
-  summary: "Log a remote OAuth account out: revoke and delete its tokens",
+  ...FACES.disconnect,
   usage: USAGE,
   async run({ positionals }, ctx) {
     if (positionals.length !== 1) throw new JanusError("usage", `disconnect takes one ACCOUNT\n\n${USAGE}`);

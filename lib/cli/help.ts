@@ -1,10 +1,12 @@
 /** `janusmcp help [command]`: usage for the program or one command. */
 import { JanusError } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
-import type { Command } from "./context.ts";
+import type { Command, ListedCommand } from "./context.ts";
+import type { CommandFace } from "./faces.ts";
+import { FACES } from "./faces.ts";
 
 /** The program's overview: commands and global flags. */
-export function overview(commands: readonly Command[]): string {
+export function overview(commands: readonly CommandFace[]): string {
   const listed = commands.filter((c) => !c.hidden);
   const width = Math.max(...listed.map((c) => c.name.length));
   return `${PRODUCT.title} ${PRODUCT.version} — one local MCP endpoint for many accounts of the same services.
@@ -24,16 +26,15 @@ Run "janusmcp help COMMAND" for a command's options.
 `;
 }
 
-/** Builds the help command over the full command list. */
-export function helpCommand(commands: () => readonly Command[]): Command {
+/** Builds the help command over the full command list (a command's usage is loaded with it). */
+export function helpCommand(commands: () => readonly ListedCommand[]): Command {
   return {
-    name: "help",
-    summary: "Show help for janusmcp or one command",
+    ...FACES.help,
     usage: "Usage: janusmcp help [command]",
-    run({ positionals }, ctx) {
+    async run({ positionals }, ctx) {
       if (positionals.length === 0) {
         ctx.out(overview(commands()));
-        return Promise.resolve(0);
+        return 0;
       }
       const command = commands().find((c) => c.name === positionals[0]);
       if (!command) {
@@ -42,8 +43,8 @@ export function helpCommand(commands: () => readonly Command[]): Command {
           `unknown command "${positionals[0]}"; run "janusmcp help" for the list`,
         );
       }
-      ctx.out(`${command.usage}\n`);
-      return Promise.resolve(0);
+      ctx.out(`${(await command.load()).usage}\n`);
+      return 0;
     },
   };
 }

@@ -24,9 +24,10 @@ import {
   quoteCommand,
   whichOnPath,
 } from "../clients/mod.ts";
-import type { OptionSpecs, ParsedArgs } from "./args.ts";
+import type { ParsedArgs } from "./args.ts";
 import type { CliContext, Command } from "./context.ts";
 import { reportChange, snippetText } from "./install_output.ts";
+import { FACES } from "./faces.ts";
 
 const TARGET_IDS = CLIENT_TARGETS.map((t) => t.id).join(", ");
 
@@ -72,9 +73,6 @@ interface Invocation {
   json: boolean;
   configPath?: string;
 }
-
-/** The command's own options (the global `--json`/`--config` come with every command). */
-const INSTALL_OPTIONS: OptionSpecs = { "dry-run": { type: "boolean" } };
 
 function invocationOf(args: ParsedArgs, ctx: CliContext): Invocation {
   return {
@@ -228,10 +226,8 @@ function print(invocation: Invocation, ctx: CliContext, deps: InstallDeps): Prom
 /** The `install` and `uninstall` commands bound to the given surroundings. */
 export function createInstallCommands(getDeps: () => InstallDeps): { install: Command; uninstall: Command } {
   const install: Command = {
-    name: "install",
-    summary: "Add JanusMCP to an LLM client (claude-desktop, cursor, vscode, …), or list/print the entries",
+    ...FACES.install,
     usage: INSTALL_USAGE,
-    options: INSTALL_OPTIONS,
     async run(args, ctx) {
       const invocation = invocationOf(args, ctx);
       const deps = getDeps();
@@ -244,10 +240,8 @@ export function createInstallCommands(getDeps: () => InstallDeps): { install: Co
     },
   };
   const uninstall: Command = {
-    name: "uninstall",
-    summary: "Remove JanusMCP from an LLM client's MCP config",
+    ...FACES.uninstall,
     usage: UNINSTALL_USAGE,
-    options: INSTALL_OPTIONS,
     async run(args, ctx) {
       const invocation = invocationOf(args, ctx);
       const deps = getDeps();

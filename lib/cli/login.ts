@@ -13,6 +13,7 @@ import { LOGIN_TIMEOUT_MS } from "../oauth/mod.ts";
 import { OAuthRuntime } from "../oauth/mod.ts";
 import { openVault } from "../secrets/mod.ts";
 import type { Command } from "./context.ts";
+import { FACES } from "./faces.ts";
 
 const USAGE = `Usage: janusmcp login PROVIDER NAME [--device] [--timeout SECONDS] [--json] [--config PATH]
 
@@ -30,10 +31,8 @@ Options:
   --timeout SECONDS  how long to wait for the login (default 300)`;
 
 export const loginCommand: Command = {
-  name: "login",
-  summary: "Log in at an OAuth provider for oauth:NAME token references",
+  ...FACES.login,
   usage: USAGE,
-  options: { device: { type: "boolean" }, timeout: { type: "string", value: "a number of seconds" } },
   async run(parsed, ctx) {
     const [providerName, name, ...extra] = parsed.positionals;
     if (!providerName || !name || extra.length) {

@@ -1,41 +1,30 @@
 /** The command-line entry: global flags, command dispatch, and the one place errors become exit codes. */
 import { errorEnvelope, exitCodeFor, JanusError, toJanusError } from "../errors.ts";
-import type { CliContext, Command } from "./context.ts";
+import type { CliContext, ListedCommand } from "./context.ts";
 import { processContext } from "./context.ts";
 import { GLOBAL_OPTIONS, parseCommandLine } from "./args.ts";
-import { callCommand } from "./call.ts";
-import { daemonCommand } from "./daemon.ts";
-import { connectCommand } from "./connect.ts";
-import { demoUpstreamCommand } from "./demo_upstream.ts";
-import { disconnectCommand } from "./disconnect.ts";
+import { FACES } from "./faces.ts";
 import { helpCommand, overview } from "./help.ts";
-import { installCommand, uninstallCommand } from "./install.ts";
-import { schemaCommand } from "./schema.ts";
-import { loginCommand } from "./login.ts";
-import { serveCommand } from "./serve.ts";
-import { statusCommand } from "./status.ts";
-import { toolsCommand } from "./tools.ts";
-import { useCommand } from "./use.ts";
-import { vaultCommand } from "./vault.ts";
-import { versionCommand } from "./version.ts";
 
-const COMMANDS: readonly Command[] = [
-  serveCommand,
-  toolsCommand,
-  schemaCommand,
-  callCommand,
-  useCommand,
-  daemonCommand,
-  statusCommand,
-  vaultCommand,
-  connectCommand,
-  disconnectCommand,
-  loginCommand,
-  versionCommand,
-  installCommand,
-  uninstallCommand,
-  demoUpstreamCommand,
-  helpCommand(() => COMMANDS),
+// Each command's module is imported only when it runs or shows its usage: `version` and `help`
+// never load the SDK, and `serve` loads what it needs in the order it needs it (see serve.ts).
+export const COMMANDS: readonly ListedCommand[] = [
+  { ...FACES.serve, load: async () => (await import("./serve.ts")).serveCommand },
+  { ...FACES.tools, load: async () => (await import("./tools.ts")).toolsCommand },
+  { ...FACES.schema, load: async () => (await import("./schema.ts")).schemaCommand },
+  { ...FACES.call, load: async () => (await import("./call.ts")).callCommand },
+  { ...FACES.use, load: async () => (await import("./use.ts")).useCommand },
+  { ...FACES.daemon, load: async () => (await import("./daemon.ts")).daemonCommand },
+  { ...FACES.status, load: async () => (await import("./status.ts")).statusCommand },
+  { ...FACES.vault, load: async () => (await import("./vault.ts")).vaultCommand },
+  { ...FACES.connect, load: async () => (await import("./connect.ts")).connectCommand },
+  { ...FACES.disconnect, load: async () => (await import("./disconnect.ts")).disconnectCommand },
+  { ...FACES.login, load: async () => (await import("./login.ts")).loginCommand },
+  { ...FACES.version, load: async () => (await import("./version.ts")).versionCommand },
+  { ...FACES.install, load: async () => (await import("./install.ts")).installCommand },
+  { ...FACES.uninstall, load: async () => (await import("./install.ts")).uninstallCommand },
+  { ...FACES.demoUpstream, load: async () => (await import("./demo_upstream.ts")).demoUpstreamCommand },
+  { ...FACES.help, load: () => Promise.resolve(helpCommand(() => COMMANDS)) },
 ];
 
 /** Runs the CLI and returns the process exit code. */
@@ -44,7 +33,7 @@ export async function main(args: readonly string[], makeContext = processContext
   try {
     const line = parseCommandLine(args, COMMANDS, "serve");
     ctx = makeContext({ json: line.json, configPath: line.configPath });
-    if (line.version) return await versionCommand.run(line.args, ctx);
+    if (line.version) return await (await import("./version.ts")).versionCommand.run(line.args, ctx);
     // A bare `janusmcp --help` wants the command list, not the default command's usage.
     const bare = !line.typed &&
       Object.keys(line.args.values).every((name) => Object.hasOwn(GLOBAL_OPTIONS, name));
@@ -52,12 +41,13 @@ export async function main(args: readonly string[], makeContext = processContext
       ctx.out(overview(COMMANDS));
       return 0;
     }
-    const command = line.command;
-    if (!command) {
+    const listed = line.command;
+    if (!listed) {
       // With --json, stderr carries the error envelope alone.
       if (!ctx.json) ctx.err(overview(COMMANDS));
       throw new JanusError("usage", `unknown command "${line.name}"`);
     }
+    const command = await listed.load();
     if (line.help) {
       ctx.out(`${command.usage}\n`);
       return 0;

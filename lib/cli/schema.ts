@@ -1,14 +1,14 @@
 /** `janusmcp schema TOOL`: one tool's full definition. */
 import { JanusError } from "../errors.ts";
 import { assertPositionals, stringOption } from "./args.ts";
-import { AGENT_OPTIONS, AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
+import { AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
 import { emit, expectReply } from "./agent_emit.ts";
 import { printSchema } from "./agent_output.ts";
 import type { Command } from "./context.ts";
+import { FACES } from "./faces.ts";
 
 export const schemaCommand: Command = {
-  name: "schema",
-  summary: "Show one tool's full definition (input schema included)",
+  ...FACES.schema,
   usage: `Usage: janusmcp schema TOOL [--account ID] [--json] [--timeout DURATION] [--direct | --daemon]
 
 Prints TOOL's definition as JSON (name, description, inputSchema, annotations…), looked up in
@@ -19,7 +19,6 @@ profile share needs --account (exit 3, naming the candidates). --json prints
 Options:
   --account ID        the account whose tool this is
 ${AGENT_OPTIONS_USAGE}`,
-  options: { ...AGENT_OPTIONS, account: { type: "string", value: "an account id" } },
   async run(args, ctx) {
     assertPositionals(args, "schema", 1, "one TOOL");
     const tool = args.positionals[0];

@@ -11,22 +11,21 @@ import {
 import { allowedHostsFor, isLoopbackHost } from "../transport/mod.ts";
 import { serveBrokerOverStdio } from "../transport/mod.ts";
 import type { Transport } from "@modelcontextprotocol/server";
-import { type DaemonMetadata, usableDaemon } from "../daemon/mod.ts";
-import { serveStdioThroughDaemon } from "../daemon/mod.ts";
+import type { DaemonMetadata } from "../daemon/mod.ts";
 import { contextConfigPath, openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
-import { SERVE_OPTIONS, type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
+import { type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
 import type { CliContext, Command } from "./context.ts";
 import { watchConfig } from "./config_watch.ts";
 import type { JanusConfig } from "../config/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";
+import { FACES } from "./faces.ts";
 
 /** How long a stop signal lets calls in flight finish before they are answered with an error. */
 const DRAIN_MS = 5_000;
 
 export const serveCommand: Command = {
-  name: "serve",
-  summary: "Serve the broker over stdio and/or HTTP (the default command)",
+  ...FACES.serve,
   usage: `Usage: janusmcp [serve] [--http | --transport stdio|http|both] [--host H] [--port N]
                         [--allow-remote] [--session-idle-timeout SECONDS] [--demo] [--config PATH]
 
@@ -45,11 +44,11 @@ Options:
   --session-idle-timeout S close 2025-11-25 HTTP sessions idle this long (default 3600)
   --demo                   serve the built-in demo configuration (two accounts of a demo server)
   --config PATH            this config file (else JANUS_CONFIG, ./config.json, user config dir)`,
-  options: SERVE_OPTIONS,
   async run(args, ctx) {
     const options = serveOptionsFrom(args, (name) => Deno.env.get(name));
     const daemon = await daemonForStdio(ctx, options);
     if (!daemon) return await serveLocally(ctx, options);
+    const { serveStdioThroughDaemon } = await import("../daemon/mod.ts");
     const stopped = waitForStopSignal();
     try {
       await serveStdioThroughDaemon(daemon, {
@@ -75,6 +74,8 @@ async function daemonForStdio(ctx: CliContext, options: ServeOptions): Promise<D
   if (options.transport !== "stdio" || options.demo || (mode !== "auto" && mode !== "require")) {
     return undefined;
   }
+  // Loaded only when asked for: a plain `serve` never needs the daemon client.
+  const { usableDaemon } = await import("../daemon/mod.ts");
   return await usableDaemon({
     env: (name) => Deno.env.get(name),
     configPath: contextConfigPath(ctx),
@@ -90,7 +91,10 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     sink: (text) => ctx.err(text),
   });
   log(banner);
-  broker.warm();
+  // A stdio client initializes right after starting us and lists tools next: the default
+  // selector's upstreams start now, so their own start overlaps that handshake. Most stdio
+  // clients speak 2025-11-25, so that is the revision they are started for (one process, no probe).
+  broker.warm(options.transport === "http" ? undefined : "legacy");
   // Hot reload: valid edits apply at once, invalid ones are reported and the last good config stays.
   const watch = configPath ? watchConfig(configPath, config, broker, log) : undefined;
   if (options.transport !== "http" && Deno.stdin.isTerminal()) {

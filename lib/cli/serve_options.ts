@@ -1,7 +1,8 @@
 /** `serve` options from flags and environment (pure, so every combination is tested directly). */
 import { JanusError } from "../errors.ts";
 import { isLoopbackHost } from "../transport/mod.ts";
-import { flagOption, type OptionSpecs, type ParsedArgs, parseOptions, stringOption } from "./args.ts";
+import { flagOption, type ParsedArgs, parseOptions, stringOption } from "./args.ts";
+import { SERVE_OPTIONS } from "./faces.ts";
 
 /** Which transports to serve. */
 export type TransportMode = "stdio" | "http" | "both";
@@ -19,17 +20,6 @@ export interface ServeOptions {
 
 /** The default HTTP port. */
 export const DEFAULT_PORT = 7332;
-
-/** The flags `serve` takes (besides the global ones). */
-export const SERVE_OPTIONS: OptionSpecs = {
-  demo: { type: "boolean" },
-  http: { type: "boolean" },
-  transport: { type: "string", value: "stdio, http or both" },
-  host: { type: "string", value: "an address" },
-  port: { type: "string", value: "a port number" },
-  "allow-remote": { type: "boolean" },
-  "session-idle-timeout": { type: "string", value: "a number of seconds" },
-};
 
 /** Parses `serve` flags alone (the CLI parses them with the global ones; see `serveOptionsFrom`). */
 export function parseServeOptions(args: string[], env: (name: string) => string | undefined): ServeOptions {

@@ -13,6 +13,7 @@ import { assertPositionals } from "./args.ts";
 import type { Command } from "./context.ts";
 import type { AccountState, AccountStatus } from "./account_status.ts";
 import { withOAuthStanding } from "./oauth_status.ts";
+import { FACES } from "./faces.ts";
 
 /** Checks one account's references against the environment and the vault. */
 export async function accountStatus(
@@ -46,8 +47,7 @@ export async function accountStatus(
 }
 
 export const statusCommand: Command = {
-  name: "status",
-  summary: "Show each account's state and which secrets it needs (never their values)",
+  ...FACES.status,
   usage: `Usage: janusmcp status [--json] [--config PATH]
 
 For every account: its transport, the references it needs (\${ENV} variables and vault:NAME

@@ -1,13 +1,13 @@
 /** `janusmcp tools [SELECTOR]`: the tools of each account of a selector (default: the current one). */
 import { assertPositionals } from "./args.ts";
-import { AGENT_OPTIONS, AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
+import { AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
 import { emit, expectReply } from "./agent_emit.ts";
 import { printTools } from "./agent_output.ts";
 import type { Command } from "./context.ts";
+import { FACES } from "./faces.ts";
 
 export const toolsCommand: Command = {
-  name: "tools",
-  summary: "List the tools of an account or profile (default: the current selector)",
+  ...FACES.tools,
   usage:
     `Usage: janusmcp tools [SELECTOR] [--search QUERY] [--json] [--timeout DURATION] [--direct | --daemon]
 
@@ -23,7 +23,6 @@ ranking as the janus_search_tools tool.
 
 Options:
 ${AGENT_OPTIONS_USAGE}`,
-  options: { ...AGENT_OPTIONS, search: { type: "string", value: "a query", nonEmpty: true } },
   async run(args, ctx) {
     assertPositionals(args, "tools", 1, "at most one SELECTOR");
     const search = typeof args.values.search === "string" ? args.values.search : undefined;

@@ -1,14 +1,14 @@
 /** `janusmcp use SELECTOR`: set the persisted global selector. */
 import { JanusError } from "../errors.ts";
 import { assertPositionals } from "./args.ts";
-import { AGENT_OPTIONS, AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
+import { AGENT_OPTIONS_USAGE, runAgent } from "./agent_backend.ts";
 import { emit, expectReply } from "./agent_emit.ts";
 import { printUse } from "./agent_output.ts";
 import type { Command } from "./context.ts";
+import { FACES } from "./faces.ts";
 
 export const useCommand: Command = {
-  name: "use",
-  summary: "Set the global selector (an account or profile), as janus_use_account does",
+  ...FACES.use,
   usage: `Usage: janusmcp use SELECTOR [--json] [--timeout DURATION] [--direct | --daemon]
 
 Points the persisted global choice at SELECTOR (an account id or a profile name) after checking
@@ -17,7 +17,6 @@ Refused (exit 3) when bindingMode is "locked". "tools", "schema" and "call" neve
 
 Options:
 ${AGENT_OPTIONS_USAGE}`,
-  options: AGENT_OPTIONS,
   async run(args, ctx) {
     assertPositionals(args, "use", 1, "one SELECTOR");
     const selector = args.positionals[0];

@@ -19,6 +19,7 @@ import {
 } from "../secrets/mod.ts";
 import type { ParsedArgs } from "./args.ts";
 import type { CliContext, Command } from "./context.ts";
+import { FACES } from "./faces.ts";
 
 const USAGE = `Usage:
   janusmcp vault set NAME      store a secret; the value is typed at a hidden prompt or piped on stdin
@@ -221,8 +222,7 @@ export function createVaultCommand(deps: VaultCommandDeps): Command {
   }
 
   return {
-    name: "vault",
-    summary: "Store, list and delete the secrets config refers to as vault:NAME",
+    ...FACES.vault,
     usage: USAGE,
     async run({ positionals }: ParsedArgs, ctx: CliContext): Promise<number> {
       const [subcommand, ...rest] = positionals;

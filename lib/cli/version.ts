@@ -1,10 +1,10 @@
 /** `janusmcp version`: print the version. */
 import { buildCommit, PRODUCT } from "../version.ts";
 import type { Command } from "./context.ts";
+import { FACES } from "./faces.ts";
 
 export const versionCommand: Command = {
-  name: "version",
-  summary: "Print the version",
+  ...FACES.version,
   usage: "Usage: janusmcp version [--json]   (also: janusmcp --version)",
   run(_args, ctx) {
     const commit = buildCommit();

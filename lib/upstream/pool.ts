@@ -78,6 +78,8 @@ export class UpstreamPool {
   readonly #lists = new ListMemory();
   /** Warnings already given: each is said once per process, not on every reconnect. */
   readonly #warned = new Set<string>();
+  /** Prestarts no caller has come for yet; a failed one's error goes to the account's first caller. */
+  readonly #prestarts = new Map<string, { failure?: unknown }>();
   #closed = false;
   /** Backoff, idle close and call timeouts (see lifecycle.ts). */
   readonly lifecycle: UpstreamLifecycle;
@@ -119,6 +121,9 @@ export class UpstreamPool {
 
   #get(accountId: string, need?: Era): Promise<UpstreamConnection> {
     if (this.#closed) return Promise.reject(new JanusError("upstream", "the broker is shutting down"));
+    const prestart = this.#prestarts.get(accountId);
+    this.#prestarts.delete(accountId);
+    if (prestart?.failure !== undefined) return Promise.reject(prestart.failure);
     this.lifecycle.touch(accountId);
     const ready = this.#reusable(accountId, need);
     if (ready) return Promise.resolve(ready);
@@ -168,6 +173,26 @@ export class UpstreamPool {
   }
 
   /**
+   * Starts these accounts' upstreams ahead of first use (serve: the default selector's, while the
+   * client initializes). Quiet: a failure is kept for the account's first caller, who gets it as
+   * its own (reported once, nothing started twice); a caller arriving mid-start shares the attempt.
+   */
+  prestart(accounts: readonly { id: string }[], need: Era): void {
+    for (const { id } of accounts) {
+      // Only processes gain from an early start; a remote account may need a login first, and
+      // keepWarm accounts are warm()'s, which reports their failures itself.
+      const account = this.#accounts.get(id);
+      if (account?.transport !== "stdio" || account.keepWarm || this.#settled.get(id)?.size) continue;
+      const attempt = this.#get(id, need);
+      const entry: { failure?: unknown } = {};
+      this.#prestarts.set(id, entry);
+      attempt.catch((error: unknown) => {
+        if (this.#prestarts.get(id) === entry) entry.failure = error;
+      });
+    }
+  }
+
+  /**
    * New account definitions (config reload): removed and changed accounts' upstreams are closed
    * (changed ones reopen with the new definition on the next call); returns what changed.
    */
@@ -185,6 +210,7 @@ export class UpstreamPool {
     for (const id of [...removed, ...changed]) this.#lists.forget(id); // the broker announces a reload itself
     for (const id of [...removed, ...changed]) {
       this.#failures.delete(id);
+      this.#prestarts.delete(id);
       await this.#closeOne(id, removed.includes(id));
     }
     return { added, removed, changed };

@@ -59,22 +59,25 @@ function fixtureAccount(id: string): Record<string, unknown> {
   };
 }
 
-/** Waits for the next tools/list_changed a client receives (failing after 10 s: a switch must announce). */
-function listChangedWatcher(client: Client): () => Promise<void> {
+/**
+ * Waits for the next tools/list_changed a client receives (failing after 10 s: a switch must
+ * announce) and resolves with the moment it arrived, which may be before the switch's own answer.
+ */
+function listChangedWatcher(client: Client): () => Promise<number> {
   let waiting: (() => void) | undefined;
   client.fallbackNotificationHandler = (notification) => {
     if (notification.method === "notifications/tools/list_changed") waiting?.();
     return Promise.resolve();
   };
   return () =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<number>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error("no tools/list_changed within 10 s of a switch")),
         10_000,
       );
       waiting = () => {
         clearTimeout(timer);
-        resolve();
+        resolve(performance.now());
       };
     });
 }
@@ -104,8 +107,8 @@ export async function switchMs(switches: number): Promise<{ session: number[]; g
           arguments: { account_id: current, scope },
         });
         if (call.isError) throw new Error(`janus_use_account failed: ${JSON.stringify(call.content)}`);
-        await changed;
-        if (i >= 0) result[scope].push(performance.now() - start);
+        const arrived = await changed;
+        if (i >= 0) result[scope].push(arrived - start);
       }
     }
     return result;

@@ -152,3 +152,49 @@ Deno.test("concurrent first calls share one upstream start: every call reaches t
     await broker.close();
   }
 });
+
+Deno.test("a global switch announces list_changed before its state write ends, then reports the write", async () => {
+  const writes: { selector: Selector; finish(error?: Error): void }[] = [];
+  const logged: string[] = [];
+  const broker = new Broker({
+    config: config("global"),
+    sources: { env: (name) => Deno.env.get(name) },
+    // A write that ends only when the test says so: the announcement must not wait for it.
+    persistGlobal: (selector) =>
+      new Promise<void>((resolve, reject) => {
+        writes.push({ selector, finish: (error) => error ? reject(error) : resolve() });
+      }),
+    log: (line) => logged.push(line),
+  });
+  try {
+    const session = broker.openSession("one");
+    let announced = 0;
+    session.notifier = { listChanged: () => announced++ };
+    await broker.listTools(session);
+    const switched = broker.callTool(session, {
+      name: "janus_use_account",
+      arguments: { account_id: "beta", scope: "global" },
+    });
+    const until = async (done: () => boolean) => {
+      for (const end = Date.now() + 5_000; !done() && Date.now() < end;) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    // list_changed reaches the session while no write has ended (none ever will, until told).
+    await until(() => announced > 0);
+    assert.equal(announced, 1, "list_changed must not wait for the state write");
+    await until(() => writes.length > 0);
+    assert.deepEqual(writes.map((w) => w.selector), [{ kind: "account", id: "beta" }]);
+    let answered = false;
+    void switched.then(() => answered = true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(answered, false, "the switch answers only once its choice is saved (or failed to be)");
+    writes[0].finish(new Error("disk full"));
+    const result = await switched;
+    assert.match(text(result), /could not be saved.*disk full/);
+    assert.ok(logged.some((line) => /warning: the choice could not be saved.*disk full/.test(line)));
+    assert.equal(text(await broker.callTool(session, { name: "whoami" })), "account:beta");
+  } finally {
+    await broker.close();
+  }
+});

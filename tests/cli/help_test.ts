@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ParsedArgs } from "../../lib/cli/args.ts";
-import type { CliContext, Command } from "../../lib/cli/context.ts";
+import type { CliContext, Command, ListedCommand } from "../../lib/cli/context.ts";
 import { helpCommand, overview } from "../../lib/cli/help.ts";
 import { JanusError } from "../../lib/errors.ts";
 import { PRODUCT } from "../../lib/version.ts";
@@ -15,12 +15,17 @@ function command(name: string, summary: string, extra: Partial<Command> = {}): C
   };
 }
 
-const COMMANDS: Command[] = [
+/** A command as main lists it: the module is "loaded" when help needs its usage. */
+function listed(command: Command): ListedCommand {
+  return { ...command, load: () => Promise.resolve(command) };
+}
+
+const COMMANDS: ListedCommand[] = [
   command("serve", "Serve the broker"),
   command("version", "Print the version"),
   command("secret-tool", "Internal", { hidden: true }),
   command("accounts", "List accounts"),
-];
+].map(listed);
 
 /** Parsed arguments with these positionals and no options. */
 function args(...positionals: string[]): ParsedArgs {
@@ -73,7 +78,7 @@ Deno.test("the overview documents every global option and how to get a command's
 Deno.test("help without arguments prints the overview of the current command list", async () => {
   const list = [...COMMANDS];
   const help = helpCommand(() => list);
-  list.push(command("late", "Added after the help command was built"));
+  list.push(listed(command("late", "Added after the help command was built")));
   const ctx = capture();
   assert.equal(await help.run(args(), ctx), 0);
   assert.equal(ctx.written.out, overview(list));
