@@ -8,7 +8,7 @@
  */
 import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
 import type { JanusConfig, Selector } from "../config/mod.ts";
-import { isToolFailure, JanusError, messageOf } from "../errors.ts";
+import { JanusError, messageOf } from "../errors.ts";
 import {
   type CatalogItems,
   type CatalogKind,
@@ -24,7 +24,7 @@ import type { ControlHost } from "./control_host.ts";
 import type { SwitchScope } from "./control_tools.ts";
 import { isOwnTool, listedTools, runOwnTool, sessionView } from "./own_tools.ts";
 import type { SearchHost, SelectorSearch } from "./search_actions.ts";
-import type { RelayedCall, RequestContext } from "./request.ts";
+import type { RequestContext } from "./request.ts";
 import { InFlightCalls } from "./in_flight.ts";
 import { Relay, type ResultScrubber } from "./relay.ts";
 import { upstreamSettings } from "./upstream_settings.ts";
@@ -233,7 +233,7 @@ export class Broker implements ControlHost, SearchHost {
     if (restarting) return toolError(restarting.message);
     const route = await this.#routes.toolCall(resolved, params.name, params.arguments, session.era);
     if ("problem" in route) return toolError(route.problem);
-    return await this.#relayToolCall({
+    return await this.#relay.relayToolCall({
       session,
       accountId: route.accountId,
       method: "tools/call",
@@ -387,7 +387,7 @@ export class Broker implements ControlHost, SearchHost {
     args: Record<string, unknown>,
     context: RequestContext,
   ): Promise<CallToolResult | UpstreamResult> {
-    return await this.#relayToolCall({
+    return await this.#relay.relayToolCall({
       session,
       accountId,
       method: "tools/call",
@@ -397,17 +397,6 @@ export class Broker implements ControlHost, SearchHost {
   }
 
   // ---- routing internals -------------------------------------------------------------------
-
-  async #relayToolCall(call: RelayedCall, context: RequestContext): Promise<CallToolResult | UpstreamResult> {
-    try {
-      return await this.#relay.relay(call, context);
-    } catch (error) {
-      // A dead or unstartable upstream is a tool failure the model can read and act on; a bad
-      // request (a refused retry, say) stays a protocol error.
-      if (error instanceof JanusError && isToolFailure(error.code)) return toolError(error.message);
-      throw error;
-    }
-  }
 
   /** The upstream said so: every session using it hears, without a comparison (it may never have listed). */
   #upstreamListChanged(accountId: string, kinds: CatalogKind[]): void {

@@ -3,7 +3,14 @@
  * bridged call answered), a 2025 upstream asking a client that cannot be asked mid-call is
  * bridged into rounds, and the relayed result loses the upstream's own server identity.
  */
-import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
+import {
+  type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  ProtocolError,
+  ProtocolErrorCode,
+} from "@modelcontextprotocol/server";
+import { isToolFailure, JanusError } from "../errors.ts";
+import { toolError } from "./tool_results.ts";
 import { isRecord } from "../values.ts";
 import type { AskClient, UpstreamPool, UpstreamResult } from "../upstream/mod.ts";
 import type { InFlightCalls } from "./in_flight.ts";
@@ -35,6 +42,19 @@ export class Relay {
   readonly #bridge = new InputBridge();
 
   constructor(private readonly options: RelayOptions) {}
+
+  /**
+   * Relays a tool call. A dead or unstartable upstream is a tool failure the model can read and
+   * act on; a bad request (a refused retry, say) stays a protocol error.
+   */
+  async relayToolCall(call: RelayedCall, context: RequestContext): Promise<CallToolResult | UpstreamResult> {
+    try {
+      return await this.relay(call, context);
+    } catch (error) {
+      if (error instanceof JanusError && isToolFailure(error.code)) return toolError(error.message);
+      throw error;
+    }
+  }
 
   /** Relays one call: resumes its round, bridges a 2025 upstream's questions, or sends it as is. */
   async relay(call: RelayedCall, context: RequestContext): Promise<UpstreamResult> {
