@@ -23,9 +23,7 @@ export interface StdioOptions {
 
 /** Serves the broker over stdio; resolves when the client closes stdin. */
 export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Promise<void> {
-  // The broker's own reader: explicit size limit, answers for malformed frames, one log line each.
-  const wire = options.wire ??
-    new StdioWire(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, new RejectLog(options.log));
+  const { wire, stdinEnded } = stdioWire(options);
   return new Promise((resolve) => {
     let ended = false;
     const end = () => {
@@ -47,9 +45,26 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
     }, { transport: wire, onerror: (error) => options.log(`stdio: ${error.message}`) });
     followListenedResources(wire, () => current, broker, options.log);
     // A client may close stdin before sending anything, when no server instance exists yet.
-    process.stdin.once("end", () => void handle.close().finally(end));
-    process.stdin.once("close", () => void handle.close().finally(end));
+    void stdinEnded.then(() => handle.close()).finally(end);
   });
+}
+
+/** The wire to serve on, and when the client closed stdin. */
+function stdioWire(options: StdioOptions): { wire: Transport; stdinEnded: Promise<void> } {
+  if (options.wire) {
+    // The daemon relay's wire (the SDK's) reads through node's process.stdin.
+    const stdinEnded = new Promise<void>((resolve) => {
+      process.stdin.once("end", resolve);
+      process.stdin.once("close", resolve);
+    });
+    return { wire: options.wire, stdinEnded };
+  }
+  // The broker's own reader: explicit size limit, answers for malformed frames, one log line each.
+  const wire = new StdioWire(
+    options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    new RejectLog(options.log),
+  );
+  return { wire, stdinEnded: wire.ended };
 }
 
 /**

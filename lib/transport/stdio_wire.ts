@@ -5,18 +5,19 @@
  * id can be read, logged at most once, and the session goes on. Nothing received ends the stream
  * but end of file.
  */
-import process from "node:process";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
 import { JSON_RPC } from "../errors.ts";
 import { errorResponse, idFromEdges, triageFrame } from "../wire/mod.ts";
 import { formatBytes, LineFrameReader } from "../wire/mod.ts";
 import type { RejectLog } from "../wire/mod.ts";
 
-/** The streams the wire uses (process.stdin/stdout, or others in tests). */
+/** The byte ends the wire uses (Deno.stdin/stdout, or others in tests). */
 export interface WireStreams {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
+  stdin: { read(buffer: Uint8Array): Promise<number | null> };
+  stdout: { writeSync(bytes: Uint8Array): number };
 }
+
+const READ_BUFFER_BYTES = 64 * 1024;
 
 /** A stdio server transport with an explicit frame limit and answers for malformed frames. */
 export class StdioWire implements Transport {
@@ -25,14 +26,20 @@ export class StdioWire implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   readonly #reader: LineFrameReader;
   readonly #streams: WireStreams;
+  readonly #encoder = new TextEncoder();
   #closed = false;
+  #started = false;
+  /** Resolves when stdin ended (or failed) and the wire closed. */
+  readonly ended: Promise<void>;
+  #end!: () => void;
 
   constructor(
     private readonly maxBytes: number,
     private readonly rejects: RejectLog,
-    streams: WireStreams = { stdin: process.stdin, stdout: process.stdout },
+    streams: WireStreams = { stdin: Deno.stdin, stdout: Deno.stdout },
   ) {
     this.#streams = streams;
+    this.ended = new Promise((resolve) => (this.#end = resolve));
     this.#reader = new LineFrameReader(maxBytes, {
       frame: (bytes) => this.#frame(bytes),
       oversized: (size, head, tail) => {
@@ -46,44 +53,48 @@ export class StdioWire implements Transport {
     });
   }
 
-  readonly #ondata = (chunk: Uint8Array | string) => {
-    this.#reader.push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
-  };
-  readonly #onend = () => {
-    this.#reader.end();
-    void this.close();
-  };
-  readonly #onerror = (error: Error) => this.onerror?.(error);
-
   start(): Promise<void> {
-    const { stdin } = this.#streams;
-    stdin.on("data", this.#ondata);
-    stdin.on("end", this.#onend);
-    stdin.on("close", this.#onend);
-    stdin.on("error", this.#onerror);
+    if (this.#started) return Promise.reject(new Error("the stdio wire was already started"));
+    this.#started = true;
+    void this.#pump();
     return Promise.resolve();
+  }
+
+  async #pump(): Promise<void> {
+    const buffer = new Uint8Array(READ_BUFFER_BYTES);
+    try {
+      while (!this.#closed) {
+        const n = await this.#streams.stdin.read(buffer);
+        if (n === null) break;
+        // The reader copies what it keeps, so the buffer is reused.
+        this.#reader.push(buffer.subarray(0, n));
+      }
+      this.#reader.end();
+    } catch (error) {
+      if (!this.#closed) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    }
+    await this.close();
   }
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("stdio is closed"));
-    const { stdout } = this.#streams;
-    return new Promise((resolve, reject) => {
-      const text = JSON.stringify(message) + "\n";
-      // Resolves once the frame is handed to the OS, so back-pressure holds the sender.
-      stdout.write(text, (error?: Error | null) => (error ? reject(error) : resolve()));
-    });
+    try {
+      const bytes = this.#encoder.encode(JSON.stringify(message) + "\n");
+      const { stdout } = this.#streams;
+      // Synchronous: the frame is in the pipe when this resolves, in order, whatever its size.
+      for (let at = 0; at < bytes.length;) at += stdout.writeSync(bytes.subarray(at));
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    const { stdin } = this.#streams;
-    stdin.off("data", this.#ondata);
-    stdin.off("end", this.#onend);
-    stdin.off("close", this.#onend);
-    stdin.off("error", this.#onerror);
     this.rejects.flush();
     this.onclose?.();
+    this.#end();
     return Promise.resolve();
   }
 

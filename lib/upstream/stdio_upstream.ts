@@ -16,6 +16,8 @@ import { DEFAULT_STOP_GRACE_MS, ProcessGroup } from "./process_group.ts";
 
 /** The JSON-RPC error code for a reply the broker would not take. */
 const REPLY_TOO_LARGE = -32603;
+/** The size of the buffer replies are read into. */
+const READ_BUFFER_BYTES = 64 * 1024;
 /** How long replies still in the pipe are read after the child exits. */
 const EXIT_DRAIN_MS = 500;
 
@@ -86,7 +88,9 @@ export class StdioUpstreamTransport implements Transport {
         else this.onmessage?.(errorResponse(id, REPLY_TOO_LARGE, problem));
       },
     });
-    const replies = this.#pump(group.stdout, (chunk) => reader.push(chunk)).finally(() => reader.end());
+    const replies = this.#pumpReplies(group.stdout, (chunk) => reader.push(chunk)).finally(() =>
+      reader.end()
+    );
     void this.#pump(group.stderr, (chunk) => {
       if (params.stderr !== "ignore") params.onStderr?.(chunk);
     });
@@ -120,6 +124,28 @@ export class StdioUpstreamTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.onclose?.();
+  }
+
+  /**
+   * Reads replies into one reused buffer (a BYOB reader): the default reader allocates a fresh
+   * 64 KiB buffer for every read, however small the reply, which the garbage collector then pays
+   * for on every call. The frame reader copies what it keeps, so the buffer can be reused.
+   */
+  async #pumpReplies(stream: ReadableStream<Uint8Array>, take: (chunk: Uint8Array) => void): Promise<void> {
+    const reader = stream.getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(READ_BUFFER_BYTES);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read(new Uint8Array(buffer));
+        if (done || !value) return;
+        take(value);
+        buffer = value.buffer; // the read handed the same memory back
+      }
+    } catch (error) {
+      if (!this.#closed) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      reader.releaseLock();
+    }
   }
 
   async #pump(stream: ReadableStream<Uint8Array>, take: (chunk: Uint8Array) => void): Promise<void> {

@@ -35,6 +35,8 @@ export function triageFrame(bytes: Uint8Array): Triage {
 
 /** Checks one parsed JSON value (an HTTP body, say). */
 export function triageValue(value: unknown): Triage {
+  const plain = plainMessage(value);
+  if (plain) return { kind: "message", message: plain };
   try {
     return { kind: "message", message: parseJSONRPCMessage(value) };
   } catch {
@@ -46,6 +48,66 @@ export function triageValue(value: unknown): Triage {
       ...(id === undefined ? {} : { id }),
     };
   }
+}
+
+/** The `_meta` keys the SDK's envelope schema rewrites (strips extra keys, drops invalid values). */
+const REWRITTEN_META_KEYS = ["io.modelcontextprotocol/related-task", "io.modelcontextprotocol/serverInfo"];
+
+/**
+ * The value itself when it is an ordinary request, notification or result whose envelope the
+ * SDK's schema (`parseJSONRPCMessage`, a zod union: 10–30 µs per frame, run again by the SDK on
+ * each side) would accept and pass through unchanged; undefined for everything else, which then
+ * takes the schema path. Only accepts what the schema accepts, and only where its output would
+ * equal the input (tests/wire/jsonrpc_triage_test.ts compares the two).
+ */
+export function plainMessage(value: unknown): JSONRPCMessage | undefined {
+  if (!isPlainRecord(value) || value.jsonrpc !== "2.0") return undefined;
+  let keys = 1;
+  if ("id" in value) {
+    if (!isRequestId(value.id)) return undefined;
+    keys++;
+  }
+  if ("method" in value) {
+    if (typeof value.method !== "string") return undefined;
+    keys++;
+    if ("params" in value) {
+      if (!plainParams(value.params)) return undefined;
+      keys++;
+    }
+  } else if ("result" in value && "id" in value) {
+    if (!plainResult(value.result)) return undefined;
+    keys++;
+  } else {
+    return undefined; // errors and anything else: rare, and the schema says what is wrong
+  }
+  // The schema is strict about the envelope: no other key.
+  if (Object.keys(value).length !== keys) return undefined;
+  return value as JSONRPCMessage;
+}
+
+function plainParams(params: unknown): boolean {
+  if (!isPlainRecord(params)) return false;
+  if (!("_meta" in params)) return true;
+  const meta = params._meta;
+  if (!isPlainRecord(meta) || REWRITTEN_META_KEYS.some((key) => key in meta)) return false;
+  return !("progressToken" in meta) || isRequestId(meta.progressToken);
+}
+
+function plainResult(result: unknown): boolean {
+  if (!isPlainRecord(result)) return false;
+  if (!("_meta" in result)) return true;
+  const meta = result._meta;
+  return isPlainRecord(meta) && !REWRITTEN_META_KEYS.some((key) => key in meta);
+}
+
+/** A string or an integer the schema takes as an id (or progress token). */
+function isRequestId(id: unknown): boolean {
+  return typeof id === "string" || Number.isSafeInteger(id);
+}
+
+/** An object as JSON.parse makes it (the schema's output would be one too). */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** A request id worth echoing: a short string or a safe integer. */

@@ -16,7 +16,10 @@ const KEPT_EDGE_BYTES = 4096;
 
 /** What the reader hands on. */
 export interface FrameSink {
-  /** One complete frame within the limit (without its line break). */
+  /**
+   * One complete frame within the limit (without its line break). The bytes may be a view of
+   * the chunk being pushed: read them during the call, copy them to keep them.
+   */
   frame(bytes: Uint8Array): void;
   /** A frame over the limit, once its end is seen (or the stream ends): its size and edges. */
   oversized(size: number, head: Uint8Array, tail: Uint8Array): void;
@@ -36,6 +39,12 @@ export class LineFrameReader {
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(10, start);
+      if (newline !== -1 && this.#pendingBytes === 0 && !this.#skipping && newline - start <= this.maxBytes) {
+        // A whole frame inside this chunk (the usual case): handed on as a view, no copy.
+        this.#hand(chunk.subarray(start, newline));
+        start = newline + 1;
+        continue;
+      }
       const end = newline === -1 ? chunk.length : newline;
       this.#take(chunk.subarray(start, end));
       if (newline === -1) return;
@@ -92,6 +101,10 @@ export class LineFrameReader {
     const frame = joinBytes(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#hand(frame);
+  }
+
+  #hand(frame: Uint8Array): void {
     // A CRLF line ending is accepted; blank lines are not frames.
     const trimmed = frame.length > 0 && frame[frame.length - 1] === 13 ? frame.subarray(0, -1) : frame;
     if (trimmed.length > 0) this.sink.frame(trimmed);

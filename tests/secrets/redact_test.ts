@@ -179,3 +179,30 @@ Deno.test("redacting a large result with many secrets stays fast", () => {
   // ~2 MB against ~900 patterns; generous bound so a slow CI machine does not flake.
   assert.ok(elapsed < 2_000, `took ${elapsed.toFixed(0)} ms`);
 });
+
+Deno.test("a large text without a secret comes back as it was; a secret at its very end is still redacted", () => {
+  const redactor = redactorWith({ GITHUB: TOKEN, OTHER: "a-second-secret-value" });
+  const large = "0123456789abcdef".repeat(4 * 1024 * 1024 / 16); // 4 MiB
+  assert.equal(redactor.redactText(large), large);
+  assert.equal(redactor.redactText(large + TOKEN), `${large}[redacted:GITHUB]`);
+  // An encoded form alone at the end, and a value split over the end of one string and the start of the next (no match).
+  const url = base64(TOKEN).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  assert.equal(redactor.redactText(large + url), `${large}[redacted:GITHUB]`);
+  assert.equal(redactor.redactText(`${large}a-second-secret-valu`), `${large}a-second-secret-valu`);
+  // The check before the search is not fooled by a previous answer (no state kept between calls).
+  for (const text of [large, `${large}a-second-secret-value`, large, `x${TOKEN}`]) {
+    const expected = text === large ? large : text.replace("a-second-secret-value", "[redacted:OTHER]")
+      .replace(TOKEN, "[redacted:GITHUB]");
+    assert.equal(redactor.redactText(text), expected);
+  }
+});
+
+Deno.test("redactValue hands back texts without a secret as they were, at any depth", () => {
+  const redactor = redactorWith({ GITHUB: TOKEN });
+  const text = "x".repeat(1024 * 1024);
+  const value = { content: [{ type: "text", text }], nested: { list: [text, `${text}${TOKEN}`] } };
+  const redacted = redactor.redactValue(value);
+  assert.equal(redacted.content[0].text, text);
+  assert.equal(redacted.nested.list[0], text);
+  assert.equal(redacted.nested.list[1], `${text}[redacted:GITHUB]`);
+});

@@ -105,3 +105,19 @@ Deno.test("formatBytes speaks MiB, KiB and bytes", () => {
   assert.equal(formatBytes(1536), "1.5 KiB");
   assert.equal(formatBytes(12), "12 bytes");
 });
+
+Deno.test("a chunk buffer reused by the caller does not corrupt frames split across pushes", () => {
+  const { reader, frames } = collect(1024);
+  const buffer = new Uint8Array(16);
+  const push = (text: string) => {
+    const bytes = encode(text);
+    buffer.set(bytes);
+    reader.push(buffer.subarray(0, bytes.length));
+    buffer.fill(0x21); // the caller's next read overwrites the buffer
+  };
+  push('{"a":1}\n{"b":');
+  push('2}\n{"c":3}\n');
+  push('{"d"');
+  push(":4}\n");
+  assert.deepEqual(frames, ['{"a":1}', '{"b":2}', '{"c":3}', '{"d":4}']);
+});
