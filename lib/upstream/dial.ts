@@ -40,8 +40,9 @@ export function createTransport(
     ...(spec.authProvider ? { authProvider: spec.authProvider } : {}),
   };
   // `auto` is settled before dialling (remote_fallback.ts); SSE only when that is what was asked.
+  // Both fetch through `resumes`, whose inner fetch holds replies to the size limit.
   return spec.transport === "sse"
-    ? new SSEClientTransport(url, options)
+    ? new SSEClientTransport(url, { ...options, fetch: resumes.fetch })
     : new StreamableHTTPClientTransport(url, { ...options, fetch: resumes.fetch });
 }
 

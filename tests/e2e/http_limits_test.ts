@@ -1,6 +1,6 @@
 /**
  * Replies from an HTTP upstream obey `limits.maxMessageBytes` like stdio ones: a reply over the
- * limit, as a JSON body or as an SSE event, fails its own call with the limit and the size named;
+ * limit, as a JSON body or as an SSE event (Streamable HTTP or the older HTTP+SSE), fails its own call with the limit and the size named;
  * the calls beside it, the account and the other accounts go on.
  */
 import assert from "node:assert/strict";
@@ -11,8 +11,10 @@ import { mediaAccount } from "./media_account.ts";
 
 const MiB = 1024 * 1024;
 
-/** Starts the media fixture over Streamable HTTP, replying with JSON bodies or SSE events. */
-async function startMediaHttp(mode: "json" | "sse"): Promise<{ url: string; stop(): Promise<void> }> {
+/** Starts the media fixture over Streamable HTTP (JSON bodies or SSE events), or over the older HTTP+SSE transport. */
+async function startMediaHttp(
+  mode: "json" | "sse" | "legacy-sse",
+): Promise<{ url: string; stop(): Promise<void> }> {
   const child = new Deno.Command("deno", {
     args: [
       "run",
@@ -56,12 +58,17 @@ async function outcome(client: Client, name: string, args: Record<string, unknow
   }
 }
 
-for (const mode of ["json", "sse"] as const) {
+for (const mode of ["json", "sse", "legacy-sse"] as const) {
   Deno.test(`an HTTP upstream's reply over the limit (${mode}) fails its call alone, naming the limit and the size`, async () => {
     const upstream = await startMediaHttp(mode);
     const configPath = await writeConfig({
       accounts: [
-        { id: "remote", service: "media", transport: "http", url: upstream.url },
+        {
+          id: "remote",
+          service: "media",
+          transport: mode === "legacy-sse" ? "sse" : "http",
+          url: upstream.url,
+        },
         mediaAccount("local"),
       ],
       defaultAccount: "remote",
