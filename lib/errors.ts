@@ -15,6 +15,8 @@ export const JSON_RPC = {
   unauthorizedOrUnknownSession: -32001,
   /** Broker-defined: too many HTTP sessions are open (503 with Retry-After). */
   serverBusy: -32000,
+  /** The HTTP transport refused a request's form (method, Accept, Content-Type, session header). */
+  transportRefused: -32000,
   /** SEP-2243: `Mcp-Param-*` headers disagree with the request's arguments. */
   headerMismatch: -32020,
 } as const;

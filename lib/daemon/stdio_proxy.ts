@@ -6,6 +6,7 @@
  * routing core gives any session. A 2026-07-28 client (no initialize) is served in-process,
  * because over HTTP that revision is stateless and could not hold a session choice.
  */
+import { JSON_RPC } from "../errors.ts";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import {
   isInitializeRequest,
@@ -78,7 +79,10 @@ async function relay(
       wire.send({
         jsonrpc: "2.0",
         id: message.id,
-        error: { code: -32603, message: `the JanusMCP daemon did not take the request: ${error.message}` },
+        error: {
+          code: JSON_RPC.internalError,
+          message: `the JanusMCP daemon did not take the request: ${error.message}`,
+        },
       }).catch(() => {});
     });
   };

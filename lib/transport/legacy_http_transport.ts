@@ -22,6 +22,7 @@ import {
   type Transport,
   type TransportSendOptions,
 } from "@modelcontextprotocol/server";
+import { JSON_RPC } from "../errors.ts";
 import type { BoundedEventStore } from "./event_store.ts";
 import { KEEP_ALIVE_MS, prefersEventStream, SseStream } from "./sse_stream.ts";
 
@@ -30,7 +31,7 @@ const STANDALONE = "_GET_stream";
 /** The SDK's limit on one JSON-RPC batch. */
 const MAX_BATCH = 100;
 /** Session-not-found: the client must initialize again. */
-const UNKNOWN_SESSION = -32001;
+const UNKNOWN_SESSION = JSON_RPC.unauthorizedOrUnknownSession;
 
 /** How one session's transport behaves. */
 export interface LegacyHttpTransportOptions {
@@ -104,7 +105,7 @@ export class LegacyHttpTransport implements Transport {
       default:
         return Response.json({
           jsonrpc: "2.0",
-          error: { code: -32000, message: "Method not allowed." },
+          error: { code: JSON_RPC.transportRefused, message: "Method not allowed." },
           id: null,
         }, {
           status: 405,
@@ -177,29 +178,41 @@ export class LegacyHttpTransport implements Transport {
     if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
       return this.#refuse(
         406,
-        -32000,
+        JSON_RPC.transportRefused,
         "Not Acceptable: Client must accept both application/json and text/event-stream",
       );
     }
     if (!isJsonContentType(request.headers.get("content-type"))) {
-      return this.#refuse(415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+      return this.#refuse(
+        415,
+        JSON_RPC.transportRefused,
+        "Unsupported Media Type: Content-Type must be application/json",
+      );
     }
     if (Array.isArray(body.parsedBody) && body.parsedBody.length > MAX_BATCH) {
-      return this.#refuse(400, -32600, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`);
+      return this.#refuse(
+        400,
+        JSON_RPC.invalidRequest,
+        `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`,
+      );
     }
     let messages: JSONRPCMessage[];
     try {
       messages = body.message ? [body.message] : parseMessages(body.parsedBody);
     } catch {
-      return this.#refuse(400, -32700, "Parse error: Invalid JSON-RPC message");
+      return this.#refuse(400, JSON_RPC.parseError, "Parse error: Invalid JSON-RPC message");
     }
     const initialize = messages.filter(isRequest).find((message) => message.method === "initialize");
     if (initialize) {
       if (this.sessionId !== undefined) {
-        return this.#refuse(400, -32600, "Invalid Request: Server already initialized");
+        return this.#refuse(400, JSON_RPC.invalidRequest, "Invalid Request: Server already initialized");
       }
       if (messages.length > 1) {
-        return this.#refuse(400, -32600, "Invalid Request: Only one initialization request is allowed");
+        return this.#refuse(
+          400,
+          JSON_RPC.invalidRequest,
+          "Invalid Request: Only one initialization request is allowed",
+        );
       }
       this.sessionId = crypto.randomUUID();
       this.options.onsessioninitialized(this.sessionId);
@@ -253,14 +266,22 @@ export class LegacyHttpTransport implements Transport {
 
   #get(request: Request): Response {
     if (!request.headers.get("accept")?.includes("text/event-stream")) {
-      return this.#refuse(406, -32000, "Not Acceptable: Client must accept text/event-stream");
+      return this.#refuse(
+        406,
+        JSON_RPC.transportRefused,
+        "Not Acceptable: Client must accept text/event-stream",
+      );
     }
     const refused = this.#checkSession(request);
     if (refused) return refused;
     const lastEventId = request.headers.get("last-event-id");
     if (lastEventId) return this.#replay(lastEventId);
     if (this.#standalone) {
-      return this.#refuse(409, -32000, "Conflict: Only one SSE stream is allowed per session");
+      return this.#refuse(
+        409,
+        JSON_RPC.transportRefused,
+        "Conflict: Only one SSE stream is allowed per session",
+      );
     }
     const sse: SseStream = new SseStream(this.#headers(), this.options.keepAliveMs, () => {
       if (this.#standalone === sse) this.#standalone = undefined;
@@ -279,7 +300,7 @@ export class LegacyHttpTransport implements Transport {
   /** A client reconnecting to a stream it lost: what it missed, then (if still live) the rest. */
   #replay(lastEventId: string): Response {
     const missed = this.options.eventStore.eventsAfter(lastEventId);
-    if (!missed) return this.#refuse(400, -32000, "Invalid event ID format");
+    if (!missed) return this.#refuse(400, JSON_RPC.transportRefused, "Invalid event ID format");
     const { streamId, events } = missed;
     const standalone = streamId === STANDALONE;
     const exchange = standalone
@@ -329,15 +350,19 @@ export class LegacyHttpTransport implements Transport {
   }
 
   #checkSession(request: Request): Response | undefined {
-    if (this.sessionId === undefined) return this.#refuse(400, -32000, "Bad Request: Server not initialized");
+    if (this.sessionId === undefined) {
+      return this.#refuse(400, JSON_RPC.transportRefused, "Bad Request: Server not initialized");
+    }
     const sent = request.headers.get("mcp-session-id");
-    if (!sent) return this.#refuse(400, -32000, "Bad Request: Mcp-Session-Id header is required");
+    if (!sent) {
+      return this.#refuse(400, JSON_RPC.transportRefused, "Bad Request: Mcp-Session-Id header is required");
+    }
     if (sent !== this.sessionId) return this.#refuse(404, UNKNOWN_SESSION, "Session not found");
     const version = request.headers.get("mcp-protocol-version");
     if (version !== null && !this.#supported.includes(version)) {
       return this.#refuse(
         400,
-        -32000,
+        JSON_RPC.transportRefused,
         `Bad Request: Unsupported protocol version: ${version} (supported versions: ${
           this.#supported.join(", ")
         })`,

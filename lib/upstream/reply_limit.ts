@@ -5,11 +5,12 @@
  * limit and the size instead, and the connection — its other calls, the rest of an SSE stream —
  * goes on. Memory stays bounded by the limit whatever the upstream sends.
  */
+import { JSON_RPC } from "../errors.ts";
 import type { FetchLike } from "@modelcontextprotocol/client";
 import { DEFAULT_MAX_MESSAGE_BYTES, errorResponse, formatBytes, idFromEdges } from "../wire/mod.ts";
 
 /** The JSON-RPC error code for a reply the broker would not take (as for stdio upstreams). */
-const REPLY_TOO_LARGE = -32603;
+const REPLY_TOO_LARGE = JSON_RPC.internalError;
 /** Bytes kept from each end of an oversized message: enough to read its id. */
 const EDGE_BYTES = 4096;
 const LF = 0x0a;

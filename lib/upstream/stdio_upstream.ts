@@ -9,13 +9,14 @@
  * because the SDK's version negotiation recognises a stdio transport by it and runs its probe on
  * a throwaway sibling built the same way — which, being this class, also dies as a group.
  */
+import { JSON_RPC } from "../errors.ts";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { errorResponse, idFromEdges, triageFrame } from "../wire/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, LineFrameReader } from "../wire/mod.ts";
 import { DEFAULT_STOP_GRACE_MS, ProcessGroup } from "./process_group.ts";
 
 /** The JSON-RPC error code for a reply the broker would not take. */
-const REPLY_TOO_LARGE = -32603;
+const REPLY_TOO_LARGE = JSON_RPC.internalError;
 /** The size of the buffer replies are read into. */
 const READ_BUFFER_BYTES = 64 * 1024;
 /** How long replies still in the pipe are read after the child exits. */
