@@ -34,7 +34,7 @@ export function limitReplies(
       return rebuilt(response, response.body.pipeThrough(new SseEventLimit(max, refused)));
     }
     if (!type.includes("application/json")) return response;
-    return await limitJson(response, max, requestId(init?.body), refused);
+    return await limitJson(response, max, () => requestId(init?.body), refused);
   };
 }
 
@@ -73,7 +73,8 @@ function rebuilt(response: Response, body: BodyInit | null, type?: string): Resp
 async function limitJson(
   response: Response,
   limit: number,
-  id: string | number | undefined,
+  /** The id of the request it answers: read only for an oversized reply (it parses the request body). */
+  idOfRequest: () => string | number | undefined,
   refused: (problem: string) => void,
 ): Promise<Response> {
   const body = response.body;
@@ -97,6 +98,7 @@ async function limitJson(
     await reader.cancel();
     problem = tooLarge(size, limit, false);
   }
+  const id = idOfRequest();
   if (id === undefined) {
     refused(`${problem}, and its request id cannot be read`);
     return new Response(null, { status: 202 });
