@@ -327,8 +327,9 @@ export class Broker implements ControlHost, SearchHost {
   }
 
   /** How many tools a session sees besides the control tools. */
-  async toolCount(session: Session): Promise<number> {
-    return (await this.#routes.table(this.resolve(session), "tools", session.era)).items.length;
+  async toolCount(session: Session): Promise<{ tools: number; shared: number }> {
+    const table = await this.#routes.table(this.resolve(session), "tools", session.era);
+    return { tools: table.items.length, shared: [...table.routes.values()].filter((r) => r.folded).length };
   }
 
   /**

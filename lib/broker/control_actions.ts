@@ -4,6 +4,7 @@
  * The state changes themselves are the core's (`select`, `callAs`), reached through the narrow
  * `ControlHost` interface the broker implements, so this module never imports the broker.
  */
+import { ACCOUNT_ARGUMENT } from "./tool_folding.ts";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { AccountConfig, Selector } from "../config/mod.ts";
 import { messageOf } from "../errors.ts";
@@ -128,12 +129,16 @@ async function use(
     );
   }
   // The count the client will see in its list: the account's tools and the janus_* ones.
-  const tools = (await broker.toolCount(session)) + CONTROL_TOOLS.length;
+  const { tools, shared } = await broker.toolCount(session);
+  // Folded tools need their account named on every call: say so once, where the model reads it.
+  const sharedNote = shared
+    ? ` ${shared} of them are shared by several accounts: name the account in their "${ACCOUNT_ARGUMENT}" argument.`
+    : "";
   return jsonResult({
     ok: true,
     message: `Now using ${describeSelector(target)} (${
       scope === "session" ? "this conversation" : "every conversation"
-    }); ${tools} tools.`,
+    }); ${tools + CONTROL_TOOLS.length} tools.${sharedNote}`,
     selector: target,
     scope,
     previous: current.selector ?? null,

@@ -23,8 +23,8 @@ export interface ControlHost {
   upstreamState(accountId: string): UpstreamStatus;
   /** An account's own tools, under their upstream names (starts the upstream if needed). */
   accountTools(accountId: string): Promise<Tool[]>;
-  /** How many tools a session sees besides the control tools. */
-  toolCount(session: Session): Promise<number>;
+  /** How many tools a session sees besides the control tools, and how many of them are shared (folded). */
+  toolCount(session: Session): Promise<{ tools: number; shared: number }>;
   /** Points a session or everyone at a selector; throws when none of its upstreams can start. */
   select(
     session: Session,

@@ -93,7 +93,14 @@ for (const revision of REVISIONS) {
   Deno.test(`[${revision}] stdio: a profile's identical tools are listed once and routed by janus_account`, async () => {
     const session = await connectBroker(await config(), revision);
     try {
-      await callText(session.client, "janus_use_profile", { profile: "three" });
+      const switched = JSON.parse(
+        (await callText(session.client, "janus_use_profile", { profile: "three" })).text,
+      );
+      // The switch tells the model, once, that shared tools take the account argument.
+      assert.match(
+        switched.message,
+        /\d+ of them are shared by several accounts: name the account in their "janus_account" argument/,
+      );
       await checkFolded(session.client);
     } finally {
       await session.close();
@@ -116,7 +123,10 @@ for (const revision of REVISIONS) {
 Deno.test("a profile with fold: false lists each account's tools apart, as before", async () => {
   const session = await connectBroker(await config({ accounts: ["a1", "a2"], fold: false }), "2025-11-25");
   try {
-    await callText(session.client, "janus_use_profile", { profile: "three" });
+    const switched = JSON.parse(
+      (await callText(session.client, "janus_use_profile", { profile: "three" })).text,
+    );
+    assert.doesNotMatch(switched.message, /janus_account/, "nothing is shared when folding is off");
     const names = (await session.client.listTools()).tools.map((tool) => tool.name)
       .filter((name) => !name.startsWith("janus_"));
     assert.deepEqual(names, [
