@@ -35,6 +35,9 @@ let note: ((line: string) => void) | undefined;
  * that cannot be spawned is skipped: the pool's own attempt reports why. Returns how many started.
  */
 export function startEarly(launches: readonly { account: string; spec: ChildSpec }[]): number {
+  if (launches.length === 0) return 0;
+  // Before the first spawn: a signal between a spawn and the guard would orphan that process.
+  guard ??= guardSignals();
   let started = 0;
   for (const { account, spec } of launches) {
     let group: ProcessGroup;
@@ -51,9 +54,10 @@ export function startEarly(launches: readonly { account: string; spec: ChildSpec
       if (take(entry)) void group.stop();
     });
   }
-  if (started > 0) {
-    guard ??= guardSignals();
-    stopWaitingAfter(DEADLINE_MS);
+  if (started > 0) stopWaitingAfter(DEADLINE_MS);
+  else if (waiting.length === 0) {
+    guard();
+    guard = undefined;
   }
   return started;
 }
@@ -125,20 +129,21 @@ function stopWaitingAfter(ms: number): void {
 /**
  * Until `serve` listens for SIGINT/SIGTERM itself, such a signal would end this process at once
  * and leave the early processes (each in its own process group) behind: stop them first, then
- * exit as the signal would have. A second signal kills them at once.
+ * exit as the signal would have. `serve` goes on loading meanwhile and may start upstreams of its
+ * own: every group still alive is killed on the way out. A second signal ends it all at once.
  */
 function guardSignals(): () => void {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   let stopping = false;
   const listeners = signals.map((signal) => {
+    const exit = () => {
+      ProcessGroup.killAll();
+      Deno.exit(SIGNAL_EXIT[signal] ?? 1);
+    };
     const listener = () => {
-      const code = SIGNAL_EXIT[signal] ?? 1;
-      if (stopping) {
-        ProcessGroup.killAll();
-        Deno.exit(code);
-      }
+      if (stopping) exit();
       stopping = true;
-      void stopWaiting().finally(() => Deno.exit(code));
+      void stopWaiting().finally(exit);
     };
     Deno.addSignalListener(signal, listener);
     return () => Deno.removeSignalListener(signal, listener);
