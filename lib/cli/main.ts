@@ -5,6 +5,8 @@ import { processContext } from "./context.ts";
 import { GLOBAL_OPTIONS, parseCommandLine } from "./args.ts";
 import { FACES } from "./faces.ts";
 import { helpCommand, overview } from "./help.ts";
+import { startPlannedUpstreams } from "./early_start.ts";
+import { dismissEarly } from "../early_processes.ts";
 
 // Each command's module is imported only when it runs or shows its usage: `version` and `help`
 // never load the SDK, and `serve` loads what it needs in the order it needs it (see serve.ts).
@@ -47,6 +49,8 @@ export async function main(args: readonly string[], makeContext = processContext
       if (!ctx.json) ctx.err(overview(COMMANDS));
       throw new JanusError("usage", `unknown command "${line.name}"`);
     }
+    // `serve` gets a head start: its usual upstreams start before its module loads (early_start.ts).
+    await startPlannedUpstreams(line);
     const command = await listed.load();
     if (line.help) {
       ctx.out(`${command.usage}\n`);
@@ -59,5 +63,8 @@ export async function main(args: readonly string[], makeContext = processContext
       ctx.json ? `${JSON.stringify(errorEnvelope(janusError))}\n` : `janusmcp: ${janusError.message}\n`,
     );
     return exitCodeFor(janusError.code);
+  } finally {
+    // Whatever was started ahead and not adopted ends with the command, on every way out.
+    await dismissEarly();
   }
 }

@@ -20,6 +20,9 @@ import { watchConfig } from "./config_watch.ts";
 import type { JanusConfig } from "../config/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";
 import { FACES } from "./faces.ts";
+import { earlyHandover } from "../early_processes.ts";
+import { keysAtLaunch } from "./early_start.ts";
+import { planAfterStart } from "./launch_plan_writer.ts";
 
 /** How long a stop signal lets calls in flight finish before they are answered with an error. */
 const DRAIN_MS = 5_000;
@@ -104,6 +107,12 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
   }
 
   const stopped = waitForStopSignal();
+  // Stop signals are ours now. The upstreams warm() is starting adopt the processes started at
+  // launch (early_start.ts); any not adopted is stopped in a moment. Then the plan for the next
+  // start is written (keys: the config and state files as they were at launch).
+  earlyHandover(log);
+  const keys = configPath && options.transport !== "http" ? keysAtLaunch(configPath) : undefined;
+  const plan = configPath && keys ? planAfterStart(broker, configPath, keys, log) : undefined;
   let http: HttpServerHandle | undefined;
   let end: "signal" | "eof" | undefined;
   try {
@@ -120,6 +129,8 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     }
     end = await Promise.race(ends);
   } finally {
+    // A start that failed (say, the HTTP port is taken) is no plan for the next one.
+    if (end === undefined) plan?.cancel();
     watch?.stop();
     // From here a signal means "hurry": clients often send SIGTERM a second after closing
     // stdin, then SIGKILL. Every upstream group is killed at once, so none is orphaned.
@@ -128,7 +139,7 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     if (end === "signal") await broker.drain(DRAIN_MS);
     stopped.dispose();
     await http?.shutdown();
-    await broker.close();
+    await Promise.all([broker.close(), plan?.flush()]);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 /** Waiting for the signals that stop a long-running command (serve, the daemon). */
-import { ProcessGroup } from "../upstream/mod.ts";
+import { ProcessGroup } from "../process_group.ts";
 
 /**
  * Resolves on SIGINT or SIGTERM (SIGINT only on Windows). After `hurry()` (shutdown under way),

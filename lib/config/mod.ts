@@ -13,8 +13,13 @@ export type { RawAccount, RawConfig } from "./schema.ts";
 export { RawAccountSchema, RawConfigSchema } from "./schema.ts";
 export type { ConfigProblem, PathSegment, ValidationResult } from "./validate.ts";
 export { formatPath, formatProblem, validateConfig } from "./validate.ts";
-export type { ConfigSource, LocatedConfig, LocateOptions, UserConfigDirOptions } from "./locate.ts";
-export { locateConfig, locateConfigFromEnvironment, userConfigDir } from "./locate.ts";
+export type { ConfigSource, LocatedConfig, LocateOptions, UserConfigDirOptions } from "../config_location.ts";
+export {
+  launchPlanPath,
+  locateConfig,
+  locateConfigFromEnvironment,
+  userConfigDir,
+} from "../config_location.ts";
 export type { LoadedConfig } from "./load.ts";
 export { loadConfig, parseConfigText, syntaxMessage } from "./load.ts";
 export type { StateStoreOptions } from "./state.ts";

@@ -2,7 +2,10 @@
  * The broker's persisted state (`state.json`, next to the config file). State is a convenience:
  * a damaged file must never stop the broker, so loading falls back to empty state with a warning.
  */
-import { dirname, join } from "node:path";
+import { stateFilePath } from "../config_location.ts";
+
+/** The state file that belongs to a config file (it lives beside the config, see config_location.ts). */
+export { stateFilePath };
 import { writeFileAtomic } from "../atomic_write.ts";
 import { writeAll } from "../write_all.ts";
 import type { PersistedState, Selector } from "./types.ts";
@@ -13,11 +16,6 @@ import { messageOf } from "../errors.ts";
 export interface StateStoreOptions {
   /** Receives one line when the state file is ignored; defaults to stderr. */
   warn?: (message: string) => void;
-}
-
-/** The state file that belongs to a config file. */
-export function stateFilePath(configPath: string): string {
-  return join(dirname(configPath), "state.json");
 }
 
 function isNonEmptyString(value: unknown): value is string {

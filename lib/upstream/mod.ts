@@ -14,5 +14,5 @@ export { FileRevisionMemory, InMemoryRevisions, revisionsFilePath } from "./revi
 export type { Era } from "./revisions.ts";
 export { resolveLaunch } from "./launch.ts";
 export type { UpstreamSettings } from "./settings.ts";
-export { ProcessGroup } from "./process_group.ts";
+export { ProcessGroup } from "../process_group.ts";
 export { shortSecretWarnings } from "./secret_checks.ts";

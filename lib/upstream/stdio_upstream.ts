@@ -8,12 +8,15 @@
  * It keeps the SDK transport's constructor shape (`_serverParams`, `_dispose`, `pid`, `stderr`)
  * because the SDK's version negotiation recognises a stdio transport by it and runs its probe on
  * a throwaway sibling built the same way — which, being this class, also dies as a group.
+ * A process started at launch from the launch plan (lib/early_processes.ts) is adopted when its
+ * launch is identical.
  */
 import { JSON_RPC } from "../errors.ts";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { errorResponse, idFromEdges, triageFrame } from "../wire/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, LineFrameReader } from "../wire/mod.ts";
-import { DEFAULT_STOP_GRACE_MS, ProcessGroup } from "./process_group.ts";
+import { DEFAULT_STOP_GRACE_MS, ProcessGroup } from "../process_group.ts";
+import { claimEarly } from "../early_processes.ts";
 
 /** The JSON-RPC error code for a reply the broker would not take. */
 const REPLY_TOO_LARGE = JSON_RPC.internalError;
@@ -64,12 +67,12 @@ export class StdioUpstreamTransport implements Transport {
   start(): Promise<void> {
     if (this.#group) return Promise.reject(new Error("this stdio upstream was already started"));
     const params = this._serverParams;
-    const group = ProcessGroup.spawn({
-      command: params.command,
-      args: params.args ?? [],
-      env: params.env ?? {},
-      cwd: params.cwd,
-    });
+    const spec = { command: params.command, args: params.args ?? [], env: params.env ?? {}, cwd: params.cwd };
+    // A process `serve` started at launch for exactly this launch is adopted (its stderr, not
+    // read until now, is delivered below as for any start). The SDK's throwaway probe sibling
+    // (stderr "ignore") never takes it: the connection started after the probe does.
+    const early = params.stderr === "ignore" ? undefined : claimEarly(spec);
+    const group = early ?? ProcessGroup.spawn(spec);
     this.#group = group;
     const limit = params.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const reader = new LineFrameReader(limit, {

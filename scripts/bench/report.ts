@@ -31,6 +31,13 @@ export function summariseJanus(runs: JanusRun[]): Record<string, Spread> {
         run.coldStartMs.janusEverything / run.coldStartMs.everythingDirect,
         i,
       );
+      if (run.coldStartMs.janusEverythingAgain !== undefined) {
+        add(
+          "coldStartRatio.janusAgainVsUpstream",
+          run.coldStartMs.janusEverythingAgain / run.coldStartMs.everythingDirect,
+          i,
+        );
+      }
       add(
         "coldStartRatio.emptyJanusVsMinimal",
         run.coldStartMs.janusNoAccount / run.coldStartMs.minimalSdkServer,
@@ -167,7 +174,9 @@ const NAMES: Record<string, string> = {
   everythingDirect: "server-everything itself",
   janusNoAccount: "JanusMCP, no account",
   janusEverything: "JanusMCP with one server-everything account",
+  janusEverythingAgain: "JanusMCP with one server-everything account, config served before",
   janusVsUpstream: "JanusMCP with one account ÷ server-everything itself",
+  janusAgainVsUpstream: "JanusMCP with one account, config served before ÷ server-everything itself",
   emptyJanusVsMinimal: "JanusMCP without accounts ÷ minimal SDK server",
   rawPipe: "raw Deno pipe, no SDK",
   direct: "direct (SDK stdio client)",

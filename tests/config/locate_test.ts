@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { locateConfig, type LocateOptions, userConfigDir } from "../../lib/config/locate.ts";
+import { locateConfig, type LocateOptions, userConfigDir } from "../../lib/config_location.ts";
 import { JanusError } from "../../lib/errors.ts";
 
 function options(
@@ -108,7 +108,7 @@ Deno.test("no home directory at all is a config error that points at JANUS_CONFI
 
 /** Runs `locateConfigFromEnvironment` in a child process, so no test changes this process's cwd or env. */
 async function locateInChild(cwd: string, env: Record<string, string>): Promise<unknown> {
-  const module = new URL("../../lib/config/locate.ts", import.meta.url).href;
+  const module = new URL("../../lib/config_location.ts", import.meta.url).href;
   const script = `import { locateConfigFromEnvironment } from ${JSON.stringify(module)};
 console.log(JSON.stringify(locateConfigFromEnvironment()));`;
   const output = await new Deno.Command(Deno.execPath(), {

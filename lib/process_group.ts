@@ -70,6 +70,11 @@ export class ProcessGroup {
     return this.#child.pid;
   }
 
+  /** Whether the child (the group's leader) has exited. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
   /** Writes to the child's stdin (resolves once the pipe took it). */
   async write(bytes: Uint8Array): Promise<void> {
     await this.#stdin.write(bytes);

@@ -1,0 +1,149 @@
+/**
+ * The launch plan (issue 13, cold start): the stdio upstreams `serve` starts at once — its
+ * default selector's — written beside state.json after a start, so that the next `serve` can
+ * start the same processes within tens of milliseconds of its own start, before the SDK and the
+ * config code are loaded, and the pool adopts them (lib/early_processes.ts).
+ *
+ * A plan holds only launches that need no reference resolved (no `vault:`, `oauth:` or `${ENV}`
+ * anywhere, no credential-named variable): what it says is what the config file says, never a
+ * secret nor a value taken from the environment. It is keyed by digests of the config file's
+ * bytes and of state.json's (the saved selection) and by the broker's version, so any change to
+ * either starts nothing early; and a planned process is adopted only when its launch is the very
+ * one the pool would start, so a stale plan costs a process start, never a wrong upstream.
+ *
+ * Plain Deno APIs only: the CLI's entry reads this before anything heavy is loaded.
+ */
+import { isRecord } from "./values.ts";
+
+const FORMAT = 1;
+
+/** What a plan is valid for: the broker's version and digests of the config and state files. */
+export interface PlanKeys {
+  broker: string;
+  config: string;
+  state: string;
+}
+
+/** One process to start early: an account's launch as the config gives it (the account's own env only). */
+export interface PlannedLaunch {
+  account: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/** A launch plan as written to disk. */
+export interface LaunchPlan {
+  format: typeof FORMAT;
+  keys: PlanKeys;
+  launches: PlannedLaunch[];
+}
+
+/** The keys for these file contents (`state` undefined: there is no state file). */
+export async function planKeys(
+  config: Uint8Array<ArrayBuffer>,
+  state: Uint8Array<ArrayBuffer> | undefined,
+  broker: string,
+): Promise<PlanKeys> {
+  return {
+    broker,
+    config: await sha256(config),
+    state: state === undefined ? "none" : await sha256(state),
+  };
+}
+
+/** Whether a plan was made for exactly these files and this broker. */
+export function sameKeys(a: PlanKeys, b: PlanKeys): boolean {
+  return a.broker === b.broker && a.config === b.config && a.state === b.state;
+}
+
+/** The plan's text: one JSON document. */
+export function formatPlan(plan: LaunchPlan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/** A plan read back, or undefined when the text is not one this version wrote. */
+export function parsePlan(text: string): LaunchPlan | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(raw) || raw.format !== FORMAT || !isRecord(raw.keys) || !Array.isArray(raw.launches)) {
+    return undefined;
+  }
+  const { broker, config, state } = raw.keys;
+  if (typeof broker !== "string" || typeof config !== "string" || typeof state !== "string") return undefined;
+  const launches: PlannedLaunch[] = [];
+  for (const launch of raw.launches) {
+    const read = readLaunch(launch);
+    if (!read) return undefined;
+    launches.push(read);
+  }
+  return { format: FORMAT, keys: { broker, config, state }, launches };
+}
+
+/**
+ * The variables every stdio upstream inherits from the broker (the rest of its environment,
+ * other accounts' tokens among it, never reaches one): the same names and rule as the SDK's
+ * `getDefaultEnvironment`, which the pool uses — a test holds the two equal, and an early
+ * process whose environment differs is not adopted anyway.
+ */
+export function inheritedEnvironment(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+  os: typeof Deno.build.os = Deno.build.os,
+): Record<string, string> {
+  const names = os === "windows" ? WINDOWS_INHERITED : POSIX_INHERITED;
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = env(name);
+    // Exported shell functions look like "() { …": never passed on.
+    if (value !== undefined && !value.startsWith("()")) out[name] = value;
+  }
+  return out;
+}
+
+const POSIX_INHERITED = ["HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER"];
+const WINDOWS_INHERITED = [
+  "APPDATA",
+  "COMSPEC",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "LOCALAPPDATA",
+  "PATH",
+  "PATHEXT",
+  "PROCESSOR_ARCHITECTURE",
+  "PROGRAMDATA",
+  "PROGRAMFILES",
+  "PROGRAMFILES(X86)",
+  "PROGRAMW6432",
+  "SYSTEMDRIVE",
+  "SYSTEMROOT",
+  "TEMP",
+  "USERNAME",
+  "USERPROFILE",
+  "WINDIR",
+];
+
+function readLaunch(value: unknown): PlannedLaunch | undefined {
+  if (!isRecord(value)) return undefined;
+  const { account, command, args, env, cwd } = value;
+  if (typeof account !== "string" || typeof command !== "string" || command === "") return undefined;
+  if (!Array.isArray(args) || !args.every((arg) => typeof arg === "string")) return undefined;
+  if (!isRecord(env) || !Object.values(env).every((v) => typeof v === "string")) return undefined;
+  if (cwd !== undefined && typeof cwd !== "string") return undefined;
+  return {
+    account,
+    command,
+    args: args as string[],
+    env: env as Record<string, string>,
+    ...(cwd === undefined ? {} : { cwd }),
+  };
+}
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return digest.toHex();
+}
