@@ -15,7 +15,8 @@ import {
   readRequestBody,
 } from "@modelcontextprotocol/server";
 import type { Broker } from "../broker/mod.ts";
-import { createSessionServer, serverNotifier } from "./session_server.ts";
+import { buildSessionServer, createSessionServer, serverNotifier } from "./session_server.ts";
+import { StatelessServers } from "./stateless_servers.ts";
 import { JSON_RPC } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import { bearerGuard, type GuardOptions, hostAndOriginGuard } from "./http_guard.ts";
@@ -65,9 +66,11 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
   const rejects = new RejectLog(options.log);
   const onerror = (error: Error) => rejects.reject(`http: ${firstLine(error.message)}`);
 
-  // 2026-07-28: stateless. Every request gets a fresh server bound to the one shared session.
+  // 2026-07-28: stateless. Every request gets a server not serving another one (reused when
+  // possible), bound to the one shared session.
   const stateless = broker.openSession("http-stateless", { stateless: true });
-  const modern = createMcpHandler(() => createSessionServer(broker, stateless, { outbound }), {
+  const servers = new StatelessServers(() => buildSessionServer(broker, stateless, { outbound }));
+  const modern = createMcpHandler(servers.take, {
     legacy: "reject",
     maxRequestBodySize: options.maxBodyBytes,
     onerror,

@@ -33,6 +33,22 @@ export function createSessionServer(
   session: Session,
   options: SessionServerOptions = {},
 ): Server {
+  return buildSessionServer(broker, session, options).server;
+}
+
+/** A session's server, and how many of its handlers are still running. */
+export interface BuiltServer {
+  server: Server;
+  running(): number;
+}
+
+/** Builds a session's server, counting its handlers in progress (see `StatelessServers`). */
+export function buildSessionServer(
+  broker: Broker,
+  session: Session,
+  options: SessionServerOptions = {},
+): BuiltServer {
+  let running = 0;
   const outbound = options.outbound ?? (<T>(value: T) => value);
   const server = new Server(
     { name: PRODUCT.name, title: PRODUCT.title, version: PRODUCT.version },
@@ -50,6 +66,7 @@ export function createSessionServer(
 
   /** Runs a handler, sending its result through `outbound` and its failure as a JSON-RPC error. */
   const answer = async <T>(work: () => Promise<T>): Promise<T> => {
+    running++;
     try {
       return outbound(await work());
     } catch (error) {
@@ -60,6 +77,8 @@ export function createSessionServer(
         outbound(protocolError.message),
         outbound(protocolError.data),
       );
+    } finally {
+      running--;
     }
   };
   /** Like `answer`, for a request relayed upstream with cancellation and progress. */
@@ -152,7 +171,7 @@ export function createSessionServer(
     session.logLevel = request.params.level;
     return {};
   });
-  return server;
+  return { server, running: () => running };
 }
 
 /** Reaches a connected server's client: list changes, and upstream log messages (redacted). */

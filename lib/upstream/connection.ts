@@ -7,7 +7,6 @@ import {
   SdkError,
   SdkErrorCode,
 } from "@modelcontextprotocol/client";
-import { z } from "zod";
 import { JanusError, JSON_RPC } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import {
@@ -30,6 +29,7 @@ import { isRecord } from "../values.ts";
 import { ListenStream } from "./listen_stream.ts";
 import { StreamResumes } from "./stream_resumes.ts";
 import { limitReplies } from "./reply_limit.ts";
+import { PASS_THROUGH } from "./pass_through.ts";
 
 /** Why a connection may need replacing: no secret values, only when and whom to ask. */
 interface Renewal {
@@ -39,8 +39,6 @@ interface Renewal {
   authProvider?: { loginChanged?(): Promise<boolean> };
 }
 
-/** Any JSON object: upstream results are relayed, not re-validated (one odd tool must not break a list). */
-const ANY_RESULT = z.looseObject({});
 /** A defence against an upstream whose `nextCursor` never ends. */
 const MAX_LIST_PAGES = 100;
 /** How long an upstream may take to start and answer the handshake. */
@@ -306,9 +304,11 @@ export class UpstreamConnection {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, progressToken: token } };
     }
+    // Only a 2026 tools/call over HTTP carries parameter headers: other calls skip the await.
+    const headed = method === "tools/call" && this.overHttp && this.era === "modern";
     const send = async () => {
-      const headers = await this.#paramHeaders(method, params);
-      return await this.client.request({ method, params }, ANY_RESULT, {
+      const headers = headed ? await this.#paramHeaders(params) : undefined;
+      return await this.client.request({ method, params }, PASS_THROUGH, {
         ...requestOptions,
         headers,
         ...(watched ? { onresumptiontoken: watched.seen } : {}),
@@ -316,12 +316,12 @@ export class UpstreamConnection {
     };
     try {
       try {
-        return await send() as UpstreamResult;
+        return await send();
       } catch (error) {
         // The tool's schema may have changed since it was listed: list again and retry once.
         if (!(error instanceof ProtocolError) || error.code !== JSON_RPC.headerMismatch) throw error;
         this.#lists.delete("tools");
-        return await send() as UpstreamResult;
+        return await send();
       }
     } catch (error) {
       if (!(error instanceof SdkError)) throw error;
@@ -357,12 +357,8 @@ export class UpstreamConnection {
    * `x-mcp-header` into `Mcp-Param-*` headers, computed from the upstream's own tool schema.
    */
   async #paramHeaders(
-    method: string,
     params: Record<string, unknown> | undefined,
   ): Promise<Record<string, string> | undefined> {
-    if (method !== "tools/call" || this.era !== "modern" || !this.overHttp) {
-      return undefined;
-    }
     const tools = await this.list("tools").catch(() => []);
     const tool = tools.find((candidate) => candidate.name === params?.name);
     if (!tool) return undefined;

@@ -100,10 +100,18 @@ async function concurrent(url: string, revision: Revision, seconds: number): Pro
   return `16 sessions for ${seconds} s: ${rate.toFixed(0)} calls/s (profiler attached)`;
 }
 
-function print(mode: string, outcome: string, summary: ProfileSummary, file: string): void {
+function print(mode: string, outcome: string, summary: ProfileSummary, file: string, calls?: number): void {
   console.log(
     `\n### ${mode}\n\n${outcome}; sampled ${summary.totalMs} ms, idle ${summary.idlePercent} %; ${file}\n`,
   );
+  if (calls) {
+    const busyMs = summary.totalMs * (1 - summary.idlePercent / 100);
+    const perCall = (ms: number) => Math.round(ms * 1000 / calls);
+    console.log(
+      `busy ${perCall(busyMs)} µs/call, of which ${perCall(summary.ioOpsMs)} inside pipe and socket ops; ` +
+        `the rest: ${perCall(busyMs - summary.ioOpsMs)} µs/call\n`,
+    );
+  }
   for (
     const [title, rows] of [
       ["self time by origin", summary.selfByOrigin],
@@ -134,6 +142,7 @@ async function main(): Promise<void> {
   const interval = Number(values.interval);
   const modes = values.modes.split(",");
   const out = values.out ?? await Deno.makeTempDir({ prefix: "janus-profile-" });
+  await Deno.mkdir(out, { recursive: true });
   const config = await writeConfig({ accounts: [account("everything", EVERYTHING)] });
   const save = async (mode: string, profile: CpuProfile) => {
     const file = `${out}/${mode}.cpuprofile`;
@@ -157,7 +166,13 @@ async function main(): Promise<void> {
             : () => concurrent(url, revision, seconds),
         );
         await session.close();
-        print(mode, outcome, summariseProfile(profile), await save(mode, profile));
+        print(
+          mode,
+          outcome,
+          summariseProfile(profile),
+          await save(mode, profile),
+          shape === "sequential" ? calls : undefined,
+        );
       } finally {
         await server.stop();
       }
@@ -182,7 +197,7 @@ async function main(): Promise<void> {
         warmCalls(client),
         sequential(client, calls),
       );
-      print(mode, outcome, summariseProfile(profile), await save(mode, profile));
+      print(mode, outcome, summariseProfile(profile), await save(mode, profile), calls);
     } finally {
       await client.close();
     }

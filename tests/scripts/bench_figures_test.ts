@@ -92,6 +92,23 @@ Deno.test("a CPU profile is read into self time per function and origin, idle ap
   assert.deepEqual(inclusive, { callTool: 3, parse: 2 });
 });
 
+Deno.test("a CPU profile counts the self time spent inside pipe and socket ops apart", () => {
+  const frame = (functionName: string) => ({ functionName, url: "", lineNumber: 0 });
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame("(root)"), children: [2, 3, 4] },
+      { id: 2, callFrame: frame("op_write_all") },
+      { id: 3, callFrame: frame("op_read") },
+      { id: 4, callFrame: frame("JSON.parse") },
+    ],
+    startTime: 0,
+    endTime: 6000,
+    samples: [2, 3, 4, 2],
+    timeDeltas: [1000, 2000, 1000, 2000],
+  };
+  assert.equal(summariseProfile(profile).ioOpsMs, 5);
+});
+
 Deno.test("profile origins name the npm package, the broker file, or the runtime", () => {
   assert.equal(
     originOf("file:///r/.cache/deno/npm/registry.npmjs.org/@modelcontextprotocol/server/2.4.0/dist/a.mjs"),

@@ -1,0 +1,102 @@
+/**
+ * Reusing the stateless 2026-07-28 servers with the SDK's own `createMcpHandler` and a real SDK
+ * client (requests handed to the handler's fetch, no listener): these fail if the SDK stops
+ * accepting a closed instance again, stops re-seeding each request's client, or keeps the
+ * instance connected after the exchange.
+ */
+import assert from "node:assert/strict";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { CLIENT_INFO_META_KEY, createMcpHandler, Server } from "@modelcontextprotocol/server";
+import { StatelessServers } from "../../lib/transport/stateless_servers.ts";
+import { isRecord } from "../../lib/values.ts";
+import { PASS_THROUGH } from "../../lib/upstream/pass_through.ts";
+
+/** A server whose `tools/call` answers with the calling client's name, after `gate` opens. */
+function fixture(gate: () => Promise<void>) {
+  const servers = new StatelessServers(() => {
+    let running = 0;
+    const server = new Server({ name: "stateless", version: "1" }, { capabilities: { tools: {} } });
+    server.setRequestHandler("tools/call", async (_request, ctx) => {
+      running++;
+      try {
+        await gate();
+        const envelope = ctx.mcpReq.envelope;
+        const info = isRecord(envelope) ? envelope[CLIENT_INFO_META_KEY] : undefined;
+        return { content: [{ type: "text", text: isRecord(info) ? String(info.name) : "?" }] };
+      } finally {
+        running--;
+      }
+    });
+    return { server, running: () => running };
+  });
+  const handler = createMcpHandler(servers.take, { legacy: "reject" });
+  return { servers, handler };
+}
+
+async function client(
+  name: string,
+  handler: { fetch(request: Request): Promise<Response> },
+): Promise<Client> {
+  const connected = new Client({ name, version: "1" }, {
+    versionNegotiation: { mode: { pin: "2026-07-28" } },
+  });
+  const transport = new StreamableHTTPClientTransport(new URL("http://127.0.0.1/mcp"), {
+    fetch: (url, init) => handler.fetch(new Request(url, init)),
+  });
+  await connected.connect(transport);
+  return connected;
+}
+
+const call = (c: Client, signal?: AbortSignal) =>
+  c.request({ method: "tools/call", params: { name: "who" } }, PASS_THROUGH, { signal }).then((result) =>
+    JSON.stringify(result.content)
+  );
+const text = (name: string) => JSON.stringify([{ type: "text", text: name }]);
+
+Deno.test("one closed stateless server serves request after request, each seeing its own client", async () => {
+  const { servers, handler } = fixture(() => Promise.resolve());
+  const alice = await client("alice", handler);
+  const bob = await client("bob", handler);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(await call(alice), text("alice"));
+    assert.equal(await call(bob), text("bob"));
+  }
+  assert.equal(servers.built, 1, "each exchange built a server of its own: reuse stopped working");
+  await handler.close();
+});
+
+Deno.test("requests in flight at once get servers of their own", async () => {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => open = resolve);
+  const { servers, handler } = fixture(() => opened);
+  const alice = await client("alice", handler);
+  const bob = await client("bob", handler);
+  const both = Promise.all([call(alice), call(bob)]);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  open();
+  assert.deepEqual(await both, [text("alice"), text("bob")]);
+  assert.equal(servers.built, 2);
+  assert.equal(await call(bob), text("bob"));
+  assert.equal(servers.built, 2, "an idle server was not reused");
+  await handler.close();
+});
+
+Deno.test("a server closed while its handler still runs is not handed out again", async () => {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => open = resolve);
+  let gated = true;
+  const { servers, handler } = fixture(() => gated ? opened : Promise.resolve());
+  const alice = await client("alice", handler);
+  const builtBefore = servers.built;
+  const abort = new AbortController();
+  const cut = call(alice, abort.signal).catch((error: Error) => error);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  abort.abort(); // the client goes away mid-call: the SDK closes that exchange's server
+  assert.ok(await cut instanceof Error);
+  gated = false;
+  open();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(await call(alice), text("alice"));
+  assert.equal(servers.built, builtBefore + 1, "a server whose handler was still running was reused");
+  await handler.close();
+});
