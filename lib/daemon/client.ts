@@ -1,4 +1,5 @@
 /** The CLI's side of the daemon: health, shutdown and agent operations over loopback HTTP with the token. */
+import { isRecord } from "../values.ts";
 import type { AgentReply, AgentRequest } from "../broker/mod.ts";
 import { isErrorCode, JanusError } from "../errors.ts";
 import type { DaemonMetadata } from "./metadata.ts";
@@ -95,8 +96,4 @@ export async function daemonAgentRequest(
     ? error.message
     : `the daemon answered ${response.status}`;
   throw new JanusError(code, message);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@
  * and which transport a URL without one answered on. Several processes share the file, so every
  * change is a read-modify-write under a file lock; a damaged file is treated as empty.
  */
+import { isRecord } from "../values.ts";
 import { join } from "node:path";
 import { writeFileAtomic } from "../atomic_write.ts";
 import { withFileLock } from "./file_lock.ts";
@@ -26,10 +27,6 @@ interface RemoteStateFile {
 
 /** The file's name in the state directory. */
 export const REMOTE_STATE_FILE = "remote-state.json";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function readAccount(value: unknown): RemoteAccountState {
   if (!isRecord(value)) return {};

@@ -4,6 +4,7 @@
  * shared). Entries are JSON under names derived from the issuer or account id; nothing here is
  * ever logged or written anywhere but the vault.
  */
+import { isRecord } from "../values.ts";
 import type { OAuthTokens } from "@modelcontextprotocol/client";
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/client";
 import { JanusError } from "../errors.ts";
@@ -73,10 +74,6 @@ function parseEntry<T>(
     throw new JanusError("auth", `the stored ${what} is damaged (unexpected shape); log in again`);
   }
   return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A new login's grant from a token response: what was issued, when, and for which login. */

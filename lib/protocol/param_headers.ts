@@ -5,6 +5,7 @@
  * (lib/transport/param_headers.ts); its upstream connections send them on the way out, computed
  * from the upstream tool's own schema as a direct client would.
  */
+import { isRecord } from "../values.ts";
 
 /** One argument a tool mirrors into a header. */
 export interface ParamHeaderDeclaration {
@@ -71,8 +72,4 @@ export function valueAt(args: unknown, path: readonly string[]): unknown {
     node = node[key];
   }
   return node;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@
  * are decoded and searched, and an item that holds a secret is replaced whole by a short text
  * notice naming the secret's reference. Pure: no I/O.
  */
+import { isRecord } from "../values.ts";
 import type { Redactor } from "./redact.ts";
 
 /** Names a secret for a notice (`vault:NAME`, `${NAME}`), from the name the redactor knows it by. */
@@ -87,10 +88,6 @@ function notice(object: Record<string, unknown>, kind: string, reference: string
   const text = `[janusmcp: ${kind} withheld: it contains the value of the secret ${reference}]`;
   if (typeof object.type === "string") return { type: "text", text };
   return { ...(typeof object.uri === "string" ? { uri: object.uri } : {}), mimeType: "text/plain", text };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {

@@ -5,6 +5,7 @@
  * the broker session to them before the stream is acknowledged (so no update after the
  * acknowledgement is lost), and unsubscribe when the last stream naming a URI ends.
  */
+import { isRecord } from "../values.ts";
 
 /** One subscriber's view: subscribe and unsubscribe one URI (the broker, bound to a session). */
 export interface ResourceFollower {
@@ -122,8 +123,4 @@ export function onResponseEnd(response: Response, signal: AbortSignal, ended: ()
     statusText: response.statusText,
     headers: response.headers,
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

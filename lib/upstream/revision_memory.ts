@@ -5,6 +5,7 @@
  * holds references, never secret values): changing the command or URL forgets the verdict.
  * Like state, the file is a convenience: a damaged one is ignored with one warning.
  */
+import { isRecord } from "../values.ts";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../atomic_write.ts";
 import type { AccountConfig } from "../config/mod.ts";
@@ -104,12 +105,16 @@ export function parseRevisionsFile(text: string): Map<string, Revisions> {
 
 /** Identifies how an account's upstream is reached, without any secret (config text only). */
 export function upstreamKey(account: AccountConfig): string {
-  const how = account.transport === "stdio"
-    ? [account.id, "stdio", account.command ?? "", ...account.args]
-    : [account.id, account.transport, account.url ?? ""];
-  return JSON.stringify(how);
+  // Asked on every pool.get; an account's definition never changes (a reload brings new objects).
+  let key = keys.get(account);
+  if (key === undefined) {
+    const how = account.transport === "stdio"
+      ? [account.id, "stdio", account.command ?? "", ...account.args]
+      : [account.id, account.transport, account.url ?? ""];
+    key = JSON.stringify(how);
+    keys.set(account, key);
+  }
+  return key;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+const keys = new WeakMap<AccountConfig, string>();

@@ -3,6 +3,7 @@
  * that is not a valid message but carries a readable `id` gets an error answer; one without a
  * readable id cannot be answered and is only counted.
  */
+import { isRecord } from "../values.ts";
 import { JSON_RPC } from "../errors.ts";
 import { type JSONRPCMessage, parseJSONRPCMessage } from "@modelcontextprotocol/server";
 
@@ -149,8 +150,4 @@ export function idFromEdges(head: Uint8Array, tail: Uint8Array): string | number
 /** A JSON-RPC error response. */
 export function errorResponse(id: string | number, code: number, message: string): JSONRPCMessage {
   return { jsonrpc: "2.0", id, error: { code, message } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
