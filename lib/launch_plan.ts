@@ -58,8 +58,9 @@ export function sameKeys(a: PlanKeys, b: PlanKeys): boolean {
   return a.broker === b.broker && a.config === b.config && a.state === b.state;
 }
 
-/** The plan's text: one JSON document. */
-export function formatPlan(plan: LaunchPlan): string {
+/** The text of the plan for these keys and launches: one JSON document. */
+export function formatPlan(keys: PlanKeys, launches: PlannedLaunch[]): string {
+  const plan: LaunchPlan = { format: FORMAT, keys, launches };
   return `${JSON.stringify(plan, null, 2)}\n`;
 }
 

@@ -83,7 +83,7 @@ export async function saveLaunchPlan(
   launches: PlannedLaunch[],
 ): Promise<void> {
   const path = launchPlanPath(configPath);
-  const text = formatPlan({ format: 1, keys, launches });
+  const text = formatPlan(keys, launches);
   const current = await Deno.readTextFile(path).catch(() => undefined);
   // Nothing to start early and no plan yet: no file needed.
   if (current === undefined && launches.length === 0) return;

@@ -6,7 +6,6 @@
  */
 import { Hono } from "hono";
 import {
-  CLIENT_INFO_META_KEY,
   createMcpHandler,
   isInitializeRequest,
   isLegacyRequest,
@@ -17,6 +16,7 @@ import {
 import type { Broker } from "../broker/mod.ts";
 import { buildSessionServer, createSessionServer, serverNotifier } from "./session_server.ts";
 import { StatelessServers } from "./stateless_servers.ts";
+import { clientNameInEnvelope } from "./request_context.ts";
 import { JSON_RPC } from "../errors.ts";
 import { PRODUCT } from "../version.ts";
 import { bearerGuard, type GuardOptions, hostAndOriginGuard } from "./http_guard.ts";
@@ -204,11 +204,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     const { name, arguments: args, _meta: meta } = body.params;
     if (typeof name !== "string") return undefined;
     // The client's name decides exposure ("auto"), hence which definitions it could mirror.
-    const clientInfo = isRecord(meta) ? meta[CLIENT_INFO_META_KEY] : undefined;
-    const clientName = isRecord(clientInfo) && typeof clientInfo.name === "string"
-      ? clientInfo.name
-      : undefined;
-    const tool = await broker.findTool(stateless, name, clientName);
+    const tool = await broker.findTool(stateless, name, clientNameInEnvelope(meta));
     const problem = tool &&
       paramHeaderMismatch(tool.inputSchema, isRecord(args) ? args : undefined, request.headers);
     if (!problem) return undefined;

@@ -87,7 +87,11 @@ export function clientNameOf(
   initializeName: () => string | undefined,
 ): string | undefined {
   const envelope = ctx.mcpReq.envelope;
-  if (envelope === undefined) return initializeName();
+  return envelope === undefined ? initializeName() : clientNameInEnvelope(envelope);
+}
+
+/** `clientInfo.name` from a 2026-07-28 request's `_meta` envelope, when it names one. */
+export function clientNameInEnvelope(envelope: unknown): string | undefined {
   const info = isRecord(envelope) ? envelope[CLIENT_INFO_META_KEY] : undefined;
   return isRecord(info) && typeof info.name === "string" ? info.name : undefined;
 }

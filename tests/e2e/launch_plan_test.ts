@@ -78,7 +78,7 @@ async function serveOnce(configPath: string, env: Record<string, string> = {}): 
 /** A plan as the broker writes it, for these config bytes and no state file. */
 async function handWrittenPlan(configPath: string, launches: PlannedLaunch[]): Promise<void> {
   const keys = await planKeys(await Deno.readFile(configPath), undefined, PRODUCT.version);
-  await Deno.writeTextFile(planPath(configPath), formatPlan({ format: 1, keys, launches }));
+  await Deno.writeTextFile(planPath(configPath), formatPlan(keys, launches));
 }
 
 Deno.test("the next serve starts the planned upstream at launch, and that process serves the first call", async () => {
