@@ -21,8 +21,9 @@ import type { JanusConfig } from "../config/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";
 import { FACES } from "./faces.ts";
 import { earlyHandover } from "../early_processes.ts";
-import { keysAtLaunch } from "./early_start.ts";
+import { keysAtLaunch, takeEarlyStdio } from "./early_start.ts";
 import { planAfterStart } from "./launch_plan_writer.ts";
+import { answersRecorder } from "./early_answers_writer.ts";
 
 /** How long a stop signal lets calls in flight finish before they are answered with an error. */
 const DRAIN_MS = 5_000;
@@ -113,6 +114,10 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
   earlyHandover(log);
   const keys = configPath && options.transport !== "http" ? keysAtLaunch(configPath) : undefined;
   const plan = configPath && keys ? planAfterStart(broker, configPath, keys, log) : undefined;
+  // The client's handshake may have been answered already (early_stdio.ts); its first answers are
+  // recorded for the next start.
+  const early = configPath && options.transport !== "http" ? takeEarlyStdio(configPath) : undefined;
+  const recorder = configPath && keys ? answersRecorder(configPath, keys, log) : undefined;
   let http: HttpServerHandle | undefined;
   let end: "signal" | "eof" | undefined;
   try {
@@ -123,8 +128,22 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     const ends: Promise<"signal" | "eof">[] = [stopped.promise.then(() => "signal" as const)];
     const maxMessageBytes = config.limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (options.transport !== "http") {
+      const handed = early && { stdin: early.handover(), answered: early.answered };
+      if (handed && handed.answered.length > 0) {
+        log(
+          `answered ${handed.answered.map((a) => a.method).join(" and ")} early from the early-answer record`,
+        );
+      }
       ends.push(
-        serveBrokerOverStdio(broker, { log, outbound, wire, maxMessageBytes }).then(() => "eof" as const),
+        serveBrokerOverStdio(broker, {
+          log,
+          outbound,
+          wire,
+          maxMessageBytes,
+          early: handed,
+          record: recorder?.record,
+        })
+          .then(() => "eof" as const),
       );
     }
     end = await Promise.race(ends);
@@ -139,7 +158,7 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     if (end === "signal") await broker.drain(DRAIN_MS);
     stopped.dispose();
     await http?.shutdown();
-    await Promise.all([broker.close(), plan?.flush()]);
+    await Promise.all([broker.close(), plan?.flush(), recorder?.flush()]);
   }
   return 0;
 }
