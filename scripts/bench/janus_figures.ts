@@ -48,6 +48,34 @@ export async function coldStarts(): Promise<Record<string, number>> {
   };
 }
 
+/**
+ * Milliseconds from spawning `line` to the answer of its first `echo` call (initialize and
+ * tools/list first, as a client does): a tools/list answered early from the record says nothing
+ * about when the broker can serve a call, this does.
+ */
+export async function coldCallMs(line: CommandLine): Promise<number> {
+  const start = performance.now();
+  const { client } = await stdioClient(line, "2025-11-25");
+  try {
+    await client.listTools();
+    const result = await client.callTool({ name: "echo", arguments: { message: "cold" } });
+    if (result.isError) throw new Error(`echo failed: ${JSON.stringify(result.content)}`);
+    return performance.now() - start;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The first call after a cold start, server-everything itself and JanusMCP with a config served before. */
+export async function coldCalls(): Promise<Record<string, number>> {
+  const one = await writeConfig({ accounts: [account("everything", EVERYTHING)] });
+  await coldCallMs(brokerLine(["serve", "--config", one])); // writes the launch plan and early answers
+  return {
+    everythingDirect: await coldCallMs(EVERYTHING),
+    janusEverythingAgain: await coldCallMs(brokerLine(["serve", "--config", one])),
+  };
+}
+
 /** An account of the fixture whose tool list names its account (so a switch changes the list). */
 function fixtureAccount(id: string): Record<string, unknown> {
   return {

@@ -8,6 +8,8 @@ import type { CaseSummary } from "./summary.ts";
 /** One run of the JanusMCP-only figures; a figure left out of the run is absent. */
 export interface JanusRun {
   coldStartMs?: Record<string, number>;
+  /** Cold start to the first call's answer (see `coldCalls`). */
+  coldCallMs?: Record<string, number>;
   switchMs?: { session: number; global: number };
   memory?: { idleMiB: number; perSessionKiB: number };
   toolsListBytes?: { one: number; five: number };
@@ -41,6 +43,14 @@ export function summariseJanus(runs: JanusRun[]): Record<string, Spread> {
       add(
         "coldStartRatio.emptyJanusVsMinimal",
         run.coldStartMs.janusNoAccount / run.coldStartMs.minimalSdkServer,
+        i,
+      );
+    }
+    for (const [name, ms] of Object.entries(run.coldCallMs ?? {})) add(`coldCallMs.${name}`, ms, i);
+    if (run.coldCallMs?.janusEverythingAgain !== undefined) {
+      add(
+        "coldCallRatio.janusAgainVsUpstream",
+        run.coldCallMs.janusEverythingAgain / run.coldCallMs.everythingDirect,
         i,
       );
     }
@@ -191,6 +201,8 @@ export function janusTable(janus: Record<string, Spread>): string[] {
   const labels: [RegExp, (m: RegExpMatchArray) => string, number][] = [
     [/^coldStartMs\.(.+)$/, (m) => `cold start to first tools/list, ${name(m[1])} (ms)`, 0],
     [/^coldStartRatio\.(.+)$/, (m) => `cold start, ${name(m[1])}`, 2],
+    [/^coldCallMs\.(.+)$/, (m) => `cold start to first echo call answered, ${name(m[1])} (ms)`, 0],
+    [/^coldCallRatio\.(.+)$/, (m) => `cold start to first echo call, ${name(m[1])}`, 2],
     [/^switchMs\.(.+)$/, (m) => `switch → list_changed, warm upstream, ${m[1]} scope (ms)`, 2],
     [/^memory\.idleMiB$/, () => "broker RSS idle, 50 accounts configured (MiB)", 1],
     [/^memory\.perSessionKiB$/, () => "broker RSS per extra idle 2025-11-25 HTTP session (KiB)", 1],
