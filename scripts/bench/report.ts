@@ -121,6 +121,14 @@ export function judgeTargets(cases: CaseSummary[], janus: Record<string, Spread>
       1.1,
     ),
   );
+  // The next start of the same config answers the handshake from its early-answer record.
+  targets.push(
+    target(
+      "cold start to first tools/list ≤ 1.1× the upstream's own, config served before",
+      at("coldStartRatio.janusAgainVsUpstream"),
+      1.1,
+    ),
+  );
   targets.push(
     target("switch (warm upstream) → list_changed ≤ 2 ms, session scope", at("switchMs.session"), 2),
   );
