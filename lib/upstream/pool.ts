@@ -347,7 +347,7 @@ export class UpstreamPool {
         } client (${why})`,
       );
     }
-    const opened: { connection?: UpstreamConnection } = {};
+    const opened: { connection?: UpstreamConnection; closedWhileOpening?: boolean } = {};
     const connection = await UpstreamConnection.open(
       accountId,
       launch,
@@ -359,8 +359,10 @@ export class UpstreamPool {
         invalidItems: (line) => this.#warnOnce(accountId, line),
         closed: () => {
           const self = opened.connection;
+          // A close before the start finished is that start failing (counted once, by #acquire).
+          if (!self) return void (opened.closedWhileOpening = true);
           const live = this.#settled.get(accountId);
-          if (self && live?.get(self.era) === self) live.delete(self.era);
+          if (live?.get(self.era) === self) live.delete(self.era);
           const wait = this.lifecycle.crashed(accountId);
           const times = this.lifecycle.failures(accountId);
           this.events.log(
@@ -376,6 +378,9 @@ export class UpstreamPool {
       plan,
       this.settings,
     );
+    if (opened.closedWhileOpening) {
+      throw new JanusError("upstream", `account "${accountId}": its upstream closed right after it started`);
+    }
     opened.connection = connection;
     const existing = byEra.get(connection.era);
     if (this.#closed || existing) {
