@@ -41,22 +41,22 @@ export function accountChanges(
  * with; after, edits go to the broker. A build that fails is reported to that request and tried
  * again by the next one; after `close` nothing is built.
  */
-export class LazyHttpApp implements Served, Reloadable {
+export class LazyHttpApp<B extends Reloadable = Broker> implements Served, Reloadable {
   #config: JanusConfig;
-  #building?: Promise<{ app: Served; broker: Broker }>;
-  #built?: { app: Served; broker: Broker };
+  #building?: Promise<{ app: Served; broker: B }>;
+  #built?: { app: Served; broker: B };
   #closed = false;
 
   constructor(
     config: JanusConfig,
-    private readonly build: (config: JanusConfig) => Promise<{ app: Served; broker: Broker }>,
+    private readonly build: (config: JanusConfig) => Promise<{ app: Served; broker: B }>,
     private readonly log: (line: string) => void,
   ) {
     this.#config = config;
   }
 
   /** The broker, once built. */
-  get broker(): Broker | undefined {
+  get broker(): B | undefined {
     return this.#built?.broker;
   }
 
@@ -76,7 +76,7 @@ export class LazyHttpApp implements Served, Reloadable {
   }
 
   /** Builds the app now (once; concurrent callers share the build). */
-  start(): Promise<{ app: Served; broker: Broker }> {
+  start(): Promise<{ app: Served; broker: B }> {
     if (this.#closed) return Promise.reject(new Error("the broker is shutting down"));
     this.#building ??= this.#build().catch((error: unknown) => {
       this.#building = undefined;
@@ -85,7 +85,7 @@ export class LazyHttpApp implements Served, Reloadable {
     return this.#building;
   }
 
-  async #build(): Promise<{ app: Served; broker: Broker }> {
+  async #build(): Promise<{ app: Served; broker: B }> {
     const config = this.#config;
     const built = await this.build(config);
     // An edit applied while the broker was loading.

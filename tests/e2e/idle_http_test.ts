@@ -5,7 +5,16 @@
  * revisions, and so does the first upstream it starts.
  */
 import assert from "node:assert/strict";
-import { callText, connectHttp, fixtureAccount, REPO, REVISIONS, writeConfig } from "./harness.ts";
+import {
+  callText,
+  connectHttp,
+  eventually,
+  fixtureAccount,
+  REPO,
+  REVISIONS,
+  startHttpBroker,
+  writeConfig,
+} from "./harness.ts";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
 
 /** `serve --http` with the inspector on: its /mcp origin, its inspector URL, and how to stop it. */
@@ -115,3 +124,25 @@ for (const revision of REVISIONS) {
     }
   });
 }
+
+Deno.test("a config edit made while serve --http is idle is what its first session is served", async () => {
+  const path = await writeConfig({ accounts: [fixtureAccount("alpha")] });
+  const broker = await startHttpBroker(path);
+  const reloaded = () => broker.stderr.some((line) => /config: reloaded .*added beta/.test(line));
+  let client: Awaited<ReturnType<typeof connectHttp>>["client"] | undefined;
+  try {
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({ accounts: [fixtureAccount("alpha"), fixtureAccount("beta")] }),
+    );
+    assert.ok(await eventually(reloaded), broker.stderr.join("\n"));
+    ({ client } = await connectHttp(broker.origin, "2025-11-25"));
+    const listed = JSON.parse((await callText(client, "janus_list_accounts")).text);
+    assert.deepEqual(listed.accounts.map((a: { id: string }) => a.id), ["alpha", "beta"]);
+    assert.equal((await callText(client, "janus_use_account", { account_id: "beta" })).isError, false);
+    assert.match((await callText(client, "whoami")).text, /beta/);
+  } finally {
+    await client?.close().catch(() => {});
+    await broker.stop();
+  }
+});
