@@ -170,14 +170,19 @@ async function buildApp(
 ): Promise<{ app: Served; broker: Broker }> {
   const { broker, log, outbound } = await prepared.build(config);
   broker.warm(undefined);
-  const { allowedHostsFor, createHttpApp, DEFAULT_MAX_BODY_BYTES } = await import("../transport/mod.ts");
-  const app = createHttpApp(broker, {
-    guard: { allowedHosts: allowedHostsFor(options.host), token },
-    maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,
-    maxSessions: config.limits?.maxHttpSessions,
-    sessionIdleMs: options.sessionIdleSeconds * 1000,
-    log,
-    outbound,
-  });
-  return { app, broker };
+  try {
+    const { allowedHostsFor, createHttpApp, DEFAULT_MAX_BODY_BYTES } = await import("../transport/mod.ts");
+    const app = createHttpApp(broker, {
+      guard: { allowedHosts: allowedHostsFor(options.host), token },
+      maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxSessions: config.limits?.maxHttpSessions,
+      sessionIdleMs: options.sessionIdleSeconds * 1000,
+      log,
+      outbound,
+    });
+    return { app, broker };
+  } catch (error) {
+    await broker.close(); // its keepWarm upstreams may have started
+    throw error;
+  }
 }
