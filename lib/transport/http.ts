@@ -62,7 +62,6 @@ export interface HttpApp {
 
 /** Builds the HTTP app over the broker. */
 export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
-  const started = Date.now();
   const outbound = options.outbound;
   // One line per refused request at most, and a summary for a flood.
   const rejects = new RejectLog(options.log);
@@ -102,7 +101,8 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       ok: true,
       name: PRODUCT.name,
       version: PRODUCT.version,
-      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      // The process's uptime: `serve --http` builds this app on its first request, not at start.
+      uptimeSeconds: Math.round(performance.now() / 1000),
       protocolVersions: ["2025-11-25", "2026-07-28"],
     }));
 

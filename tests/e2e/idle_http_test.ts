@@ -146,3 +146,14 @@ Deno.test("a config edit made while serve --http is idle is what its first sessi
     await broker.stop();
   }
 });
+
+Deno.test("/healthz of a serve --http that sat idle reports the process's uptime, not the time since it loaded", async () => {
+  const broker = await startHttpBroker(await writeConfig({ accounts: [fixtureAccount("alpha")] }));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const health = await (await fetch(`${broker.origin}/healthz`)).json();
+    assert.ok(health.uptimeSeconds >= 2, JSON.stringify(health));
+  } finally {
+    await broker.stop();
+  }
+});
