@@ -11,7 +11,7 @@ import { dismissEarly } from "../early_processes.ts";
 // Each command's module is imported only when it runs or shows its usage: `version` and `help`
 // never load the SDK, and `serve` loads what it needs in the order it needs it (see serve.ts).
 export const COMMANDS: readonly ListedCommand[] = [
-  { ...FACES.serve, load: async () => (await import("./serve.ts")).serveCommand },
+  { ...FACES.serve, load: async () => (await import("./serve_command.ts")).serveCommand },
   { ...FACES.tools, load: async () => (await import("./tools.ts")).toolsCommand },
   { ...FACES.schema, load: async () => (await import("./schema.ts")).schemaCommand },
   { ...FACES.call, load: async () => (await import("./call.ts")).callCommand },

@@ -11,7 +11,7 @@ export interface JanusRun {
   /** Cold start to the first call's answer (see `coldCalls`). */
   coldCallMs?: Record<string, number>;
   switchMs?: { session: number; global: number };
-  memory?: { idleMiB: number; perSessionKiB: number };
+  memory?: { idleMiB: number; firstSessionMiB: number; perSessionKiB: number };
   toolsListBytes?: { one: number; five: number };
   /** path → size in bytes → median ms (NaN: the call failed). */
   largeResultMs?: Record<string, Record<string, number>>;
@@ -212,7 +212,12 @@ export function janusTable(janus: Record<string, Spread>): string[] {
     [/^coldCallMs\.(.+)$/, (m) => `cold start to first echo call answered, ${name(m[1])} (ms)`, 0],
     [/^coldCallRatio\.(.+)$/, (m) => `cold start to first echo call, ${name(m[1])}`, 2],
     [/^switchMs\.(.+)$/, (m) => `switch → list_changed, warm upstream, ${m[1]} scope (ms)`, 2],
-    [/^memory\.idleMiB$/, () => "broker RSS idle, 50 accounts configured (MiB)", 1],
+    [/^memory\.idleMiB$/, () => "broker RSS idle, 50 accounts configured, before any request (MiB)", 1],
+    [
+      /^memory\.firstSessionMiB$/,
+      () => "broker RSS, 50 accounts, one HTTP session open, no upstream (MiB)",
+      1,
+    ],
     [/^memory\.perSessionKiB$/, () => "broker RSS per extra idle 2025-11-25 HTTP session (KiB)", 1],
     [
       /^toolsListBytes\.(one|five)$/,
