@@ -11,8 +11,13 @@
  */
 export function blankJsoncExtras(text: string): string | undefined {
   const out: string[] = [];
-  /** Index in `out` of the last character that is not whitespace or a blanked comment. */
+  /** Index in `out` of the last chunk that is not whitespace or a blanked comment, and of the one before. */
   let lastSignificant = -1;
+  let beforeLast = -1;
+  const significant = () => {
+    beforeLast = lastSignificant;
+    lastSignificant = out.length - 1;
+  };
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
@@ -21,7 +26,7 @@ export function blankJsoncExtras(text: string): string | undefined {
       while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
       if (end >= text.length) return undefined;
       out.push(text.slice(i, end + 1));
-      lastSignificant = out.length - 1;
+      significant();
       i = end + 1;
     } else if (ch === "/" && text[i + 1] === "/") {
       const end = text.indexOf("\n", i);
@@ -34,11 +39,16 @@ export function blankJsoncExtras(text: string): string | undefined {
       out.push(text.slice(i, end + 2).replace(/[^\n]/g, " "));
       i = end + 2;
     } else {
-      if (ch === "}" || ch === "]") {
-        if (lastSignificant >= 0 && out[lastSignificant] === ",") out[lastSignificant] = " ";
+      // A comma that ends a list is blanked; one with no value before it (`[,]`) is left for
+      // JSON.parse to refuse, and jsonc-parser then names the error, as it always did.
+      if (
+        (ch === "}" || ch === "]") && out[lastSignificant] === "," &&
+        !["[", "{", ","].includes(out[beforeLast])
+      ) {
+        out[lastSignificant] = " ";
       }
       out.push(ch);
-      if (!/\s/.test(ch)) lastSignificant = out.length - 1;
+      if (!/\s/.test(ch)) significant();
       i += 1;
     }
   }

@@ -32,3 +32,11 @@ Deno.test("an open comment or string is left to jsonc-parser to report", () => {
   assert.equal(blankJsoncExtras(`{"a": "open`), undefined);
   assert.equal(blankJsoncExtras(`{"a": "ends in a backslash\\"}`), undefined);
 });
+
+Deno.test("a comma with no value before it is not blanked: the config is refused, not read as empty", async () => {
+  const { parseConfigText } = await import("../../lib/config/load.ts");
+  for (const text of [`{"accounts": [,]}`, `{"accounts": [], "profiles": {,}}`]) {
+    assert.throws(() => JSON.parse(blankJsoncExtras(text) ?? ""), SyntaxError, text);
+    await assert.rejects(parseConfigText(text, "c.jsonc"), /c\.jsonc:1:\d+: expected a/, text);
+  }
+});
