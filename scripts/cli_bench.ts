@@ -7,9 +7,10 @@
  *   deno run -A scripts/cli_bench.ts [--runs 20]
  */
 import { parseArgs } from "node:util";
+import { BROKER_RUN_FLAGS } from "../lib/run_flags.ts";
 
 const REPO = new URL("../", import.meta.url).pathname;
-const JANUSMCP = ["run", "--quiet", `--config=${REPO}deno.json`, "-P=janusmcp", `${REPO}main.ts`];
+const JANUSMCP = ["run", "--quiet", `--config=${REPO}deno.json`, ...BROKER_RUN_FLAGS, `${REPO}main.ts`];
 const EVERYTHING = [
   "run",
   "-A",

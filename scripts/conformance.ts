@@ -17,6 +17,7 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { messageOf } from "../lib/errors.ts";
+import { BROKER_RUN_FLAGS } from "../lib/run_flags.ts";
 
 const SUITE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 const REVISIONS = ["2025-11-25", "2026-07-28"];
@@ -182,7 +183,7 @@ export async function startBroker(
       "run",
       "--quiet",
       `--config=${REPO}deno.json`,
-      "-P=janusmcp",
+      ...BROKER_RUN_FLAGS,
       `${REPO}main.ts`,
       "serve",
       "--http",

@@ -6,12 +6,13 @@
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { BROKER_RUN_FLAGS } from "../lib/run_flags.ts";
 
 const modern = Deno.args.includes("--modern");
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 const transport = new StdioClientTransport({
   command: Deno.execPath(),
-  args: ["run", "--quiet", "-P=janusmcp", main, "serve", "--demo"],
+  args: ["run", "--quiet", ...BROKER_RUN_FLAGS, main, "serve", "--demo"],
   stderr: "inherit",
 });
 const client = new Client(

@@ -5,11 +5,12 @@
  *   deno task install [--root DIR]      (DIR defaults to DENO_INSTALL_ROOT or ~/.deno)
  *
  * `deno install -P=janusmcp` would write a launcher without the set (Deno 2.9.6), so the set's
- * flags are passed explicitly, derived from deno.json. Then the installed command is run once.
+ * flags are passed explicitly, derived from deno.json, with the other run flags of lib/run_flags.ts. Then the installed command is run once.
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { permissionFlags, readPermissionSet } from "./permission_flags.ts";
+import { RUN_ONLY_FLAGS } from "../lib/run_flags.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DENO_JSON = `${ROOT}deno.json`;
@@ -17,7 +18,8 @@ const MAIN = `${ROOT}main.ts`;
 
 /** The `deno install` arguments that install janusmcp with exactly the named set. */
 export async function installArgs(root?: string): Promise<string[]> {
-  const flags = permissionFlags(await readPermissionSet(DENO_JSON), ROOT);
+  // The permission set's flags stand for PERMISSION_SET_FLAG; the rest as every `deno run` of the broker.
+  const flags = [...permissionFlags(await readPermissionSet(DENO_JSON), ROOT), ...RUN_ONLY_FLAGS];
   return [
     "install",
     "--global",

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { measureQuality } from "./search_quality.ts";
+import { BROKER_RUN_FLAGS } from "../lib/run_flags.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SERVICES = ["github", "linear", "slack", "sentry", "supabase"];
@@ -57,7 +58,7 @@ async function measureContext() {
         "run",
         "--quiet",
         `--config=${ROOT}deno.json`,
-        "-P=janusmcp",
+        ...BROKER_RUN_FLAGS,
         `${ROOT}main.ts`,
         "serve",
         "--config",

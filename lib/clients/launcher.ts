@@ -6,6 +6,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JanusError } from "../errors.ts";
+import { BROKER_RUN_FLAGS } from "../run_flags.ts";
 import type { LaunchSpec } from "./types.ts";
 
 /** What deciding the launch command depends on. */
@@ -38,8 +39,8 @@ export function launchSpec(facts: LaunchFacts): LaunchSpec {
     if (facts.exists(denoJson)) {
       return {
         command: facts.execPath,
-        // The same named permission set the tests and the release binary use.
-        args: ["run", "--quiet", `--config=${denoJson}`, "-P=janusmcp", main, "serve"],
+        // The same run flags (permission set included) the tests use.
+        args: ["run", "--quiet", `--config=${denoJson}`, ...BROKER_RUN_FLAGS, main, "serve"],
         env,
       };
     }

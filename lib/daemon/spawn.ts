@@ -2,8 +2,9 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JanusError } from "../errors.ts";
+import { BROKER_RUN_FLAGS } from "../run_flags.ts";
 
-/** The command that runs this program: the compiled binary, or `deno run` with the shipped permission set. */
+/** The command that runs this program: the compiled binary, or `deno run` with the broker's run flags. */
 export function selfInvocation(): { command: string; args: string[] } {
   const exec = Deno.execPath();
   const name = exec.split(/[\\/]/).at(-1)?.replace(/\.exe$/i, "");
@@ -17,7 +18,7 @@ export function selfInvocation(): { command: string; args: string[] } {
   const main = fileURLToPath(Deno.mainModule);
   const config = findDenoJson(dirname(main));
   if (!config) throw new JanusError("usage", `cannot find deno.json above ${main} to start the daemon with`);
-  return { command: exec, args: ["run", "--quiet", `--config=${config}`, "-P=janusmcp", main] };
+  return { command: exec, args: ["run", "--quiet", `--config=${config}`, ...BROKER_RUN_FLAGS, main] };
 }
 
 /** Spawns `janusmcp ARGS` detached from this process's terminal and process group, output discarded. */

@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { Client, StreamableHTTPClientTransport, type Transport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 
 /** The repository root, with a trailing slash. */
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -47,7 +48,7 @@ export function brokerLine(args: string[], denoFlags: string[] = []): CommandLin
       "run",
       ...quiet,
       `--config=${REPO}deno.json`,
-      "-P=janusmcp",
+      ...BROKER_RUN_FLAGS,
       ...denoFlags,
       `${REPO}main.ts`,
       ...args,

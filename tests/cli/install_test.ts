@@ -14,6 +14,7 @@ import type { InstallDeps } from "../../lib/cli/install.ts";
 import { CLIENT_TARGETS, whichOnPath } from "../../lib/clients/mod.ts";
 import type { ClientTarget } from "../../lib/clients/types.ts";
 import { JanusError } from "../../lib/errors.ts";
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 
 const REPO = new URL("../../", import.meta.url);
 const FILE_TARGETS = CLIENT_TARGETS.filter((t) => t.format !== "cli");
@@ -117,7 +118,11 @@ for (const target of FILE_TARGETS) {
     const entry = must(entryIn(target, await Deno.readTextFile(path)), "janusmcp entry");
     const args = entry.args as string[];
     assert.equal(entry.command, Deno.execPath());
-    assert.deepEqual(args.slice(-3), ["-P=janusmcp", fileURLToPath(new URL("main.ts", REPO)), "serve"]);
+    assert.deepEqual(args.slice(-BROKER_RUN_FLAGS.length - 2), [
+      ...BROKER_RUN_FLAGS,
+      fileURLToPath(new URL("main.ts", REPO)),
+      "serve",
+    ]);
     assert.equal(entry.env === undefined || Object.keys(entry.env as object).length === 0, true);
   });
 

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { COMMANDS, main } from "../../lib/cli/main.ts";
 import type { CliContext } from "../../lib/cli/context.ts";
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
@@ -87,7 +88,7 @@ Deno.test("every command's --help and help COMMAND print its usage and exit 0", 
 Deno.test("the real CLI answers version, help and an unknown command's usage error", async () => {
   const cli = async (...args: string[]) => {
     const output = await new Deno.Command("deno", {
-      args: ["run", "--quiet", "-P=janusmcp", MAIN, ...args],
+      args: ["run", "--quiet", ...BROKER_RUN_FLAGS, MAIN, ...args],
       stdin: "null",
     }).output();
     return { code: output.code, out: new TextDecoder().decode(output.stdout) };

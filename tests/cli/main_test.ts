@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { CliContext } from "../../lib/cli/context.ts";
 import { main } from "../../lib/cli/main.ts";
 import { PRODUCT } from "../../lib/version.ts";
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 
 /** Output captured from every context `main` creates, plus the flags each was created with. */
 interface Captured {
@@ -158,12 +159,12 @@ Deno.test("serve rejects an option it does not know with a usage error", async (
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Runs `deno run -P=janusmcp main.ts ARGS` in the repo, as the shipped permission set allows. */
+/** Runs `deno run BROKER_RUN_FLAGS main.ts ARGS` in the repo, as the shipped permission set allows. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
   delete env.JANUS_CONFIG;
   const output = await new Deno.Command("deno", {
-    args: ["run", "-P=janusmcp", "main.ts", ...args],
+    args: ["run", ...BROKER_RUN_FLAGS, "main.ts", ...args],
     cwd: REPO,
     env,
     clearEnv: true,

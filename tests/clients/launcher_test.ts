@@ -7,6 +7,7 @@ import {
   whichOnPath,
 } from "../../lib/clients/launcher.ts";
 import { JanusError } from "../../lib/errors.ts";
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 
 const nothing = () => false;
 const none = () => undefined;
@@ -37,7 +38,7 @@ Deno.test("from a checkout, deno runs main.ts with the project's config and name
       "run",
       "--quiet",
       "--config=/home/ada/my code/janusmcp/deno.json",
-      "-P=janusmcp",
+      ...BROKER_RUN_FLAGS,
       "/home/ada/my code/janusmcp/main.ts",
       "serve",
     ],

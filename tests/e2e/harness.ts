@@ -1,11 +1,12 @@
 /**
- * Starts the real broker (`deno run -P=janusmcp main.ts`, the shipped permission set) with a
+ * Starts the real broker (`deno run BROKER_RUN_FLAGS main.ts`: the shipped permission set, as users run it) with a
  * config in a temp dir and connects a real SDK client to it over stdio at a chosen revision.
  */
 import { fileURLToPath } from "node:url";
 import { Client, type ClientOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 
 /** The repository root, with a trailing slash. */
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -16,7 +17,7 @@ export type Revision = typeof REVISIONS[number];
 
 /** `deno run` arguments for the broker itself, with the shipped permission set, then `args`. */
 export function janusmcpArgs(...args: string[]): string[] {
-  return ["run", "--quiet", `--config=${REPO}deno.json`, "-P=janusmcp", `${REPO}main.ts`, ...args];
+  return ["run", "--quiet", `--config=${REPO}deno.json`, ...BROKER_RUN_FLAGS, `${REPO}main.ts`, ...args];
 }
 
 /** A raw config account that runs the fixture upstream as `id`. */

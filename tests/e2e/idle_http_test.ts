@@ -16,6 +16,7 @@ import {
   writeConfig,
 } from "./harness.ts";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 
 /** `serve --http` with the inspector on: its /mcp origin, its inspector URL, and how to stop it. */
 async function startInspectable(configPath: string) {
@@ -24,7 +25,7 @@ async function startInspectable(configPath: string) {
     args: [
       "run",
       `--config=${REPO}deno.json`,
-      "-P=janusmcp",
+      ...BROKER_RUN_FLAGS,
       "--inspect=127.0.0.1:0",
       `${REPO}main.ts`,
       "serve",
