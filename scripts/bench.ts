@@ -170,7 +170,7 @@ async function runFigures(settings: Settings): Promise<JanusRun> {
     run.switchMs = { session: percentile(ms.session, 0.5), global: percentile(ms.global, 0.5) };
   });
   await attempt("memory", async () => {
-    run.memory = await memory(settings.quick ? 5 : 50, settings.quick ? 200 : 1000);
+    run.memory = await memory(settings.quick ? 2 : 8, settings.quick ? 3 : 25, settings.quick ? 200 : 1000);
   });
   await attempt("bytes", async () => {
     run.toolsListBytes = await toolsListBytes();

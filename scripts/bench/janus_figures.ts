@@ -4,6 +4,7 @@
  * accounts of one service, and large tool results against the same upstream reached directly.
  */
 import type { Client } from "@modelcontextprotocol/client";
+import { slope } from "./stats.ts";
 import {
   account,
   brokerLine,
@@ -155,11 +156,17 @@ export async function switchMs(switches: number): Promise<{ session: number[]; g
  * Broker RSS with 50 configured accounts (none started): idle, before any request (`serve --http`
  * loads the broker and the SDK on its first request), then with one 2025 HTTP session open (the
  * broker and the SDK server loaded; still no upstream), and its growth per further idle session.
- * That growth moves in steps (V8 grows its heap by MiB at a time): 50 sessions may or may not
- * include one, see scripts/bench/PROFILE.md ("Idle memory").
+ *
+ * The growth is the least-squares slope of RSS over `blocks` blocks of `perBlock` sessions each
+ * (RSS read after every block), not the difference across one block: V8 grows its heap in steps of
+ * several MiB (the young generation 28 → 34 MiB), so one 50-session window either contains a step
+ * (~160 KiB/session) or misses it (~50), at the same code. Over 200 sessions the step is part of the
+ * slope. Reading RSS again after V8's memory reducer has run when idle was tried and is not
+ * reliable: it runs 20–30 s after the last activity, or not at all. See scripts/bench/PROFILE.md.
  */
 export async function memory(
-  sessions: number,
+  blocks: number,
+  perBlock: number,
   settleMs: number,
 ): Promise<{ idleMiB: number; firstSessionMiB: number; perSessionKiB: number }> {
   const accounts = Array.from(
@@ -167,7 +174,7 @@ export async function memory(
     (_, i) => ({ ...account(`acct${i}`, PAYLOAD), service: `svc${i % 10}` }),
   );
   const { server, url } = await startHttpBroker(await writeConfig({ accounts }));
-  const settle = () => new Promise((resolve) => setTimeout(resolve, settleMs));
+  const settle = (ms = settleMs) => new Promise((resolve) => setTimeout(resolve, ms));
   const open: { close(): Promise<void> }[] = [];
   try {
     await settle();
@@ -175,13 +182,14 @@ export async function memory(
     open.push(await httpClient(url, "2025-11-25")); // the first session pays for code loaded once
     await settle();
     const firstSessionMiB = rssMiB(server.pid);
-    for (let i = 0; i < sessions; i++) open.push(await httpClient(url, "2025-11-25"));
-    await settle();
-    return {
-      idleMiB,
-      firstSessionMiB,
-      perSessionKiB: (rssMiB(server.pid) - firstSessionMiB) * 1024 / sessions,
-    };
+    const [sessions, rss] = [[0], [firstSessionMiB]];
+    for (let block = 1; block <= blocks; block++) {
+      for (let i = 0; i < perBlock; i++) open.push(await httpClient(url, "2025-11-25"));
+      await settle(Math.min(settleMs, 300));
+      sessions.push(block * perBlock);
+      rss.push(rssMiB(server.pid));
+    }
+    return { idleMiB, firstSessionMiB, perSessionKiB: slope(sessions, rss) * 1024 };
   } finally {
     await Promise.all(open.map((session) => session.close().catch(() => {})));
     await server.stop();

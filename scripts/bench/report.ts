@@ -218,7 +218,11 @@ export function janusTable(janus: Record<string, Spread>): string[] {
       () => "broker RSS, 50 accounts, one HTTP session open, no upstream (MiB)",
       1,
     ],
-    [/^memory\.perSessionKiB$/, () => "broker RSS per extra idle 2025-11-25 HTTP session (KiB)", 1],
+    [
+      /^memory\.perSessionKiB$/,
+      () => "broker RSS per extra idle 2025-11-25 HTTP session, slope over 200 (KiB)",
+      1,
+    ],
     [
       /^toolsListBytes\.(one|five)$/,
       (m) => `tools/list bytes, ${m[1] === "one" ? "1 account" : "5 accounts"} of server-everything`,

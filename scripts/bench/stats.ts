@@ -52,3 +52,17 @@ export function formatSpread(value: Spread | undefined, digits = 2): string {
   if (value.runs.length < 2 || value.min === value.max) return fixed(value.median);
   return `${fixed(value.median)} (${fixed(value.min)} – ${fixed(value.max)})`;
 }
+
+/** The least-squares slope of `ys` over `xs` (NaN with fewer than two distinct xs). */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = Math.min(xs.length, ys.length);
+  const mean = (values: readonly number[]) => values.slice(0, n).reduce((sum, v) => sum + v, 0) / n;
+  const [mx, my] = [mean(xs), mean(ys)];
+  let covariance = 0;
+  let variance = 0;
+  for (let i = 0; i < n; i++) {
+    covariance += (xs[i] - mx) * (ys[i] - my);
+    variance += (xs[i] - mx) ** 2;
+  }
+  return variance === 0 ? Number.NaN : covariance / variance;
+}

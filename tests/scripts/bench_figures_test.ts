@@ -1,6 +1,6 @@
 /** The benchmark's pure parts: percentiles, spreads, ratios within a run, targets, profile reading. */
 import assert from "node:assert/strict";
-import { percentile, percentiles, spread } from "../../scripts/bench/stats.ts";
+import { percentile, percentiles, slope, spread } from "../../scripts/bench/stats.ts";
 import { type CaseRun, summarise } from "../../scripts/bench/summary.ts";
 import { judgeTargets, summariseJanus } from "../../scripts/bench/report.ts";
 import { type CpuProfile, originOf, summariseProfile } from "../../scripts/bench/cpu_profile.ts";
@@ -20,6 +20,13 @@ Deno.test("percentiles use the nearest rank and leave the input unsorted", () =>
   assert.deepEqual(percentiles(samples), { medianMs: 5, p90Ms: 9, p99Ms: 10 });
   assert.deepEqual(samples, [5, 1, 4, 2, 3, 6, 7, 8, 9, 10]);
   assert.ok(Number.isNaN(percentile([], 0.5)));
+});
+
+Deno.test("the per-session slope is the least-squares fit over every block, so one step does not decide it", () => {
+  assert.equal(slope([0, 25, 50, 75, 100], [10, 11, 12, 13, 14]), 0.04);
+  // A 6 MiB step inside one of four blocks: that block alone reads 6 or 0 per block, the fit 1.8.
+  assert.equal(slope([0, 1, 2, 3, 4], [0, 0, 6, 6, 6]), 1.8);
+  assert.ok(Number.isNaN(slope([3, 3], [1, 2])));
 });
 
 Deno.test("a spread leaves failed runs out of median and range but keeps them listed", () => {
