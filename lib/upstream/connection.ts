@@ -223,20 +223,14 @@ export class UpstreamConnection {
 
   /** Asks the upstream to tell of changes to one resource (`notifications/resources/updated`). */
   async subscribe(uri: string): Promise<void> {
-    if (this.#listening) {
-      await this.#listening.follow(uri);
-    } else {
-      await this.request("resources/subscribe", { uri });
-    }
+    if (this.#listening) await this.#listening.follow(uri);
+    else await this.request("resources/subscribe", { uri });
   }
 
   /** Stops the updates for one resource. */
   async unsubscribe(uri: string): Promise<void> {
-    if (this.#listening) {
-      await this.#listening.unfollow(uri);
-    } else {
-      await this.request("resources/unsubscribe", { uri });
-    }
+    if (this.#listening) await this.#listening.unfollow(uri);
+    else await this.request("resources/unsubscribe", { uri });
   }
 
   /**
@@ -252,6 +246,12 @@ export class UpstreamConnection {
       return "logged in again; reconnecting with the new login";
     }
     return undefined;
+  }
+
+  /** The cached list `list` would return, unless a renewal could make this connection stale (route caches). */
+  cachedList(kind: CatalogKind): Promise<unknown[]> | undefined {
+    const { renewAt, authProvider } = this.renewal;
+    return renewAt === undefined && !authProvider ? this.#lists.get(kind) : undefined;
   }
 
   /** Whether calls are in flight or resources are followed (an idle close waits for neither). */
