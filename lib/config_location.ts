@@ -113,3 +113,8 @@ export function stateFilePath(configPath: string): string {
 export function launchPlanPath(configPath: string): string {
   return join(dirname(configPath), "launch-plan.json");
 }
+
+/** The early-answer record (lib/early_answers.ts) that belongs to a config file. */
+export function earlyAnswersPath(configPath: string): string {
+  return join(dirname(configPath), "early-answers.json");
+}

@@ -13,7 +13,14 @@
  */
 import { parseArgs } from "node:util";
 import { type BenchCase, CASES, type StartedCase } from "./bench/cases.ts";
-import { coldStarts, largeResults, memory, switchMs, toolsListBytes } from "./bench/janus_figures.ts";
+import {
+  coldCalls,
+  coldStarts,
+  largeResults,
+  memory,
+  switchMs,
+  toolsListBytes,
+} from "./bench/janus_figures.ts";
 import { describeMachine, machineLine } from "./bench/machine.ts";
 import { sequentialLatency, throughput, warmUp } from "./bench/measure.ts";
 import { installPeers, PEER_PACKAGES, type PeerInstall } from "./bench/peers.ts";
@@ -156,6 +163,7 @@ async function runFigures(settings: Settings): Promise<JanusRun> {
   };
   await attempt("cold", async () => {
     run.coldStartMs = await coldStarts();
+    run.coldCallMs = await coldCalls();
   });
   await attempt("switch", async () => {
     const ms = await switchMs(settings.quick ? 4 : 20);

@@ -195,6 +195,7 @@ export class Broker implements ControlHost, SearchHost {
     const resolved = this.resolve(session);
     const table = await this.#routes.table(resolved, "tools", session.era);
     rememberListed(session, "tools", table.items);
+    session.toolsComplete = !table.unavailable;
     return listedTools(this.#config, resolved, table.items, clientName);
   }
 

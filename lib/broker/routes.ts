@@ -28,6 +28,8 @@ export interface AccountItems<T> {
 export interface RouteTable<T> {
   items: T[];
   routes: Map<string, Route>;
+  /** How many of the selector's accounts could not give their list (left out of `items`). */
+  unavailable?: number;
 }
 
 /** Merges named items (tools, prompts); `reserved` names (control tools) are never reused. */

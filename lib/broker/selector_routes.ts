@@ -165,6 +165,7 @@ export class SelectorRoutes {
       return remembered.table as RouteTable<CatalogItems[K]>;
     }
     const table = this.#build(kind, catalogs, fold ? resolved : undefined);
+    table.unavailable = catalogs.filter((catalog) => catalog.items === NOTHING).length;
     this.#memo.set(key, { lists: catalogs.map((c) => c.items as unknown[]), table });
     return table;
   }

@@ -21,6 +21,8 @@ export class Session {
   choice?: Selector;
   /** A fingerprint of each list as this session was last given it; a change is notified only against it. */
   readonly lastListed = new Map<CatalogKind, string>();
+  /** Whether the last tools/list this session was given held every account's tools (none unavailable). */
+  toolsComplete = false;
   /** The minimum log level a 2025 client asked for with `logging/setLevel`. */
   logLevel?: LoggingLevel;
   /** Set by the transport once it can reach the client. */

@@ -2,10 +2,12 @@
  * Building the broker from the command line's context, once for every command that runs one
  * (`serve`, the agent commands in direct mode, the daemon): the config (or the demo), the
  * persisted global choice, the vault, and the scrubber every outbound value and log line
- * passes through.
+ * passes through. In two steps: `prepareBroker` reads the config and the state (light: no SDK),
+ * `build` loads the broker, OAuth and the SDK under them and constructs the broker — at once for
+ * most commands (`openBroker`), on the first request for an idle `serve --http` (serve_http.ts).
  */
 import { dirname, resolve } from "node:path";
-import { Broker } from "../broker/mod.ts";
+import type { Broker } from "../broker/mod.ts";
 import { JanusError } from "../errors.ts";
 import {
   type JanusConfig,
@@ -14,10 +16,11 @@ import {
   type Selector,
   StateStore,
 } from "../config/mod.ts";
-import { OAuthRuntime } from "../oauth/mod.ts";
 import { MIN_REDACTABLE_LENGTH, openVault, SecretScrubber } from "../secrets/mod.ts";
 import { shortSecretWarnings } from "../upstream/mod.ts";
 import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/mod.ts";
+import type { OAuthRuntime, OAuthRuntimeOptions } from "../oauth/mod.ts";
+import type { RemoteSupport } from "../upstream/mod.ts";
 import { PRODUCT } from "../version.ts";
 import type { CliContext } from "./context.ts";
 
@@ -38,6 +41,12 @@ export interface OpenedBroker {
   configDir: string;
   /** The persisted global selector as it is on disk now (another process may have changed it). */
   loadGlobal(): Promise<Selector | undefined>;
+}
+
+/** The broker's config and state, read; `build` constructs the broker. */
+export interface PreparedBroker extends Omit<OpenedBroker, "broker"> {
+  /** Loads the broker's modules and constructs it, serving `config` (default: the one read). */
+  build(config?: JanusConfig): Promise<OpenedBroker>;
 }
 
 /** Where the broker's configuration and persisted choice come from. */
@@ -66,6 +75,14 @@ export async function openBroker(
   ctx: CliContext,
   options: { demo?: boolean; sink: (text: string) => void },
 ): Promise<OpenedBroker> {
+  return await (await prepareBroker(ctx, options)).build();
+}
+
+/** Reads the config (or the demo's) and the persisted choice; logs the config's warnings. */
+export async function prepareBroker(
+  ctx: CliContext,
+  options: { demo?: boolean; sink: (text: string) => void },
+): Promise<PreparedBroker> {
   // One scrubber for everything that leaves: results per account (in the broker), errors and
   // notifications (via the session server), and every log line. It learns each value the moment
   // an upstream is given it.
@@ -77,11 +94,38 @@ export async function openBroker(
   const setup = options.demo ? await demoSetup() : await fileSetup(ctx, log);
   for (const warning of shortSecretWarnings(setup.config, env)) log(`warning: ${warning}`);
 
+  const opened = {
+    outbound: <T>(value: T): T => scrubber.outbound(value),
+    log,
+    banner: setup.banner,
+    config: setup.config,
+    configPath: setup.configPath,
+    configDir: setup.configDir,
+    loadGlobal: setup.loadGlobal,
+  };
+  return {
+    ...opened,
+    build: async (config = setup.config) => ({
+      ...opened,
+      config,
+      broker: await buildBroker({ ...setup, config }, scrubber, env, log),
+    }),
+  };
+}
+
+/** Constructs the broker over its config: the vault, OAuth, every resolved secret taught to the scrubber. */
+async function buildBroker(
+  setup: Setup,
+  scrubber: SecretScrubber,
+  env: (name: string) => string | undefined,
+  log: (line: string) => void,
+): Promise<Broker> {
+  const { Broker } = await import("../broker/mod.ts");
   const tooShort = new Set<string>();
   const vault = openVault({ config: setup.config, configDir: setup.configDir, env });
   // OAuth logins of remote accounts and `oauth:NAME` tokens: refreshed safely across processes,
   // every token registered with the scrubber the moment it is seen.
-  const remote = new OAuthRuntime({
+  const remote = lazyRemote({
     vault,
     stateDir: setup.configDir,
     env,
@@ -89,7 +133,7 @@ export async function openBroker(
     tokenSeen: (accountId, value) => void scrubber.addBrokerWide(`oauth:${accountId}`, value),
     providers: setup.config.oauthProviders,
   });
-  const broker = new Broker({
+  return new Broker({
     config: setup.config,
     configPath: setup.configPath,
     initialGlobal: setup.initialGlobal,
@@ -110,16 +154,6 @@ export async function openBroker(
       }
     },
   });
-  return {
-    broker,
-    outbound: (value) => scrubber.outbound(value),
-    log,
-    banner: setup.banner,
-    config: setup.config,
-    configPath: setup.configPath,
-    configDir: setup.configDir,
-    loadGlobal: setup.loadGlobal,
-  };
 }
 
 async function demoSetup(): Promise<Setup> {
@@ -163,5 +197,26 @@ async function fileSetup(ctx: CliContext, log: (line: string) => void): Promise<
     persistGlobal: (selector) => state.save({ globalSelector: selector }),
     revisions,
     banner,
+  };
+}
+
+/**
+ * The broker's OAuth (`ReferenceSources.remote`), loaded with the MCP client SDK under it the
+ * first time a remote account or an `oauth:` reference needs it: a broker whose upstreams have
+ * not started (an idle or freshly connected `serve --http`) does without both.
+ */
+function lazyRemote(options: OAuthRuntimeOptions): RemoteSupport {
+  let loading: Promise<OAuthRuntime> | undefined;
+  const runtime = () =>
+    loading ??= import("../oauth/mod.ts").then(({ OAuthRuntime }) => new OAuthRuntime(options));
+  return {
+    authProvider: async (account, clientSecret) => (await runtime()).authProvider(account, clientSecret),
+    rememberedTransport: async (accountId, url) => (await runtime()).rememberedTransport(accountId, url),
+    rememberTransport: async (accountId, url, kind) =>
+      (await runtime()).rememberTransport(accountId, url, kind),
+    login: async (account, resolved, io) => (await runtime()).login(account, resolved, io),
+    loginToken: async (name) => (await runtime()).loginToken(name),
+    openBrowser: async (url) => (await runtime()).openBrowser(url),
+    loginStatus: async (accountId) => (await runtime()).loginStatus(accountId),
   };
 }

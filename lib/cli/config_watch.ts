@@ -67,7 +67,7 @@ export function watchConfig(
     lastText = text;
     let next: JanusConfig;
     try {
-      next = parseConfigText(text, path);
+      next = await parseConfigText(text, path);
     } catch (error) {
       log(`config: edit not applied, keeping the last good config — ${(error as Error).message}`);
       return;

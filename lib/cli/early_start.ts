@@ -4,17 +4,35 @@
  * `serve` of this config wrote are started (lib/launch_plan.ts), so that their own start overlaps
  * the broker's; the pool adopts them (lib/early_processes.ts). Only for a `serve` that starts its
  * default selector's upstreams at once: over stdio or both, not the demo, not relaying to a daemon.
+ * Over stdio it also starts reading the client's handshake, to answer it from the early-answer
+ * record when that client was served before (lib/early_stdio.ts).
  * Plain Deno APIs only, and nothing here may stop `serve`: any trouble just means no head start.
  */
 import { resolve } from "node:path";
-import { launchPlanPath, locateConfigFromEnvironment, stateFilePath } from "../config_location.ts";
+import {
+  earlyAnswersPath,
+  launchPlanPath,
+  locateConfigFromEnvironment,
+  stateFilePath,
+} from "../config_location.ts";
+import { answerFor, clientDigest, parseEarlyAnswers } from "../early_answers.ts";
 import { startEarly } from "../early_processes.ts";
-import { inheritedEnvironment, parsePlan, type PlanKeys, planKeys, sameKeys } from "../launch_plan.ts";
+import { EarlyStdio } from "../early_stdio.ts";
+import {
+  inheritedEnvironment,
+  parsePlan,
+  type PlanKeys,
+  planKeys,
+  type PlannedLaunch,
+  sameKeys,
+} from "../launch_plan.ts";
 import { PRODUCT } from "../version.ts";
 import type { ParsedArgs } from "./args.ts";
 
 /** The keys computed at launch, for the config they were computed for (see `keysAtLaunch`). */
 let atLaunch: { configPath: string; keys: PlanKeys } | undefined;
+/** The handshake being answered early, for the config it was answered for (see `takeEarlyStdio`). */
+let earlyStdio: { configPath: string; stdio: EarlyStdio } | undefined;
 
 /** What the entry knows when it gets here: the command line, parsed. */
 export interface EarlyLine {
@@ -47,6 +65,7 @@ export async function startPlannedUpstreams(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<number> {
   atLaunch = undefined;
+  earlyStdio = undefined;
   if (!startsUpstreamsAtOnce(line, env)) return 0;
   try {
     const configPath = resolve(line.configPath ?? locateConfigFromEnvironment().path);
@@ -56,20 +75,58 @@ export async function startPlannedUpstreams(
     atLaunch = { configPath, keys };
     const text = readIfThere(launchPlanPath(configPath));
     const plan = text && parsePlan(new TextDecoder().decode(text));
-    if (!plan || !sameKeys(plan.keys, keys)) return 0;
-    const inherited = inheritedEnvironment(env);
-    return startEarly(plan.launches.map((launch) => ({
-      account: launch.account,
-      spec: {
-        command: launch.command,
-        args: launch.args,
-        env: { ...inherited, ...launch.env },
-        ...(launch.cwd === undefined ? {} : { cwd: launch.cwd }),
-      },
-    })));
+    const started = plan && sameKeys(plan.keys, keys) ? startPlan(plan.launches, env) : 0;
+    // After the spawns: the client's first frame takes a few milliseconds to arrive anyway.
+    answerHandshakeEarly(configPath, keys);
+    return started;
   } catch {
     return 0; // no head start; serve reports real problems with its config itself
   }
+}
+
+/** The longest the broker's loading waits for a client's handshake to be answered early. */
+const HANDSHAKE_WAIT_MS = 50;
+
+/**
+ * Waits (briefly) for the handshake being answered early, before the broker's modules load and
+ * keep the event loop busy (see `EarlyStdio.settled`); at once when there is none.
+ */
+export async function earlyHandshake(): Promise<void> {
+  await earlyStdio?.stdio.settled(HANDSHAKE_WAIT_MS);
+}
+
+/**
+ * The stdio reader that answered (or is answering) the client's handshake early, for `serve` to
+ * hand over to its wire; only for this config file, and only once.
+ */
+export function takeEarlyStdio(configPath: string): EarlyStdio | undefined {
+  const taken = earlyStdio && earlyStdio.configPath === resolve(configPath) ? earlyStdio.stdio : undefined;
+  earlyStdio = undefined;
+  return taken;
+}
+
+/** Starts reading stdin for a handshake the record can answer, when there is a record for these keys. */
+function answerHandshakeEarly(configPath: string, keys: PlanKeys): void {
+  if (Deno.stdin.isTerminal()) return;
+  const text = readIfThere(earlyAnswersPath(configPath));
+  const record = text && parseEarlyAnswers(new TextDecoder().decode(text));
+  if (!record || !sameKeys(record.keys, keys) || record.answers.length === 0) return;
+  const lookup = (params: unknown) => answerFor(record, keys, clientDigest(params));
+  earlyStdio = { configPath, stdio: new EarlyStdio(lookup, { stdin: Deno.stdin, stdout: Deno.stdout }) };
+}
+
+/** Starts the plan's launches, each with the environment every stdio upstream inherits. */
+function startPlan(launches: PlannedLaunch[], env: (name: string) => string | undefined): number {
+  const inherited = inheritedEnvironment(env);
+  return startEarly(launches.map((launch) => ({
+    account: launch.account,
+    spec: {
+      command: launch.command,
+      args: launch.args,
+      env: { ...inherited, ...launch.env },
+      ...(launch.cwd === undefined ? {} : { cwd: launch.cwd }),
+    },
+  })));
 }
 
 /** The plan keys computed at launch for this config file, when it was this process's `serve` config. */

@@ -5,13 +5,13 @@ import { processContext } from "./context.ts";
 import { GLOBAL_OPTIONS, parseCommandLine } from "./args.ts";
 import { FACES } from "./faces.ts";
 import { helpCommand, overview } from "./help.ts";
-import { startPlannedUpstreams } from "./early_start.ts";
+import { earlyHandshake, startPlannedUpstreams } from "./early_start.ts";
 import { dismissEarly } from "../early_processes.ts";
 
 // Each command's module is imported only when it runs or shows its usage: `version` and `help`
 // never load the SDK, and `serve` loads what it needs in the order it needs it (see serve.ts).
 export const COMMANDS: readonly ListedCommand[] = [
-  { ...FACES.serve, load: async () => (await import("./serve.ts")).serveCommand },
+  { ...FACES.serve, load: async () => (await import("./serve_command.ts")).serveCommand },
   { ...FACES.tools, load: async () => (await import("./tools.ts")).toolsCommand },
   { ...FACES.schema, load: async () => (await import("./schema.ts")).schemaCommand },
   { ...FACES.call, load: async () => (await import("./call.ts")).callCommand },
@@ -50,7 +50,9 @@ export async function main(args: readonly string[], makeContext = processContext
       throw new JanusError("usage", `unknown command "${line.name}"`);
     }
     // `serve` gets a head start: its usual upstreams start before its module loads (early_start.ts).
+    // And its client's handshake may be answered from the record of the last start meanwhile.
     await startPlannedUpstreams(line);
+    await earlyHandshake();
     const command = await listed.load();
     if (line.help) {
       ctx.out(`${command.usage}\n`);

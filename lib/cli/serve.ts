@@ -1,4 +1,7 @@
-/** `janusmcp serve`: run the broker over stdio, HTTP, or both. */
+/**
+ * `janusmcp serve` over stdio or both transports (serve_command.ts dispatches; HTTP alone is
+ * serve_http.ts, which loads the broker on its first request).
+ */
 import type { Broker } from "../broker/mod.ts";
 import { JanusError } from "../errors.ts";
 import { loadOrCreateHttpToken } from "../config/mod.ts";
@@ -11,84 +14,25 @@ import {
 import { allowedHostsFor, isLoopbackHost } from "../transport/mod.ts";
 import { serveBrokerOverStdio } from "../transport/mod.ts";
 import type { Transport } from "@modelcontextprotocol/server";
-import type { DaemonMetadata } from "../daemon/mod.ts";
-import { contextConfigPath, openBroker } from "./broker_setup.ts";
+import { openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
-import { type ServeOptions, serveOptionsFrom } from "./serve_options.ts";
-import type { CliContext, Command } from "./context.ts";
+import type { ServeOptions } from "./serve_options.ts";
+import type { CliContext } from "./context.ts";
+import { DRAIN_MS } from "./serve_http.ts";
 import { watchConfig } from "./config_watch.ts";
 import type { JanusConfig } from "../config/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";
-import { FACES } from "./faces.ts";
 import { earlyHandover } from "../early_processes.ts";
-import { keysAtLaunch } from "./early_start.ts";
+import { keysAtLaunch, takeEarlyStdio } from "./early_start.ts";
 import { planAfterStart } from "./launch_plan_writer.ts";
-
-/** How long a stop signal lets calls in flight finish before they are answered with an error. */
-const DRAIN_MS = 5_000;
-
-export const serveCommand: Command = {
-  ...FACES.serve,
-  usage: `Usage: janusmcp [serve] [--http | --transport stdio|http|both] [--host H] [--port N]
-                        [--allow-remote] [--session-idle-timeout SECONDS] [--demo] [--config PATH]
-
-Serves JanusMCP over stdio (one client; stdout carries MCP frames only) and/or Streamable HTTP
-at http://HOST:PORT/mcp (many clients; both protocol revisions). Logs go to stderr. Ends when
-the stdio client closes stdin, or on SIGINT/SIGTERM, after draining calls in flight and closing
-every upstream.
-
-Options:
-  --http                   same as --transport http                       (env JANUS_TRANSPORT)
-  --transport MODE         stdio (default), http, or both
-  --host H                 HTTP bind address, default 127.0.0.1           (env JANUS_HTTP_HOST)
-  --port N                 HTTP port, default 7332; 0 picks a free one    (env JANUS_HTTP_PORT)
-  --allow-remote           allow a non-loopback --host; clients must then send the bearer
-                           token kept in the config directory's http-token file (mode 0600)
-  --session-idle-timeout S close 2025-11-25 HTTP sessions idle this long (default 3600)
-  --demo                   serve the built-in demo configuration (two accounts of a demo server)
-  --config PATH            this config file (else JANUS_CONFIG, ./config.json, user config dir)`,
-  async run(args, ctx) {
-    const options = serveOptionsFrom(args, (name) => Deno.env.get(name));
-    const daemon = await daemonForStdio(ctx, options);
-    if (!daemon) return await serveLocally(ctx, options);
-    const { serveStdioThroughDaemon } = await import("../daemon/mod.ts");
-    const stopped = waitForStopSignal();
-    try {
-      await serveStdioThroughDaemon(daemon, {
-        log: (line) => ctx.err(`janusmcp: ${line}\n`),
-        stop: stopped.promise,
-        local: async (wire) => {
-          await serveLocally(ctx, options, wire);
-        },
-      });
-    } finally {
-      stopped.dispose();
-    }
-    return 0;
-  },
-};
-
-/**
- * The daemon a stdio broker relays to: only when asked for with JANUS_DAEMON=auto|require (an
- * LLM client's config sets it), only for stdio, and only a daemon serving this config unchanged.
- */
-async function daemonForStdio(ctx: CliContext, options: ServeOptions): Promise<DaemonMetadata | undefined> {
-  const mode = Deno.env.get("JANUS_DAEMON");
-  if (options.transport !== "stdio" || options.demo || (mode !== "auto" && mode !== "require")) {
-    return undefined;
-  }
-  // Loaded only when asked for: a plain `serve` never needs the daemon client.
-  const { usableDaemon } = await import("../daemon/mod.ts");
-  return await usableDaemon({
-    env: (name) => Deno.env.get(name),
-    configPath: contextConfigPath(ctx),
-    required: mode === "require",
-    note: (message) => ctx.err(`janusmcp: note: ${message}\n`),
-  });
-}
+import { answersRecorder } from "./early_answers_writer.ts";
 
 /** Serves with a broker of this process's own (`wire`: a stdio wire the daemon relay already read from). */
-async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Transport): Promise<number> {
+export async function serveLocally(
+  ctx: CliContext,
+  options: ServeOptions,
+  wire?: Transport,
+): Promise<number> {
   const { broker, outbound, log, banner, configDir, configPath, config } = await openBroker(ctx, {
     demo: options.demo,
     sink: (text) => ctx.err(text),
@@ -113,6 +57,10 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
   earlyHandover(log);
   const keys = configPath && options.transport !== "http" ? keysAtLaunch(configPath) : undefined;
   const plan = configPath && keys ? planAfterStart(broker, configPath, keys, log) : undefined;
+  // The client's handshake may have been answered already (early_stdio.ts); its first answers are
+  // recorded for the next start.
+  const early = configPath && options.transport !== "http" ? takeEarlyStdio(configPath) : undefined;
+  const recorder = configPath && keys ? answersRecorder(configPath, keys, log) : undefined;
   let http: HttpServerHandle | undefined;
   let end: "signal" | "eof" | undefined;
   try {
@@ -123,8 +71,22 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     const ends: Promise<"signal" | "eof">[] = [stopped.promise.then(() => "signal" as const)];
     const maxMessageBytes = config.limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (options.transport !== "http") {
+      const handed = early && { stdin: early.handover(), answered: early.answered };
+      if (handed && handed.answered.length > 0) {
+        log(
+          `answered ${handed.answered.map((a) => a.method).join(" and ")} early from the early-answer record`,
+        );
+      }
       ends.push(
-        serveBrokerOverStdio(broker, { log, outbound, wire, maxMessageBytes }).then(() => "eof" as const),
+        serveBrokerOverStdio(broker, {
+          log,
+          outbound,
+          wire,
+          maxMessageBytes,
+          early: handed,
+          record: recorder?.record,
+        })
+          .then(() => "eof" as const),
       );
     }
     end = await Promise.race(ends);
@@ -139,7 +101,7 @@ async function serveLocally(ctx: CliContext, options: ServeOptions, wire?: Trans
     if (end === "signal") await broker.drain(DRAIN_MS);
     stopped.dispose();
     await http?.shutdown();
-    await Promise.all([broker.close(), plan?.flush()]);
+    await Promise.all([broker.close(), plan?.flush(), recorder?.flush()]);
   }
   return 0;
 }

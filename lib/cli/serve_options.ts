@@ -1,6 +1,6 @@
 /** `serve` options from flags and environment (pure, so every combination is tested directly). */
 import { JanusError } from "../errors.ts";
-import { isLoopbackHost } from "../transport/mod.ts";
+import { isLoopbackHost } from "../hosts.ts";
 import { flagOption, type ParsedArgs, parseOptions, stringOption } from "./args.ts";
 import { SERVE_OPTIONS } from "./faces.ts";
 

@@ -3,7 +3,7 @@
  * byte alone: comments, trailing commas, the file's indentation and line endings. jsonc-parser
  * finds the nodes; the text is spliced here because its formatter reflows neighbouring entries.
  */
-import { findNodeAtLocation, type Node, type ParseError, parseTree } from "jsonc-parser";
+import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import { syntaxMessage } from "../config/mod.ts";
 import { JanusError } from "../errors.ts";
 
@@ -37,7 +37,9 @@ function parseDocument(text: string, path: string): Node | undefined {
   if (errors.length > 0) {
     throw new JanusError(
       "config",
-      `${syntaxMessage(path, text, errors[0])}; fix the file, then run this again`,
+      `${
+        syntaxMessage(path, text, errors[0].offset, printParseErrorCode(errors[0].error))
+      }; fix the file, then run this again`,
     );
   }
   if (tree !== undefined && tree.type !== "object") {

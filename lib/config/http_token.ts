@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { JanusError } from "../errors.ts";
 import { writeFileAtomic } from "../atomic_write.ts";
-import { randomToken } from "../crypto.ts";
+import { randomToken } from "../random.ts";
 
 /** The token file that belongs to a config directory. */
 export function httpTokenPath(configDir: string): string {

@@ -15,6 +15,7 @@ export type { ConfigProblem, PathSegment, ValidationResult } from "./validate.ts
 export { formatPath, formatProblem, validateConfig } from "./validate.ts";
 export type { ConfigSource, LocatedConfig, LocateOptions, UserConfigDirOptions } from "../config_location.ts";
 export {
+  earlyAnswersPath,
   launchPlanPath,
   locateConfig,
   locateConfigFromEnvironment,

@@ -20,7 +20,6 @@
  * weakening the cipher key. The (unkeyed) header digest tells a damaged header apart from a
  * wrong passphrase; it protects against accidents only, the AEAD against tampering.
  */
-import { scrypt } from "node:crypto";
 import { JanusError } from "../errors.ts";
 
 /** scrypt cost parameters (N = 2^logN). */
@@ -94,11 +93,13 @@ export function newKeyParams(kdf: ScryptParams = DEFAULT_SCRYPT): VaultKeyParams
   return { kdf: { ...kdf }, salt: crypto.getRandomValues(new Uint8Array(SALT_LENGTH)) };
 }
 
-function scryptBytes(passphrase: string, salt: Uint8Array, kdf: ScryptParams): Promise<Uint8Array> {
+async function scryptBytes(passphrase: string, salt: Uint8Array, kdf: ScryptParams): Promise<Uint8Array> {
+  // Loaded on the first unlock: node:crypto costs ~3.5 MiB of RSS, and a broker may never unlock.
+  const { scrypt } = await import("node:crypto");
   const n = 2 ** kdf.logN;
   // node's default maxmem (32 MiB) is below what N=2^15, r=8 needs; allow the real need plus slack.
   const maxmem = 128 * n * kdf.r * kdf.p + 16 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
+  return await new Promise((resolve, reject) => {
     scrypt(passphrase, salt, 64, { N: n, r: kdf.r, p: kdf.p, maxmem }, (error, key) => {
       if (error) reject(error);
       else resolve(new Uint8Array(key));

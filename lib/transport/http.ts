@@ -28,6 +28,8 @@ import { readBody } from "./request_body.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, RejectLog, triageValue } from "../wire/mod.ts";
 import { listenedResources, ListenResources, onResponseEnd } from "./listen_resources.ts";
 
+export { type HttpServerHandle, listenHttp } from "../http_listen.ts";
+
 /** How the HTTP endpoint behaves. */
 export interface HttpOptions {
   guard: GuardOptions;
@@ -60,7 +62,6 @@ export interface HttpApp {
 
 /** Builds the HTTP app over the broker. */
 export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
-  const started = Date.now();
   const outbound = options.outbound;
   // One line per refused request at most, and a summary for a flood.
   const rejects = new RejectLog(options.log);
@@ -100,7 +101,8 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
       ok: true,
       name: PRODUCT.name,
       version: PRODUCT.version,
-      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      // The process's uptime: `serve --http` builds this app on its first request, not at start.
+      uptimeSeconds: Math.round(performance.now() / 1000),
       protocolVersions: ["2025-11-25", "2026-07-28"],
     }));
 
@@ -290,37 +292,4 @@ function jsonRpcError(
   id: string | number | null = null,
 ): Response {
   return Response.json({ jsonrpc: "2.0", error: { code, message }, id }, { status });
-}
-
-/** A listening HTTP server. */
-export interface HttpServerHandle {
-  /** The address actually bound (the port is real even when 0 was asked). */
-  url: string;
-  /** Stops accepting, drains, closes sessions; resolves when the server is down. */
-  shutdown(): Promise<void>;
-}
-
-/** Serves the app on `host:port` with `Deno.serve`. */
-export function listenHttp(app: HttpApp, host: string, port: number): Promise<HttpServerHandle> {
-  return new Promise((resolve, reject) => {
-    try {
-      const server = Deno.serve({
-        hostname: host,
-        port,
-        onListen: ({ port: bound }) => {
-          const shown = host.includes(":") ? `[${host}]` : host;
-          resolve({
-            url: `http://${shown}:${bound}`,
-            async shutdown() {
-              const stopped = server.shutdown(); // stops accepting now; resolves when responses end
-              await app.close(); // drains calls, then ends the streams that would never end alone
-              await stopped;
-            },
-          });
-        },
-      }, app.fetch);
-    } catch (error) {
-      reject(error);
-    }
-  });
 }

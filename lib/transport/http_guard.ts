@@ -22,11 +22,7 @@ export interface GuardOptions {
   token?: string;
 }
 
-/** Whether a bind address stays on this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "");
-  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
+export { isLoopbackHost } from "../hosts.ts";
 
 /** The Host names accepted for a bind address: loopback names, plus the address itself. */
 export function allowedHostsFor(host: string): string[] | undefined {

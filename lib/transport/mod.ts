@@ -4,6 +4,7 @@
  * through the SDK `Server` adapter (session_server.ts); none holds routing logic.
  */
 export type { StdioOptions } from "./stdio.ts";
+export type { FirstAnswers } from "./stdio_handover.ts";
 export { serveBrokerOverStdio } from "./stdio.ts";
 export type { HttpApp, HttpOptions, HttpServerHandle } from "./http.ts";
 export { createHttpApp, DEFAULT_MAX_BODY_BYTES, listenHttp } from "./http.ts";

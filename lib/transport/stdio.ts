@@ -9,7 +9,9 @@ import type { Broker, Session } from "../broker/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, RejectLog } from "../wire/mod.ts";
 import { cancelledRequest, listenedResources, ListenResources } from "./listen_resources.ts";
 import { createSessionServer, serverNotifier } from "./session_server.ts";
-import { StdioWire } from "./stdio_wire.ts";
+import { StdioWire, type WireStreams } from "./stdio_wire.ts";
+import { type FirstAnswers, HandoverWire } from "./stdio_handover.ts";
+import type { EarlyAnswered } from "../early_stdio.ts";
 
 /** Options for serving over stdio. */
 export interface StdioOptions {
@@ -19,11 +21,19 @@ export interface StdioOptions {
   wire?: Transport;
   /** The largest frame accepted on stdin (default 64 MiB). */
   maxMessageBytes?: number;
+  /**
+   * The entry read stdin first (lib/early_stdio.ts): the wire reads `stdin` (what was read, then
+   * the rest), and the broker's answers to the requests `answered` early are not sent again.
+   */
+  early?: { stdin: WireStreams["stdin"]; answered: readonly EarlyAnswered[] };
+  /** Called once with the client's first initialize and tools/list answers, when that list was complete. */
+  record?: (answers: FirstAnswers) => void;
 }
 
 /** Serves the broker over stdio; resolves when the client closes stdin. */
 export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Promise<void> {
-  const { wire, stdinEnded } = stdioWire(options);
+  let current: Session | undefined;
+  const { wire, stdinEnded } = stdioWire(options, () => current);
   return new Promise((resolve) => {
     let ended = false;
     const end = () => {
@@ -31,7 +41,6 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       ended = true;
       resolve();
     };
-    let current: Session | undefined;
     const handle = serveStdio(({ era }) => {
       const session = broker.openSession("stdio", { era });
       current = session;
@@ -50,7 +59,10 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
 }
 
 /** The wire to serve on, and when the client closed stdin. */
-function stdioWire(options: StdioOptions): { wire: Transport; stdinEnded: Promise<void> } {
+function stdioWire(
+  options: StdioOptions,
+  session: () => Session | undefined,
+): { wire: Transport; stdinEnded: Promise<void> } {
   if (options.wire) {
     // The daemon relay's wire (the SDK's) reads through node's process.stdin.
     const stdinEnded = new Promise<void>((resolve) => {
@@ -60,11 +72,24 @@ function stdioWire(options: StdioOptions): { wire: Transport; stdinEnded: Promis
     return { wire: options.wire, stdinEnded };
   }
   // The broker's own reader: explicit size limit, answers for malformed frames, one log line each.
+  const { early, record } = options;
   const wire = new StdioWire(
     options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     new RejectLog(options.log),
+    early ? { stdin: early.stdin, stdout: Deno.stdout } : undefined,
   );
-  return { wire, stdinEnded: wire.ended };
+  if (!early && !record) return { wire, stdinEnded: wire.ended };
+  const handover = new HandoverWire(wire, {
+    answered: early?.answered ?? [],
+    record,
+    // Recorded only for the selector a new session starts with, and only when no account failed.
+    toolsComplete: () => {
+      const listed = session();
+      return listed !== undefined && listed.choice === undefined && listed.toolsComplete;
+    },
+    log: options.log,
+  });
+  return { wire: handover, stdinEnded: wire.ended };
 }
 
 /**

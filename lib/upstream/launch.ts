@@ -31,10 +31,13 @@ export interface RemoteLaunchSpec {
 
 /** What remote accounts need beyond references: OAuth tokens and remembered transports (lib/oauth). */
 export interface RemoteSupport {
+  /** May be a promise: the broker loads its OAuth code (and the client SDK) on first need. */
   authProvider(
     account: AccountConfig,
     clientSecret?: string,
-  ): AuthProvider & { loginChanged?(): Promise<boolean> };
+  ):
+    | (AuthProvider & { loginChanged?(): Promise<boolean> })
+    | Promise<AuthProvider & { loginChanged?(): Promise<boolean> }>;
   rememberedTransport(accountId: string, url: string): Promise<"http" | "sse" | undefined>;
   rememberTransport(accountId: string, url: string, kind: "http" | "sse"): Promise<void>;
   /** Runs a browser login (janus_login); resolves with who logged in, when the server said. */
@@ -211,7 +214,7 @@ async function remoteExtras(
     }
     const secret = account.oauth?.clientSecret;
     const clientSecret = secret === undefined ? undefined : await resolve(secret, "oauth.clientSecret");
-    extras.authProvider = sources.remote.authProvider(account, clientSecret);
+    extras.authProvider = await sources.remote.authProvider(account, clientSecret);
     if (clientSecret !== undefined) extras.clientSecret = clientSecret;
   }
   if (account.transport === "auto" && sources.remote) {

@@ -38,7 +38,7 @@ export class UpstreamLifecycle {
 
   /** A start failed. */
   startFailed(accountId: string): void {
-    this.#schedule(accountId).failed(this.now());
+    this.#schedule(accountId).startFailed(this.now());
   }
 
   /** A start succeeded. */

@@ -6,7 +6,7 @@
 export type { CatalogItems, CatalogKind } from "./catalog.ts";
 export type { AskClient, Caller, Progress, UpstreamResult } from "./call_types.ts";
 export type { RelayOptions, UpstreamConnection } from "./connection.ts";
-export type { ReferenceSources, ResolvedSecret } from "./launch.ts";
+export type { ReferenceSources, RemoteSupport, ResolvedSecret } from "./launch.ts";
 export type { PoolEvents, UpstreamState, UpstreamStatus } from "./pool.ts";
 export { UpstreamPool } from "./pool.ts";
 export type { RevisionMemory } from "./revision_memory.ts";

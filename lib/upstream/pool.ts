@@ -9,7 +9,7 @@ import type { LoggingMessageNotification } from "@modelcontextprotocol/client";
 import type { AccountConfig } from "../config/mod.ts";
 import { JanusError, messageOf } from "../errors.ts";
 import type { CatalogKind } from "./catalog.ts";
-import { UpstreamConnection } from "./connection.ts";
+import type { UpstreamConnection } from "./connection.ts";
 import { type ReferenceSources, type ResolvedSecret, resolveLaunch } from "./launch.ts";
 import { UpstreamLifecycle } from "./lifecycle.ts";
 import { ListMemory } from "./list_memory.ts";
@@ -18,25 +18,23 @@ import {
   chooseConnection,
   type ConnectPlan,
   type Era,
-  ERA_REVISION,
   learn,
   refuted,
   type Revisions,
   sameRevisions,
 } from "./revisions.ts";
 import type { UpstreamSettings } from "./settings.ts";
+import { closedLine, fallbackLine, restarting, secondConnectionLine } from "./pool_lines.ts";
 
 /** How often idle upstreams are looked for. */
 const IDLE_CHECK_MS = 1_000;
 
-/** The refusal while an account waits out its restart backoff. */
-function restarting(accountId: string, waitMs: number, lastError: string | undefined): JanusError {
-  const why = lastError ? ` (last failure: ${lastError})` : "";
-  return new JanusError(
-    "upstream",
-    `account "${accountId}": its upstream is restarting, retry in ${Math.ceil(waitMs / 1000)} s${why}`,
-  );
-}
+/**
+ * connection.ts, and the MCP client SDK under it, load when the first upstream starts, not with
+ * the pool: a broker with no upstream running (an idle `serve --http`) never loads them.
+ */
+let connectionModule: Promise<typeof import("./connection.ts")> | undefined;
+const loadConnection = () => connectionModule ??= import("./connection.ts");
 
 /** What the pool tells its owner. */
 export interface PoolEvents {
@@ -303,12 +301,7 @@ export class UpstreamPool {
         const other: Era = choice.era === "legacy" ? "modern" : "legacy";
         const connection = await this.#choose(account, other, refuted(known, choice.era), false);
         this.#remember(account, refuted(this.#revisions.get(account) ?? known, choice.era));
-        this.events.log(
-          account.id,
-          `its upstream does not speak ${ERA_REVISION[choice.era]}; ${
-            ERA_REVISION[choice.era]
-          } clients are served over ${ERA_REVISION[connection.era]}`,
-        );
+        this.events.log(account.id, fallbackLine(choice.era, connection.era));
         return connection;
       }
       if (choice.kind === "prior" && mayForget && !live.size) {
@@ -336,18 +329,10 @@ export class UpstreamPool {
     for (const warning of launch.warnings) this.#warnOnce(accountId, `warning: ${warning}`);
     const byEra = this.#settled.get(accountId) ?? new Map<Era, UpstreamConnection>();
     if (byEra.size && plan.kind !== "auto") {
-      const what = account.transport === "stdio" ? "a second process" : "a second connection";
-      const why = plan.kind === "try"
-        ? "to learn whether the upstream also speaks it"
-        : "the upstream speaks both";
-      this.events.log(
-        accountId,
-        `starting ${what} at ${ERA_REVISION[plan.era]} for a ${
-          ERA_REVISION[need ?? plan.era]
-        } client (${why})`,
-      );
+      this.events.log(accountId, secondConnectionLine(account.transport === "stdio", plan, need));
     }
-    const opened: { connection?: UpstreamConnection } = {};
+    const opened: { connection?: UpstreamConnection; closedWhileOpening?: boolean } = {};
+    const { UpstreamConnection } = await loadConnection();
     const connection = await UpstreamConnection.open(
       accountId,
       launch,
@@ -359,23 +344,20 @@ export class UpstreamPool {
         invalidItems: (line) => this.#warnOnce(accountId, line),
         closed: () => {
           const self = opened.connection;
+          // A close before the start finished is that start failing (counted once, by #acquire).
+          if (!self) return void (opened.closedWhileOpening = true);
           const live = this.#settled.get(accountId);
-          if (self && live?.get(self.era) === self) live.delete(self.era);
+          if (live?.get(self.era) === self) live.delete(self.era);
           const wait = this.lifecycle.crashed(accountId);
-          const times = this.lifecycle.failures(accountId);
-          this.events.log(
-            accountId,
-            wait > 0
-              ? `upstream closed (${times} times in a row); restarting on the next call after ${
-                Math.ceil(wait / 1000)
-              } s`
-              : "upstream closed; it will be restarted on the next call",
-          );
+          this.events.log(accountId, closedLine(wait, this.lifecycle.failures(accountId)));
         },
       },
       plan,
       this.settings,
     );
+    if (opened.closedWhileOpening) {
+      throw new JanusError("upstream", `account "${accountId}": its upstream closed right after it started`);
+    }
     opened.connection = connection;
     const existing = byEra.get(connection.era);
     if (this.#closed || existing) {

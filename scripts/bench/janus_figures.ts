@@ -48,6 +48,34 @@ export async function coldStarts(): Promise<Record<string, number>> {
   };
 }
 
+/**
+ * Milliseconds from spawning `line` to the answer of its first `echo` call (initialize and
+ * tools/list first, as a client does): a tools/list answered early from the record says nothing
+ * about when the broker can serve a call, this does.
+ */
+export async function coldCallMs(line: CommandLine): Promise<number> {
+  const start = performance.now();
+  const { client } = await stdioClient(line, "2025-11-25");
+  try {
+    await client.listTools();
+    const result = await client.callTool({ name: "echo", arguments: { message: "cold" } });
+    if (result.isError) throw new Error(`echo failed: ${JSON.stringify(result.content)}`);
+    return performance.now() - start;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The first call after a cold start, server-everything itself and JanusMCP with a config served before. */
+export async function coldCalls(): Promise<Record<string, number>> {
+  const one = await writeConfig({ accounts: [account("everything", EVERYTHING)] });
+  await coldCallMs(brokerLine(["serve", "--config", one])); // writes the launch plan and early answers
+  return {
+    everythingDirect: await coldCallMs(EVERYTHING),
+    janusEverythingAgain: await coldCallMs(brokerLine(["serve", "--config", one])),
+  };
+}
+
 /** An account of the fixture whose tool list names its account (so a switch changes the list). */
 function fixtureAccount(id: string): Record<string, unknown> {
   return {
@@ -123,11 +151,17 @@ export async function switchMs(switches: number): Promise<{ session: number[]; g
   }
 }
 
-/** Broker RSS idle with 50 configured accounts (none started), and its growth per idle 2025 HTTP session. */
+/**
+ * Broker RSS with 50 configured accounts (none started): idle, before any request (`serve --http`
+ * loads the broker and the SDK on its first request), then with one 2025 HTTP session open (the
+ * broker and the SDK server loaded; still no upstream), and its growth per further idle session.
+ * That growth moves in steps (V8 grows its heap by MiB at a time): 50 sessions may or may not
+ * include one, see scripts/bench/PROFILE.md ("Idle memory").
+ */
 export async function memory(
   sessions: number,
   settleMs: number,
-): Promise<{ idleMiB: number; perSessionKiB: number }> {
+): Promise<{ idleMiB: number; firstSessionMiB: number; perSessionKiB: number }> {
   const accounts = Array.from(
     { length: 50 },
     (_, i) => ({ ...account(`acct${i}`, PAYLOAD), service: `svc${i % 10}` }),
@@ -140,10 +174,14 @@ export async function memory(
     const idleMiB = rssMiB(server.pid);
     open.push(await httpClient(url, "2025-11-25")); // the first session pays for code loaded once
     await settle();
-    const before = rssMiB(server.pid);
+    const firstSessionMiB = rssMiB(server.pid);
     for (let i = 0; i < sessions; i++) open.push(await httpClient(url, "2025-11-25"));
     await settle();
-    return { idleMiB, perSessionKiB: (rssMiB(server.pid) - before) * 1024 / sessions };
+    return {
+      idleMiB,
+      firstSessionMiB,
+      perSessionKiB: (rssMiB(server.pid) - firstSessionMiB) * 1024 / sessions,
+    };
   } finally {
     await Promise.all(open.map((session) => session.close().catch(() => {})));
     await server.stop();

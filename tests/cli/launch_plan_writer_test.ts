@@ -4,8 +4,8 @@ import { parseConfigText } from "../../lib/config/mod.ts";
 import { plainLaunch } from "../../lib/cli/launch_plan_writer.ts";
 import { startsUpstreamsAtOnce } from "../../lib/cli/early_start.ts";
 
-function account(fields: Record<string, unknown>) {
-  const config = parseConfigText(
+async function account(fields: Record<string, unknown>) {
+  const config = await parseConfigText(
     JSON.stringify({ accounts: [{ id: "a", service: "s", command: "srv", ...fields }] }),
     "config.json",
   );
@@ -14,7 +14,7 @@ function account(fields: Record<string, unknown>) {
 
 Deno.test("a launch with nothing to resolve is planned as the pool would start it", async () => {
   assert.deepEqual(
-    await plainLaunch(account({ args: ["--x", "$${literal}"], env: { MODE: "dev" }, cwd: "/srv" })),
+    await plainLaunch(await account({ args: ["--x", "$${literal}"], env: { MODE: "dev" }, cwd: "/srv" })),
     {
       account: "a",
       command: "srv",
@@ -23,7 +23,7 @@ Deno.test("a launch with nothing to resolve is planned as the pool would start i
       cwd: "/srv",
     },
   );
-  assert.deepEqual(await plainLaunch(account({})), { account: "a", command: "srv", args: [], env: {} });
+  assert.deepEqual(await plainLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
 });
 
 Deno.test("a launch with any reference, or a credential-named variable, is never planned", async () => {
@@ -39,13 +39,13 @@ Deno.test("a launch with any reference, or a credential-named variable, is never
       { cwd: "${HOME}/srv" },
       { command: "${HOME}/bin/srv" },
     ]
-  ) assert.equal(await plainLaunch(account(fields)), undefined, JSON.stringify(fields));
-  const remote = parseConfigText(
+  ) assert.equal(await plainLaunch(await account(fields)), undefined, JSON.stringify(fields));
+  const remote = (await parseConfigText(
     JSON.stringify({
       accounts: [{ id: "r", service: "s", transport: "http", url: "https://example.com/mcp" }],
     }),
     "config.json",
-  ).accounts[0];
+  )).accounts[0];
   assert.equal(await plainLaunch(remote), undefined);
 });
 
