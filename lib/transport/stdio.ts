@@ -10,6 +10,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, RejectLog } from "../wire/mod.ts";
 import { cancelledRequest, listenedResources, ListenResources } from "./listen_resources.ts";
 import { createSessionServer, serverNotifier } from "./session_server.ts";
 import { StdioWire } from "./stdio_wire.ts";
+import { DirectDispatch } from "./direct_dispatch.ts";
 
 /** Options for serving over stdio. */
 export interface StdioOptions {
@@ -32,10 +33,12 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       resolve();
     };
     let current: Session | undefined;
+    const direct = new DirectDispatch();
     const handle = serveStdio(({ era }) => {
       const session = broker.openSession("stdio", { era });
       current = session;
       const server = createSessionServer(broker, session, { outbound: options.outbound });
+      if (era === "legacy") direct.adopt(server);
       session.notifier = serverNotifier(server, options.outbound);
       server.onclose = () => {
         broker.closeSession(session);
@@ -43,6 +46,8 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       };
       return server;
     }, { transport: wire, onerror: (error) => options.log(`stdio: ${error.message}`) });
+    const entry = wire.onmessage;
+    if (entry) wire.onmessage = direct.wrap(entry);
     followListenedResources(wire, () => current, broker, options.log);
     // A client may close stdin before sending anything, when no server instance exists yet.
     void stdinEnded.then(() => handle.close()).finally(end);
