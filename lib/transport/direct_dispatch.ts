@@ -1,18 +1,22 @@
 /**
- * Hands a 2025-11-25 stdio session's messages straight to its SDK server instead of through
- * `serveStdio`'s entry. Once `serveStdio` pinned a legacy instance, its entry only forwards: a
- * message goes through an async queue to the instance's channel, whose `Protocol` then sorts it
- * by trying zod schemas in turn — a request first fails the result and the error schemas (each
- * failure builds a zod error: 10–11 µs a request together, SDK 2.4.0). The broker's wire has
- * already sorted every frame (`triageFrame`: a plain request is one the schema accepts unchanged
- * and that has no `result`/`error`), so a plain request goes to the server's request dispatch
+ * Hands a pinned stdio session's messages straight to its SDK server instead of through
+ * `serveStdio`'s entry. Once `serveStdio` pinned an instance, its entry mostly forwards: a message
+ * goes through an async queue to the instance's channel, whose `Protocol` then sorts it by trying
+ * zod schemas in turn — a request first fails the result and the error schemas (each failure
+ * builds a zod error: 10–11 µs a request together, SDK 2.4.0). The broker's wire has already
+ * sorted every frame (a message the SDK schema accepts, with `method` and `id` and no
+ * `result`/`error`, is a request only), so a request goes to the server's request dispatch
  * directly, and every other message to the channel's own handler (the `Protocol`'s sorting):
  * nothing skips what the SDK does with a message, only the re-sorting and the queue hop.
  *
- * Every message of a pinned legacy session takes this path, so their order is kept. 2026-07-28
- * sessions keep the entry: it serves their `subscriptions/listen` and refuses a late `initialize`.
- * The dispatch method is private in the SDK's types; when it is missing (another SDK version) the
- * entry is used as before (tests/transport/direct_dispatch_test.ts pins what this relies on).
+ * What the entry itself serves on a 2026-07-28 connection still goes to it: `subscriptions/listen`,
+ * `notifications/cancelled` (it may end a listen stream), a late `initialize` (refused there) and
+ * `server/discover`. Direct delivery starts only once the entry delivered everything it was handed
+ * and the instance is pinned (2025: connected after its opening message; 2026: a request other than
+ * `server/discover` was delivered, which is what pins it), so no message overtakes one queued
+ * before. The dispatch method is private in the SDK's types; when it is missing (another SDK
+ * version) the entry is used as before (tests/transport/direct_dispatch_test.ts pins what this
+ * relies on).
  */
 import type { JSONRPCMessage, Server, Transport } from "@modelcontextprotocol/server";
 
@@ -23,22 +27,33 @@ interface Dispatching {
   _onrequest?: (message: JSONRPCMessage, extra?: undefined) => void;
 }
 
-/**
- * Direct delivery for one stdio connection. `adopt` the legacy instance in the `serveStdio` factory
- * (before it connects); `wrap` the entry (what `serveStdio` installed as the wire's `onmessage`).
- * Direct delivery starts once the entry has delivered everything it was handed (it delivers the
- * opening message after the instance connected): no message overtakes one still queued there.
- */
+/** Messages a 2026-07-28 connection's entry serves or checks itself. */
+const ENTRY_METHODS = new Set([
+  "subscriptions/listen",
+  "notifications/cancelled",
+  "initialize",
+  "server/discover",
+]);
+
+/** Direct delivery for one stdio connection: `adopt` its instance in the factory, `wrap` the entry. */
 export class DirectDispatch {
   #server?: Dispatching;
   #deliver?: (message: JSONRPCMessage) => void;
+  #modern = false;
+  #pinned = false;
+  #direct = false;
   #handed = 0;
   #delivered = 0;
 
-  /** Takes a 2025-11-25 instance: once connected, what the entry delivers to it is counted. */
-  adopt(server: Server): void {
+  /** Takes the instance `serveStdio`'s factory built (before it connects). */
+  adopt(server: Server, era: "legacy" | "modern"): void {
     const dispatching = server as unknown as Dispatching;
     if (typeof dispatching._onrequest !== "function") return; // another SDK: the entry stays
+    // A 2026 instance built for a `server/discover` probe may be discarded: a new one replaces it.
+    this.#server = undefined;
+    this.#deliver = undefined;
+    this.#pinned = false;
+    this.#modern = era === "modern";
     const connect = dispatching.connect.bind(server);
     dispatching.connect = async (channel) => {
       await connect(channel);
@@ -46,6 +61,11 @@ export class DirectDispatch {
       if (!own) return;
       channel.onmessage = (message, extra) => {
         this.#delivered++;
+        if (
+          !this.#modern || ("id" in message && "method" in message && message.method !== "server/discover")
+        ) {
+          this.#pinned = true;
+        }
         own(message, extra);
       };
       this.#deliver = (message) => own(message);
@@ -58,21 +78,24 @@ export class DirectDispatch {
     return (message) => {
       const server = this.#server;
       const deliver = this.#deliver;
+      // Once on, it stays on: what the entry serves itself after that is never delivered.
+      this.#direct ||= this.#pinned && this.#delivered === this.#handed;
       // A closed server has no transport: the entry (which drops what comes after) takes it.
-      if (!server?.transport || !deliver || this.#delivered !== this.#handed) {
+      if (!this.#direct || !server?.transport || !deliver || (this.#modern && entryServes(message))) {
         this.#handed++;
         return entry(message);
       }
-      if (isPlainRequest(message)) server._onrequest?.(message, undefined);
+      if (isRequest(message)) server._onrequest?.(message, undefined);
       else deliver(message);
     };
   }
 }
 
-/**
- * A request the `Protocol` would sort as one: the wire hands on messages the SDK schema accepts,
- * and of those, one with `method` and `id` but no `result` or `error` key is a request only.
- */
-function isPlainRequest(message: JSONRPCMessage): boolean {
+/** A request, among messages the SDK schema accepted. */
+function isRequest(message: JSONRPCMessage): boolean {
   return "method" in message && "id" in message && !("result" in message) && !("error" in message);
+}
+
+function entryServes(message: JSONRPCMessage): boolean {
+  return "method" in message && ENTRY_METHODS.has(message.method);
 }

@@ -38,7 +38,7 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       const session = broker.openSession("stdio", { era });
       current = session;
       const server = createSessionServer(broker, session, { outbound: options.outbound });
-      if (era === "legacy") direct.adopt(server);
+      direct.adopt(server, era);
       session.notifier = serverNotifier(server, options.outbound);
       server.onclose = () => {
         broker.closeSession(session);

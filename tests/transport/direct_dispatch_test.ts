@@ -57,7 +57,7 @@ async function serve(
       }
       return { content: [{ type: "text", text: `called ${request.params.name}` }] };
     });
-    if (direct && era === "legacy") dispatch.adopt(server);
+    if (direct) dispatch.adopt(server, era);
     return server;
   }, { transport: wire });
   let entered = 0;
@@ -116,4 +116,35 @@ Deno.test("messages that arrive before the opening one is delivered go through t
 Deno.test("the SDK server still has the request dispatch direct delivery calls (else the entry is used)", () => {
   const server = new Server({ name: "direct-test", version: "1" }, { capabilities: {} });
   assert.equal(typeof (server as unknown as { _onrequest?: unknown })._onrequest, "function");
+});
+
+/** A 2026-07-28 request's `_meta` envelope. */
+const ENVELOPE = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientInfo": { name: "test", version: "1" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
+Deno.test("a pinned 2026 session's requests reach its server directly; listen and cancel still go through serveStdio", async () => {
+  const chunks = [
+    call(1, { name: "opening", _meta: ENVELOPE }),
+    call(2, { name: "echo", arguments: { text: "hi" }, _meta: { ...ENVELOPE, progressToken: "p" } }),
+    call(3, { arguments: {}, _meta: ENVELOPE }),
+    frame({ id: 4, method: "no/such/method", params: { _meta: ENVELOPE } }),
+    frame({
+      id: 8,
+      method: "subscriptions/listen",
+      params: { notifications: { toolsListChanged: true }, _meta: ENVELOPE },
+    }),
+    call(5, { name: "slow", _meta: ENVELOPE }) +
+    frame({ method: "notifications/cancelled", params: { requestId: 5 } }),
+  ];
+  const viaEntry = await serve(chunks, false);
+  const viaDirect = await serve(chunks, true);
+  assert.deepEqual(viaDirect.out, viaEntry.out);
+  const ids = viaDirect.out.map((message) => message.id).filter((id) => id !== undefined);
+  assert.deepEqual(ids.filter((id) => id !== 8), [1, 2, 3, 4]);
+  // The opening request, the listen and the cancellation went through the entry; the rest directly.
+  assert.equal(viaEntry.entered, 7);
+  assert.equal(viaDirect.entered, 3);
 });
