@@ -60,7 +60,7 @@ export class DirectDispatch {
       const own = channel.onmessage?.bind(channel); // the Protocol's handler, installed at connect
       if (!own) return;
       channel.onmessage = (message, extra) => {
-        this.#delivered++;
+        if (!isListen(message)) this.#delivered++;
         if (
           !this.#modern || ("id" in message && "method" in message && message.method !== "server/discover")
         ) {
@@ -82,7 +82,8 @@ export class DirectDispatch {
       this.#direct ||= this.#pinned && this.#delivered === this.#handed;
       // A closed server has no transport: the entry (which drops what comes after) takes it.
       if (!this.#direct || !server?.transport || !deliver || (this.#modern && entryServes(message))) {
-        this.#handed++;
+        // A 2026 entry serves a listen itself (it is never delivered): only the rest are counted.
+        if (!isListen(message)) this.#handed++;
         return entry(message);
       }
       if (isRequest(message)) server._onrequest?.(message, undefined);
@@ -94,6 +95,10 @@ export class DirectDispatch {
 /** A request, among messages the SDK schema accepted. */
 function isRequest(message: JSONRPCMessage): boolean {
   return "method" in message && "id" in message && !("result" in message) && !("error" in message);
+}
+
+function isListen(message: JSONRPCMessage): boolean {
+  return "method" in message && message.method === "subscriptions/listen";
 }
 
 function entryServes(message: JSONRPCMessage): boolean {

@@ -148,3 +148,22 @@ Deno.test("a pinned 2026 session's requests reach its server directly; listen an
   assert.equal(viaEntry.entered, 7);
   assert.equal(viaDirect.entered, 3);
 });
+
+Deno.test("a 2026 connection opened by a listen stream gets direct delivery after its first call", async () => {
+  const listen = frame({
+    id: 9,
+    method: "subscriptions/listen",
+    params: { notifications: { toolsListChanged: true }, _meta: ENVELOPE },
+  });
+  const chunks = [
+    listen,
+    call(1, { name: "first", _meta: ENVELOPE }),
+    call(2, { name: "second", _meta: ENVELOPE }),
+    call(3, { name: "third", _meta: ENVELOPE }),
+  ];
+  const viaEntry = await serve(chunks, false);
+  const viaDirect = await serve(chunks, true);
+  assert.deepEqual(viaDirect.out, viaEntry.out);
+  assert.equal(viaEntry.entered, 4);
+  assert.equal(viaDirect.entered, 2);
+});
