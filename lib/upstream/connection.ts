@@ -30,6 +30,7 @@ import { ListenStream } from "./listen_stream.ts";
 import { StreamResumes } from "./stream_resumes.ts";
 import { limitReplies } from "./reply_limit.ts";
 import { PASS_THROUGH } from "./pass_through.ts";
+import { directReplies } from "./direct_replies.ts";
 
 /** Why a connection may need replacing: no secret values, only when and whom to ask. */
 interface Renewal {
@@ -195,6 +196,8 @@ export class UpstreamConnection {
       if (plan.kind === "prior" && plan.prior.kind === "modern") {
         await client.discover({ timeout: CONNECT_TIMEOUT_MS });
       }
+      // The broker's reader checked a stdio upstream's frames: results skip the SDK's sorting.
+      if (launch.spec.transport === "stdio") directReplies(transport, client);
       screenListResponses(
         transport,
         (kind, rejected) => hooks.invalidItems?.(describeRejected(kind, rejected)),
