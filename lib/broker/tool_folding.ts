@@ -11,7 +11,7 @@
  */
 import type { Tool } from "@modelcontextprotocol/server";
 import type { JanusConfig } from "../config/mod.ts";
-import { isRecord } from "../values.ts";
+import { canonicalJson, isRecord } from "../values.ts";
 import { type AccountItems, type Route, routeByName, type RouteTable } from "./routes.ts";
 import type { ResolvedSelector } from "./selector.ts";
 
@@ -223,17 +223,4 @@ function withAccountArgument(
       required: [ACCOUNT_ARGUMENT, ...required.filter((key) => key !== ACCOUNT_ARGUMENT)],
     },
   };
-}
-
-/** JSON with object keys sorted at every level: equal definitions give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]),
-  );
 }
