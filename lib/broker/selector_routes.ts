@@ -180,7 +180,7 @@ export class SelectorRoutes {
     if (kind === "tools") {
       const tools = catalogs as AccountItems<Tool>[];
       const table = foldFor
-        ? foldedToolTable(tools, foldFor.accounts, RESERVED_TOOL_NAMES)
+        ? foldedToolTable(tools, RESERVED_TOOL_NAMES)
         : routeByName(tools, RESERVED_TOOL_NAMES);
       // Inside a profile, each tool says which account it acts as (un-prefixed names too).
       return labelProfileTools(table, catalogs.length) as RouteTable<CatalogItems[K]>;
