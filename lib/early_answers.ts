@@ -12,9 +12,9 @@
  *
  * Plain Deno APIs only: the CLI's entry reads this before anything heavy is loaded.
  */
-import { type PlanKeys, sameKeys } from "./launch_plan.ts";
+import { type PlanKeys, readPlanKeys, sameKeys } from "./launch_plan.ts";
 import { sha256Hex } from "./sha256_sync.ts";
-import { isRecord } from "./values.ts";
+import { canonicalJson, isRecord } from "./values.ts";
 
 const FORMAT = 1;
 /** Clients remembered per config (say, a desktop app and an editor sharing one config). */
@@ -83,11 +83,9 @@ export function parseEarlyAnswers(text: string): EarlyAnswers | undefined {
   } catch {
     return undefined;
   }
-  if (!isRecord(raw) || raw.format !== FORMAT || !isRecord(raw.keys) || !Array.isArray(raw.answers)) {
-    return undefined;
-  }
-  const { broker, config, state } = raw.keys;
-  if (typeof broker !== "string" || typeof config !== "string" || typeof state !== "string") return undefined;
+  if (!isRecord(raw) || raw.format !== FORMAT || !Array.isArray(raw.answers)) return undefined;
+  const keys = readPlanKeys(raw.keys);
+  if (!keys) return undefined;
   const answers: EarlyAnswer[] = [];
   for (const answer of raw.answers) {
     if (!isRecord(answer) || typeof answer.client !== "string") return undefined;
@@ -95,13 +93,5 @@ export function parseEarlyAnswers(text: string): EarlyAnswers | undefined {
     if (!isRecord(initialize) || !isRecord(tools) || !Array.isArray(tools.tools)) return undefined;
     answers.push({ client: answer.client, initialize, tools });
   }
-  return { format: FORMAT, keys: { broker, config, state }, answers };
-}
-
-/** JSON with object keys sorted at every level, so equal values give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (!isRecord(item)) return item;
-    return Object.fromEntries(Object.keys(item).sort().map((name) => [name, item[name]]));
-  }) ?? "null";
+  return { format: FORMAT, keys, answers };
 }

@@ -11,6 +11,7 @@
  * malformed JSON, end of input — answers nothing more: the broker gets every byte and answers as
  * it always does. Plain Deno APIs only: this runs before the SDK is loaded.
  */
+import { concatBytes } from "./bytes.ts";
 import { isRecord } from "./values.ts";
 
 /** The byte ends used here (Deno.stdin/stdout, or others in tests). */
@@ -144,7 +145,7 @@ export class EarlyStdio {
   /** The next complete line read (without its newline), or undefined at end of input or too far in. */
   async #nextLine(): Promise<Uint8Array | undefined> {
     while (true) {
-      const pending = concat(this.#line);
+      const pending = concatBytes(this.#line);
       const end = pending.indexOf(NEWLINE);
       if (end >= 0) {
         this.#line = [pending.subarray(end + 1)];
@@ -189,15 +190,4 @@ function requestOf(message: unknown): { id: string | number; method: string; par
 
 function hasCursor(params: unknown): boolean {
   return isRecord(params) && params.cursor !== undefined;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -53,6 +53,14 @@ export async function planKeys(
   };
 }
 
+/** Plan keys read back from a file written by this module, or undefined when they are not. */
+export function readPlanKeys(value: unknown): PlanKeys | undefined {
+  if (!isRecord(value)) return undefined;
+  const { broker, config, state } = value;
+  if (typeof broker !== "string" || typeof config !== "string" || typeof state !== "string") return undefined;
+  return { broker, config, state };
+}
+
 /** Whether a plan was made for exactly these files and this broker. */
 export function sameKeys(a: PlanKeys, b: PlanKeys): boolean {
   return a.broker === b.broker && a.config === b.config && a.state === b.state;
@@ -72,18 +80,16 @@ export function parsePlan(text: string): LaunchPlan | undefined {
   } catch {
     return undefined;
   }
-  if (!isRecord(raw) || raw.format !== FORMAT || !isRecord(raw.keys) || !Array.isArray(raw.launches)) {
-    return undefined;
-  }
-  const { broker, config, state } = raw.keys;
-  if (typeof broker !== "string" || typeof config !== "string" || typeof state !== "string") return undefined;
+  if (!isRecord(raw) || raw.format !== FORMAT || !Array.isArray(raw.launches)) return undefined;
+  const keys = readPlanKeys(raw.keys);
+  if (!keys) return undefined;
   const launches: PlannedLaunch[] = [];
   for (const launch of raw.launches) {
     const read = readLaunch(launch);
     if (!read) return undefined;
     launches.push(read);
   }
-  return { format: FORMAT, keys: { broker, config, state }, launches };
+  return { format: FORMAT, keys, launches };
 }
 
 /**

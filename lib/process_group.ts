@@ -75,9 +75,12 @@ export class ProcessGroup {
     return this.#exited;
   }
 
-  /** Writes to the child's stdin (resolves once the pipe took it). */
-  async write(bytes: Uint8Array): Promise<void> {
-    await this.#stdin.write(bytes);
+  /**
+   * Writes to the child's stdin (resolves once the pipe took it). The writer's own promise is
+   * returned, not awaited in an async wrapper: no extra promise per upstream request.
+   */
+  write(bytes: Uint8Array): Promise<void> {
+    return this.#stdin.write(bytes);
   }
 
   get stdout(): ReadableStream<Uint8Array> {

@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import {
   answerFor,
-  canonicalJson,
   clientDigest,
   type EarlyAnswers,
   formatEarlyAnswers,
@@ -16,6 +15,7 @@ import {
 import { EarlyStdio, type EarlyStreams } from "../lib/early_stdio.ts";
 import type { PlanKeys } from "../lib/launch_plan.ts";
 import { sha256Hex } from "../lib/sha256_sync.ts";
+import { canonicalJson } from "../lib/values.ts";
 
 const KEYS: PlanKeys = { broker: "1.0.0", config: "c", state: "none" };
 const INIT_PARAMS = {

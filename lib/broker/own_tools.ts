@@ -16,7 +16,7 @@ import { parseSearchCall, RESERVED_TOOL_NAMES, SEARCH_TOOLS } from "./search_too
 import type { ResolvedSelector } from "./selector.ts";
 import type { Session } from "./session.ts";
 import { toolError } from "./tool_results.ts";
-import { selectorFolds } from "./tool_folding.ts";
+import { declaresAccountArgument, foldLegend, selectorFolds } from "./tool_folding.ts";
 import type { SessionView } from "./list_changes.ts";
 
 /** Every tool the broker answers itself, whether listed or not. */
@@ -65,9 +65,27 @@ export function listedTools(
   items: readonly Tool[],
   clientName: string | undefined,
 ): Tool[] {
+  const controls = controlTools(config, resolved, items);
   return exposureFor(config, resolved, items.length, clientName) === "search"
-    ? [...CONTROL_TOOLS, ...SEARCH_TOOLS]
-    : [...CONTROL_TOOLS, ...items];
+    ? [...controls, ...SEARCH_TOOLS]
+    : [...controls, ...items];
+}
+
+/**
+ * The control tools as a selector lists them: when its identical tools are folded, `janus_whoami`
+ * also says which account each `janus_account` value is (once for the whole list).
+ */
+function controlTools(
+  config: JanusConfig,
+  resolved: ResolvedSelector,
+  items: readonly Tool[],
+): readonly Tool[] {
+  if (!selectorFolds(config, resolved) || !items.some(declaresAccountArgument)) return CONTROL_TOOLS;
+  const legend = foldLegend(resolved.accounts);
+  if (!legend) return CONTROL_TOOLS;
+  return CONTROL_TOOLS.map((tool) =>
+    tool.name === "janus_whoami" ? { ...tool, description: `${tool.description} ${legend}` } : tool
+  );
 }
 
 /**

@@ -47,6 +47,30 @@ export interface ToolCallRoute {
 const NOTHING: readonly never[] = Object.freeze([]);
 
 /**
+ * A table served again without a lookup per account while it is current: every connection it
+ * was built from is still the one the pool would hand out for the need, still holds the same
+ * cached list, and the configuration is the same object. That covers every event that changes
+ * routes: a switch (another selector, another key), a hot reload (a new config), an upstream's
+ * list_changed or a schema found out of date (the connection dropped its list), an upstream
+ * closed, restarted or joined by one of the other era (another connection). What `pool.get`
+ * also does is kept: the accounts are touched (idle close), and connections that can go stale
+ * (a token to renew, a login that can change) never give a current table, so `get` checks them.
+ */
+interface RecentTable {
+  /** The selector's accounts it was built for (a call resolved before a reload may build one). */
+  accounts: readonly unknown[];
+  sources: { accountId: string; list: unknown }[];
+  table: RouteTable<unknown>;
+}
+
+/** What a recent table is remembered under: the kind, the client's era, the selector. */
+function recentKey(resolved: ResolvedSelector, kind: CatalogKind, need: Era | undefined): string {
+  const selector = resolved.selector;
+  const name = !selector ? "" : selector.kind === "account" ? `a:${selector.id}` : `p:${selector.name}`;
+  return `${kind}\n${need ?? ""}\n${name}`;
+}
+
+/**
  * Route tables built from the upstreams' cached lists. `need` is the revision of the client
  * asking: a dual-revision upstream is reached over that one (see lib/upstream/revisions.ts).
  */
@@ -58,10 +82,13 @@ export class SelectorRoutes {
    */
   readonly #memo = new Map<string, { lists: readonly unknown[][]; table: RouteTable<unknown> }>();
   readonly #indexes = new ToolIndexes();
+  /** Tables still current (see RecentTable), for the configuration they were built with. */
+  readonly #recent = new Map<string, RecentTable>();
+  #recentConfig?: unknown;
 
   /** `config` says which profiles list their accounts' identical tools once (tool_folding.ts). */
   constructor(
-    private readonly pool: Pick<UpstreamPool, "get">,
+    private readonly pool: Pick<UpstreamPool, "get" | "reusable" | "lifecycle">,
     private readonly log: (line: string) => void,
     private readonly config: () => Pick<JanusConfig, "profileFold"> = () => ({ profileFold: {} }),
   ) {}
@@ -72,16 +99,63 @@ export class SelectorRoutes {
     kind: K,
     need?: Era,
   ): Promise<RouteTable<CatalogItems[K]>> {
+    const config = this.config();
+    if (config !== this.#recentConfig) {
+      this.#recent.clear();
+      this.#recentConfig = config;
+    }
+    const recentKeyed = recentKey(resolved, kind, need);
+    const recent = this.#recent.get(recentKeyed);
+    if (recent && this.#current(recent, resolved, kind, need)) {
+      return recent.table as RouteTable<CatalogItems[K]>;
+    }
+    const sources: RecentTable["sources"] = [];
     const catalogs = await Promise.all(
       resolved.accounts.map(async (account): Promise<AccountItems<CatalogItems[K]>> => {
         try {
-          return { accountId: account.id, items: await (await this.pool.get(account.id, need)).list(kind) };
+          const connection = await this.pool.get(account.id, need);
+          const list = connection.list(kind);
+          const items = await list;
+          sources.push({ accountId: account.id, list });
+          return { accountId: account.id, items };
         } catch (error) {
           this.log(`[${account.id}] ${kind} unavailable: ${messageOf(error)}`);
           return { accountId: account.id, items: NOTHING };
         }
       }),
     );
+    const table = this.#tableOf(resolved, kind, catalogs);
+    // Only a table every account gave its list to (a failed one may recover on the next call).
+    if (sources.length === resolved.accounts.length) {
+      this.#recent.set(recentKeyed, { accounts: resolved.accounts, sources, table });
+    }
+    return table;
+  }
+
+  /** Whether a recent table is still what a lookup per account would give (see RecentTable). */
+  #current(
+    recent: RecentTable,
+    resolved: ResolvedSelector,
+    kind: CatalogKind,
+    need: Era | undefined,
+  ): boolean {
+    const accounts = resolved.accounts;
+    if (accounts.length !== recent.accounts.length || accounts.some((a, i) => a !== recent.accounts[i])) {
+      return false;
+    }
+    for (const { accountId, list } of recent.sources) {
+      if (this.pool.reusable(accountId, need)?.cachedList(kind) !== list) return false;
+    }
+    for (const { accountId } of recent.sources) this.pool.lifecycle.touch(accountId);
+    return true;
+  }
+
+  /** The table of these lists: the memo's when the lists are the ones it was built from. */
+  #tableOf<K extends CatalogKind>(
+    resolved: ResolvedSelector,
+    kind: K,
+    catalogs: AccountItems<CatalogItems[K]>[],
+  ): RouteTable<CatalogItems[K]> {
     // Folding and labels shape a tool table too: a reload that changes them gives a new table.
     const fold = kind === "tools" && resolved.accounts.length > 1 && selectorFolds(this.config(), resolved);
     const labels = fold ? resolved.accounts.map((a) => a.label) : [];
@@ -106,7 +180,7 @@ export class SelectorRoutes {
     if (kind === "tools") {
       const tools = catalogs as AccountItems<Tool>[];
       const table = foldFor
-        ? foldedToolTable(tools, foldFor.accounts, RESERVED_TOOL_NAMES)
+        ? foldedToolTable(tools, RESERVED_TOOL_NAMES)
         : routeByName(tools, RESERVED_TOOL_NAMES);
       // Inside a profile, each tool says which account it acts as (un-prefixed names too).
       return labelProfileTools(table, catalogs.length) as RouteTable<CatalogItems[K]>;

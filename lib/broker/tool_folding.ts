@@ -11,7 +11,7 @@
  */
 import type { Tool } from "@modelcontextprotocol/server";
 import type { JanusConfig } from "../config/mod.ts";
-import { isRecord } from "../values.ts";
+import { canonicalJson, isRecord } from "../values.ts";
 import { type AccountItems, type Route, routeByName, type RouteTable } from "./routes.ts";
 import type { ResolvedSelector } from "./selector.ts";
 
@@ -71,26 +71,24 @@ export function canFold(tool: Tool): boolean {
 }
 
 /**
- * The merged tool table of a profile with identical tools folded. `accounts` describes the
- * selector's accounts (for the argument's description); `reserved` names are never reused.
+ * The merged tool table of a profile with identical tools folded; `reserved` names are never
+ * reused.
  * Deterministic: items keep the order of accounts and of each account's list, a folded tool
  * sitting where its first account lists it.
  */
 export function foldedToolTable(
   catalogs: readonly AccountItems<Tool>[],
-  accounts: readonly FoldAccount[],
   reserved: ReadonlySet<string> = new Set(),
 ): RouteTable<Tool> {
   const groups = foldGroups(catalogs);
   if (groups.size === 0) return routeByName(catalogs, reserved);
-  const labels = new Map(accounts.map((a) => [a.id, a.label]));
   // The folded tool replaces its first account's copy; the other members' copies are dropped.
   const pruned = catalogs.map(({ accountId, items }) => ({
     accountId,
     items: items.flatMap((tool): Tool[] => {
       const members = groups.get(memberKey(accountId, tool.name));
       if (!members) return [tool];
-      return members[0] === accountId ? [withAccountArgument(tool, members, labels)] : [];
+      return members[0] === accountId ? [withAccountArgument(tool, members)] : [];
     }),
   }));
   const table = routeByName(pruned, reserved);
@@ -197,43 +195,29 @@ function memberKey(accountId: string, name: string): string {
 
 /**
  * The tool with the required account argument added first (the model picks the account first).
- * Its description names each account's label; when every label is just the id, the enum says
- * all there is, and a description would cost bytes in every folded tool for nothing.
+ * The argument is the accounts' ids alone: their labels are described once per list, in
+ * `janus_whoami` (`foldLegend`), not in every folded tool — five long labels repeated in each
+ * tool would cost more than the folding saves.
  */
-function withAccountArgument(
-  tool: Tool,
-  members: readonly string[],
-  labels: ReadonlyMap<string, string>,
-): Tool {
+function withAccountArgument(tool: Tool, members: readonly string[]): Tool {
   const schema = tool.inputSchema;
   const required = Array.isArray(schema.required) ? schema.required : [];
-  const described = members.some((id) => (labels.get(id) ?? id) !== id);
-  const argument = {
-    type: "string",
-    enum: [...members],
-    ...(described
-      ? { description: `Account: ${members.map((id) => `${id} = ${labels.get(id) ?? id}`).join("; ")}` }
-      : {}),
-  };
   return {
     ...tool,
     inputSchema: {
       ...schema,
-      properties: { [ACCOUNT_ARGUMENT]: argument, ...schema.properties },
+      properties: { [ACCOUNT_ARGUMENT]: { type: "string", enum: [...members] }, ...schema.properties },
       required: [ACCOUNT_ARGUMENT, ...required.filter((key) => key !== ACCOUNT_ARGUMENT)],
     },
   };
 }
 
-/** JSON with object keys sorted at every level: equal definitions give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]),
-  );
+/**
+ * The sentence that tells which account each `janus_account` value is, or undefined when every
+ * label is just its id (the enum then says all there is).
+ */
+export function foldLegend(accounts: readonly FoldAccount[]): string | undefined {
+  if (accounts.every((account) => account.label === account.id)) return undefined;
+  const named = accounts.map((account) => `${account.id} = ${account.label}`).join("; ");
+  return `Tools that take "${ACCOUNT_ARGUMENT}" act as the account it names: ${named}.`;
 }

@@ -9,7 +9,6 @@ import { writeFileAtomic } from "../atomic_write.ts";
 import { earlyAnswersPath } from "../config/mod.ts";
 import {
   answerFor,
-  canonicalJson,
   clientDigest,
   formatEarlyAnswers,
   parseEarlyAnswers,
@@ -18,6 +17,7 @@ import {
 import { messageOf } from "../errors.ts";
 import type { PlanKeys } from "../launch_plan.ts";
 import type { FirstAnswers } from "../transport/mod.ts";
+import { canonicalJson } from "../values.ts";
 
 /** Records a client's first answers (`record`); `flush` waits for the write, if one is under way. */
 export function answersRecorder(

@@ -18,8 +18,24 @@ export interface ParamHeaderDeclaration {
 const BASE64_PREFIX = "=?base64?";
 const BASE64_SUFFIX = "?=";
 
+/**
+ * Declarations found per schema object. A listed tool's schema is the upstream's object until its
+ * list changes, and every 2026 `tools/call` over HTTP asks (the header check on the way in, the
+ * headers on the way out): the walk cost 8 µs per call in the December profile.
+ */
+const declarationsOf = new WeakMap<object, readonly ParamHeaderDeclaration[]>();
+
 /** The `x-mcp-header` declarations of a tool's input schema, reachable through `properties` chains. */
-export function paramHeaderDeclarations(inputSchema: unknown): ParamHeaderDeclaration[] {
+export function paramHeaderDeclarations(inputSchema: unknown): readonly ParamHeaderDeclaration[] {
+  if (!isRecord(inputSchema)) return [];
+  const known = declarationsOf.get(inputSchema);
+  if (known) return known;
+  const found = walkDeclarations(inputSchema);
+  declarationsOf.set(inputSchema, found);
+  return found;
+}
+
+function walkDeclarations(inputSchema: Record<string, unknown>): readonly ParamHeaderDeclaration[] {
   const found: ParamHeaderDeclaration[] = [];
   const walk = (schema: unknown, path: string[]) => {
     if (!isRecord(schema) || !isRecord(schema.properties)) return;
@@ -31,7 +47,7 @@ export function paramHeaderDeclarations(inputSchema: unknown): ParamHeaderDeclar
     }
   };
   walk(inputSchema, []);
-  return found;
+  return Object.freeze(found.map((declaration) => Object.freeze(declaration)));
 }
 
 /** A primitive argument as header text (strings as they are, numbers in decimal, booleans lowercase). */

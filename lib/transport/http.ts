@@ -11,7 +11,6 @@ import {
   isLegacyRequest,
   type JSONRPCMessage,
   PROTOCOL_VERSION_META_KEY,
-  readRequestBody,
 } from "@modelcontextprotocol/server";
 import type { Broker } from "../broker/mod.ts";
 import { buildSessionServer, createSessionServer, serverNotifier } from "./session_server.ts";
@@ -25,6 +24,7 @@ import { LegacySessions } from "./http_sessions.ts";
 import { LegacyHttpTransport } from "./legacy_http_transport.ts";
 import { paramHeaderMismatch } from "./param_headers.ts";
 import { isRecord } from "../values.ts";
+import { readBody } from "./request_body.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, RejectLog, triageValue } from "../wire/mod.ts";
 import { listenedResources, ListenResources, onResponseEnd } from "./listen_resources.ts";
 
@@ -112,7 +112,7 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     let parsedBody: unknown;
     let message: JSONRPCMessage | undefined; // a single message, already validated
     if (request.method === "POST") {
-      const body = await readRequestBody(request, options.maxBodyBytes);
+      const body = await readBody(request, options.maxBodyBytes);
       if (body.tooLarge) {
         const size = Number(request.headers.get("content-length") ?? NaN);
         const seen = Number.isFinite(size) ? `of ${formatBytes(size)} (${size} bytes)` : "";

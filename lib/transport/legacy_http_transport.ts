@@ -25,6 +25,7 @@ import {
 import { JSON_RPC } from "../errors.ts";
 import type { BoundedEventStore } from "./event_store.ts";
 import { KEEP_ALIVE_MS, prefersEventStream, SseStream } from "./sse_stream.ts";
+import { QuietDeadlines } from "./quiet_deadlines.ts";
 
 /** The event-store stream id of the session's GET stream. */
 const STANDALONE = "_GET_stream";
@@ -53,8 +54,6 @@ interface Exchange {
   readonly protocolVersion: string;
   /** Set while nothing was sent: resolves the POST with JSON, or with the SSE stream. */
   respond?: (response: Response) => void;
-  /** Upgrades a call still unanswered after the keep-alive interval (see `#post`). */
-  quiet?: ReturnType<typeof setTimeout>;
   /** The SSE stream, once upgraded and while the client is connected to it. */
   sse?: SseStream;
 }
@@ -79,7 +78,12 @@ export class LegacyHttpTransport implements Transport {
   readonly #inFlight = new Map<RequestId, Exchange>();
   #standalone?: SseStream;
 
-  constructor(private readonly options: LegacyHttpTransportOptions) {}
+  /** Upgrades a call still unanswered after the keep-alive interval (see `#post`). */
+  readonly #quiet: QuietDeadlines<Exchange>;
+
+  constructor(private readonly options: LegacyHttpTransportOptions) {
+    this.#quiet = new QuietDeadlines(options.keepAliveMs ?? KEEP_ALIVE_MS, (sent) => this.#upgrade(sent));
+  }
 
   start(): Promise<void> {
     if (this.#started) throw new Error("Transport already started");
@@ -145,7 +149,7 @@ export class LegacyHttpTransport implements Transport {
     if (exchange.answers.size < exchange.ids.length) return;
     for (const id of exchange.ids) this.#inFlight.delete(id);
     if (exchange.respond) {
-      clearTimeout(exchange.quiet);
+      this.#quiet.delete(exchange);
       const answers = exchange.ids.map((id) => exchange.answers.get(id));
       exchange.respond(
         Response.json(answers.length === 1 ? answers[0] : answers, { headers: this.#headers() }),
@@ -160,8 +164,8 @@ export class LegacyHttpTransport implements Transport {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
+    this.#quiet.clear();
     for (const exchange of new Set(this.#inFlight.values())) {
-      clearTimeout(exchange.quiet);
       exchange.respond?.(this.#refuse(404, UNKNOWN_SESSION, "Session closed"));
       exchange.respond = undefined;
       exchange.sse?.end();
@@ -237,13 +241,10 @@ export class LegacyHttpTransport implements Transport {
     };
     const response = new Promise<Response>((resolve) => exchange.respond = resolve);
     for (const id of ids) this.#inFlight.set(id, exchange);
+    // A long call with nothing to say would leave the client without even headers (Node's fetch
+    // gives up after 300 s): past one keep-alive interval it gets an SSE stream and keep-alives.
     if (prefersEventStream(accept)) this.#upgrade(exchange);
-    else {
-      // A long call with nothing to say would leave the client without even headers (Node's fetch
-      // gives up after 300 s): past one keep-alive interval it gets an SSE stream and keep-alives.
-      exchange.quiet = setTimeout(() => this.#upgrade(exchange), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
-      Deno.unrefTimer(Number(exchange.quiet));
-    }
+    else this.#quiet.add(exchange);
     // Polling (SEP-1699): a handler may end the stream early; the client resumes with Last-Event-ID.
     const polling = this.#resumable(exchange.protocolVersion)
       ? {
@@ -326,7 +327,7 @@ export class LegacyHttpTransport implements Transport {
     const respond = exchange.respond;
     if (!respond) return;
     exchange.respond = undefined;
-    clearTimeout(exchange.quiet);
+    this.#quiet.delete(exchange);
     const sse: SseStream = new SseStream(this.#headers(), this.options.keepAliveMs, () => {
       if (exchange.sse === sse) exchange.sse = undefined;
     });

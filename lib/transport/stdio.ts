@@ -12,6 +12,7 @@ import { createSessionServer, serverNotifier } from "./session_server.ts";
 import { StdioWire, type WireStreams } from "./stdio_wire.ts";
 import { type FirstAnswers, HandoverWire } from "./stdio_handover.ts";
 import type { EarlyAnswered } from "../early_stdio.ts";
+import { DirectDispatch } from "./direct_dispatch.ts";
 
 /** Options for serving over stdio. */
 export interface StdioOptions {
@@ -41,10 +42,12 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       ended = true;
       resolve();
     };
+    const direct = new DirectDispatch();
     const handle = serveStdio(({ era }) => {
       const session = broker.openSession("stdio", { era });
       current = session;
       const server = createSessionServer(broker, session, { outbound: options.outbound });
+      direct.adopt(server, era);
       session.notifier = serverNotifier(server, options.outbound);
       server.onclose = () => {
         broker.closeSession(session);
@@ -52,6 +55,8 @@ export function serveBrokerOverStdio(broker: Broker, options: StdioOptions): Pro
       };
       return server;
     }, { transport: wire, onerror: (error) => options.log(`stdio: ${error.message}`) });
+    const entry = wire.onmessage;
+    if (entry) wire.onmessage = direct.wrap(entry);
     followListenedResources(wire, () => current, broker, options.log);
     // A client may close stdin before sending anything, when no server instance exists yet.
     void stdinEnded.then(() => handle.close()).finally(end);

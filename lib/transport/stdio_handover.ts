@@ -18,7 +18,7 @@
  * requests, so ids do not repeat within a session.
  */
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
-import { canonicalJson } from "../early_answers.ts";
+import { canonicalJson } from "../values.ts";
 import type { EarlyAnswered } from "../early_stdio.ts";
 import { isRecord } from "../values.ts";
 

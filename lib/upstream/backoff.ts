@@ -1,7 +1,7 @@
 /**
  * Capped exponential backoff for restarting an upstream (pure; time is passed in). The first
  * restart after a crash is immediate — one crash is usually a fluke — then each consecutive
- * failure doubles the wait, up to a cap; a failed start waits from the first. A connection that stayed up long enough wipes the slate.
+ * failure doubles the wait, up to a cap. A connection that stayed up long enough wipes the slate.
  */
 
 /** The wait after the second consecutive failure. */
@@ -32,15 +32,6 @@ export class Backoff {
     if (upSinceMs !== undefined && now - upSinceMs >= STABLE_MS) this.#failures = 0;
     this.#failures++;
     this.#notBefore = now + Backoff.delay(this.#failures);
-  }
-
-  /**
-   * Records a start that failed. Unlike a crash it gets no free first retry: a start that failed
-   * (a missing command, a refused login) will most likely fail again at once.
-   */
-  startFailed(now: number): void {
-    this.#failures++;
-    this.#notBefore = now + Backoff.delay(this.#failures + 1);
   }
 
   /** Milliseconds until the next attempt is allowed (0: now). */

@@ -30,6 +30,7 @@ import { ListenStream } from "./listen_stream.ts";
 import { StreamResumes } from "./stream_resumes.ts";
 import { limitReplies } from "./reply_limit.ts";
 import { PASS_THROUGH } from "./pass_through.ts";
+import { directReplies } from "./direct_replies.ts";
 
 /** Why a connection may need replacing: no secret values, only when and whom to ask. */
 interface Renewal {
@@ -195,6 +196,8 @@ export class UpstreamConnection {
       if (plan.kind === "prior" && plan.prior.kind === "modern") {
         await client.discover({ timeout: CONNECT_TIMEOUT_MS });
       }
+      // The broker's reader checked a stdio upstream's frames: results skip the SDK's sorting.
+      if (launch.spec.transport === "stdio") directReplies(transport, client);
       screenListResponses(
         transport,
         (kind, rejected) => hooks.invalidItems?.(describeRejected(kind, rejected)),
@@ -223,20 +226,14 @@ export class UpstreamConnection {
 
   /** Asks the upstream to tell of changes to one resource (`notifications/resources/updated`). */
   async subscribe(uri: string): Promise<void> {
-    if (this.#listening) {
-      await this.#listening.follow(uri);
-    } else {
-      await this.request("resources/subscribe", { uri });
-    }
+    if (this.#listening) await this.#listening.follow(uri);
+    else await this.request("resources/subscribe", { uri });
   }
 
   /** Stops the updates for one resource. */
   async unsubscribe(uri: string): Promise<void> {
-    if (this.#listening) {
-      await this.#listening.unfollow(uri);
-    } else {
-      await this.request("resources/unsubscribe", { uri });
-    }
+    if (this.#listening) await this.#listening.unfollow(uri);
+    else await this.request("resources/unsubscribe", { uri });
   }
 
   /**
@@ -252,6 +249,12 @@ export class UpstreamConnection {
       return "logged in again; reconnecting with the new login";
     }
     return undefined;
+  }
+
+  /** The cached list `list` would return, unless a renewal could make this connection stale (route caches). */
+  cachedList(kind: CatalogKind): Promise<unknown[]> | undefined {
+    const { renewAt, authProvider } = this.renewal;
+    return renewAt === undefined && !authProvider ? this.#lists.get(kind) : undefined;
   }
 
   /** Whether calls are in flight or resources are followed (an idle close waits for neither). */

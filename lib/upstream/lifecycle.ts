@@ -36,9 +36,9 @@ export class UpstreamLifecycle {
     this.#lastUsed.set(accountId, this.now());
   }
 
-  /** A start failed. */
+  /** A start failed (once per start: a process that closed while starting is part of it). */
   startFailed(accountId: string): void {
-    this.#schedule(accountId).startFailed(this.now());
+    this.#schedule(accountId).failed(this.now());
   }
 
   /** A start succeeded. */

@@ -123,7 +123,7 @@ export class UpstreamPool {
     this.#prestarts.delete(accountId);
     if (prestart?.failure !== undefined) return Promise.reject(prestart.failure);
     this.lifecycle.touch(accountId);
-    const ready = this.#reusable(accountId, need);
+    const ready = this.reusable(accountId, need);
     if (ready) return Promise.resolve(ready);
     const waiting = this.restarting(accountId);
     if (waiting) return Promise.reject(waiting);
@@ -249,8 +249,8 @@ export class UpstreamPool {
     await Promise.allSettled(live.map((connection) => connection.close()));
   }
 
-  /** The live connection a need would reuse, when no decision or start is needed. */
-  #reusable(accountId: string, need: Era | undefined): UpstreamConnection | undefined {
+  /** The live connection a need would reuse, when no decision or start is needed (what `get` finds first). */
+  reusable(accountId: string, need: Era | undefined): UpstreamConnection | undefined {
     const account = this.#accounts.get(accountId);
     const live = this.#settled.get(accountId);
     if (!account || !live?.size) return undefined;

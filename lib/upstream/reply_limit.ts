@@ -5,6 +5,7 @@
  * limit and the size instead, and the connection — its other calls, the rest of an SSE stream —
  * goes on. Memory stays bounded by the limit whatever the upstream sends.
  */
+import { concatBytes } from "../bytes.ts";
 import { JSON_RPC } from "../errors.ts";
 import type { FetchLike } from "@modelcontextprotocol/client";
 import { DEFAULT_MAX_MESSAGE_BYTES, errorResponse, formatBytes, idFromEdges } from "../wire/mod.ts";
@@ -106,17 +107,6 @@ async function limitJson(
   return rebuilt(response, JSON.stringify(errorResponse(id, REPLY_TOO_LARGE, problem)), "application/json");
 }
 
-/** Concatenates pieces (small ones: the edges of a message). */
-function joined(pieces: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
-
 /**
  * Passes an SSE stream on one whole event at a time. An event over the limit is dropped as it
  * arrives (only its first and last bytes are kept) and replaced, when it is a response whose id
@@ -138,9 +128,9 @@ class SseEventLimit extends TransformStream<Uint8Array, Uint8Array> {
     const take = (piece: Uint8Array) => {
       size += piece.length;
       if (head) {
-        tail = joined([tail, piece]).slice(-EDGE_BYTES);
+        tail = concatBytes([tail, piece]).slice(-EDGE_BYTES);
       } else if (size > limit) {
-        const all = joined([
+        const all = concatBytes([
           ...held.map((part) => part.subarray(0, EDGE_BYTES)),
           piece.subarray(0, EDGE_BYTES),
         ]);

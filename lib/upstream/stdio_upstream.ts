@@ -108,9 +108,13 @@ export class StdioUpstreamTransport implements Transport {
     return Promise.resolve();
   }
 
-  async send(message: JSONRPCMessage): Promise<void> {
-    if (!this.#group || this.#closed) throw new Error("the upstream is not running");
-    await this.#group.write(this.#encoder.encode(JSON.stringify(message) + "\n"));
+  send(message: JSONRPCMessage): Promise<void> {
+    if (!this.#group || this.#closed) return Promise.reject(new Error("the upstream is not running"));
+    try {
+      return this.#group.write(this.#encoder.encode(JSON.stringify(message) + "\n"));
+    } catch (error) {
+      return Promise.reject(error); // JSON.stringify throws on a BigInt or a cycle
+    }
   }
 
   /** Stops the child and its whole process group. */

@@ -7,6 +7,7 @@
  * chunk is scanned once and a frame is joined once; a frame over the limit is skipped without
  * being kept (only its first and last bytes, to recover a JSON-RPC id), and the stream goes on.
  */
+import { concatBytes } from "../bytes.ts";
 
 /** The default limit for one frame: 64 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -71,7 +72,7 @@ export class LineFrameReader {
       return;
     }
     // Over the limit: keep only the edges from here on.
-    const sofar = joinBytes(this.#pending, this.#pendingBytes);
+    const sofar = concatBytes(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#skipping = { size: 0, head: new Uint8Array(0), tail: new Uint8Array(0) };
@@ -83,11 +84,11 @@ export class LineFrameReader {
     const state = this.#skipping;
     if (!state) return;
     if (state.head.length < KEPT_EDGE_BYTES) {
-      state.head = concat(state.head, piece.subarray(0, KEPT_EDGE_BYTES - state.head.length));
+      state.head = concatBytes([state.head, piece.subarray(0, KEPT_EDGE_BYTES - state.head.length)]);
     }
     state.tail = piece.length >= KEPT_EDGE_BYTES
       ? piece.slice(piece.length - KEPT_EDGE_BYTES)
-      : concat(state.tail, piece).slice(-KEPT_EDGE_BYTES);
+      : concatBytes([state.tail, piece]).slice(-KEPT_EDGE_BYTES);
     state.size += piece.length;
   }
 
@@ -98,7 +99,7 @@ export class LineFrameReader {
       this.sink.oversized(size, head, tail);
       return;
     }
-    const frame = joinBytes(this.#pending, this.#pendingBytes);
+    const frame = concatBytes(this.#pending, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#hand(frame);
@@ -109,21 +110,6 @@ export class LineFrameReader {
     const trimmed = frame.length > 0 && frame[frame.length - 1] === 13 ? frame.subarray(0, -1) : frame;
     if (trimmed.length > 0) this.sink.frame(trimmed);
   }
-}
-
-function joinBytes(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return joinBytes([a, b], a.length + b.length);
 }
 
 /** "64 MiB", "10.5 MiB", "900 KiB", "12 bytes": sizes in messages people read. */

@@ -205,7 +205,8 @@ export async function toolsListBytes(): Promise<{ one: number; five: number }> {
   const ids = ["e1", "e2", "e3", "e4", "e5"];
   const config = await writeConfig({
     exposure: "all",
-    accounts: ids.map((id) => account(id, EVERYTHING)),
+    // Labels as people write them ("Everything — Client 3"): folding must not repeat them per tool.
+    accounts: ids.map((id, i) => ({ ...account(id, EVERYTHING), label: `Everything — Client ${i + 1}` })),
     profiles: { five: ids },
   });
   const { client } = await stdioClient(brokerLine(["serve", "--config", config]), "2025-11-25");

@@ -6,6 +6,7 @@ import {
   canFold,
   foldedCall,
   foldedToolTable,
+  foldLegend,
   selectorFolds,
 } from "../../lib/broker/tool_folding.ts";
 import type { AccountItems } from "../../lib/broker/routes.ts";
@@ -23,7 +24,7 @@ const catalog = (accountId: string, items: Tool[]): AccountItems<Tool> => ({ acc
 
 Deno.test("five accounts with the same tools list them once, each with a required account argument", () => {
   const ids = ["e1", "e2", "e3", "e4", "e5"];
-  const table = foldedToolTable(ids.map((id) => catalog(id, [echo(), plain("ping")])), accounts(...ids));
+  const table = foldedToolTable(ids.map((id) => catalog(id, [echo(), plain("ping")])));
   assert.deepEqual(table.items.map((t) => t.name), ["echo", "ping"]);
   const folded = table.items[0];
   assert.deepEqual(folded.inputSchema, {
@@ -44,17 +45,15 @@ Deno.test("five accounts with the same tools list them once, each with a require
   );
 });
 
-Deno.test("the account argument's description names each account's label", () => {
-  const table = foldedToolTable(
-    [catalog("acme", [echo()]), catalog("globex", [echo()])],
-    [{ id: "acme", label: "GitHub — Acme" }, { id: "globex", label: "globex" }],
-  );
+Deno.test("the account argument is the ids alone; the labels are told once, by foldLegend", () => {
+  const table = foldedToolTable([catalog("acme", [echo()]), catalog("globex", [echo()])]);
   const argument = table.items[0].inputSchema.properties?.[ACCOUNT_ARGUMENT];
-  assert.deepEqual(argument, {
-    type: "string",
-    enum: ["acme", "globex"],
-    description: "Account: acme = GitHub — Acme; globex = globex",
-  });
+  assert.deepEqual(argument, { type: "string", enum: ["acme", "globex"] });
+  assert.equal(
+    foldLegend([{ id: "acme", label: "GitHub — Acme" }, { id: "globex", label: "globex" }]),
+    'Tools that take "janus_account" act as the account it names: acme = GitHub — Acme; globex = globex.',
+  );
+  assert.equal(foldLegend(accounts("acme", "globex")), undefined, "ids alone say all there is");
 });
 
 Deno.test("tools that differ stay apart and are namespaced; the same ones fold beside them", () => {
@@ -68,7 +67,6 @@ Deno.test("tools that differ stay apart and are namespaced; the same ones fold b
       catalog("a4", [other]),
       catalog("a5", [echo()]),
     ],
-    accounts("a1", "a2", "a3", "a4", "a5"),
   );
   assert.deepEqual(table.items.map((t) => t.name), ["echo", "only_a1", "a3_echo", "a4_echo"]);
   assert.deepEqual(table.routes.get("echo")?.folded?.accounts, ["a1", "a2", "a5"]);
@@ -81,7 +79,6 @@ Deno.test("a folded group that is not first takes the namespaced name of its fir
   const other = echo({ description: "Different." });
   const table = foldedToolTable(
     [catalog("a", [other]), catalog("b", [echo()]), catalog("c", [echo()])],
-    accounts("a", "b", "c"),
   );
   assert.deepEqual(table.items.map((t) => t.name), ["echo", "b_echo"]);
   assert.equal(table.routes.get("echo")?.folded, undefined);
@@ -95,10 +92,10 @@ Deno.test("definitions compare by content, not key order; folding is determinist
     name: "echo",
   };
   const catalogs = [catalog("x", [plain("a"), echo()]), catalog("y", [reordered, plain("a")])];
-  const first = foldedToolTable(catalogs, accounts("x", "y"));
+  const first = foldedToolTable(catalogs);
   assert.deepEqual(first.items.map((t) => t.name), ["a", "echo"]);
   assert.deepEqual(first.routes.get("echo")?.folded?.accounts, ["x", "y"]);
-  assert.deepEqual(foldedToolTable(catalogs, accounts("x", "y")), first);
+  assert.deepEqual(foldedToolTable(catalogs), first);
 });
 
 Deno.test("a schema that has janus_account itself, or that is not a plain object schema, is not folded", () => {
@@ -112,7 +109,7 @@ Deno.test("a schema that has janus_account itself, or that is not a plain object
   assert.equal(canFold(echo()), true);
   for (const tool of [own, composed, closed]) {
     assert.equal(canFold(tool), false, JSON.stringify(tool.inputSchema));
-    const table = foldedToolTable([catalog("a", [tool]), catalog("b", [tool])], accounts("a", "b"));
+    const table = foldedToolTable([catalog("a", [tool]), catalog("b", [tool])]);
     assert.deepEqual(table.items.map((t) => t.name), ["echo", "b_echo"]);
     assert.deepEqual(table.items[0], tool, "left untouched");
   }
@@ -122,7 +119,6 @@ Deno.test("a schema that has janus_account itself, or that is not a plain object
 Deno.test("a name one account lists twice is not folded for that account", () => {
   const table = foldedToolTable(
     [catalog("a", [echo(), echo()]), catalog("b", [echo()])],
-    accounts("a", "b"),
   );
   assert.deepEqual(table.items.map((t) => t.name), ["echo", "a_echo", "b_echo"]);
   assert.equal([...table.routes.values()].some((route) => route.folded), false);
@@ -131,7 +127,6 @@ Deno.test("a name one account lists twice is not folded for that account", () =>
 Deno.test("a folded tool with a reserved name is namespaced like any other", () => {
   const table = foldedToolTable(
     [catalog("a", [plain("janus_whoami")]), catalog("b", [plain("janus_whoami")])],
-    accounts("a", "b"),
     new Set(["janus_whoami"]),
   );
   assert.deepEqual(table.items.map((t) => t.name), ["a_janus_whoami"]);
@@ -139,7 +134,7 @@ Deno.test("a folded tool with a reserved name is namespaced like any other", () 
 });
 
 Deno.test("a folded call goes to the named account without the account argument", () => {
-  const table = foldedToolTable([catalog("a", [echo()]), catalog("b", [echo()])], accounts("a", "b"));
+  const table = foldedToolTable([catalog("a", [echo()]), catalog("b", [echo()])]);
   const route = table.routes.get("echo");
   assert.ok(route);
   const args = { [ACCOUNT_ARGUMENT]: "b", text: "hi" };
@@ -185,7 +180,6 @@ Deno.test("a call still naming an account after its tool stopped folding never a
 Deno.test("folded tools are not stamped with one account; the others still are", () => {
   const table = foldedToolTable(
     [catalog("a", [echo(), plain("only_a")]), catalog("b", [echo()])],
-    accounts("a", "b"),
   );
   const labelled = labelProfileTools(table, 2);
   assert.equal(labelled.items[0].description, "Echo the text.");

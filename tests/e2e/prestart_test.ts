@@ -116,7 +116,6 @@ Deno.test("a default upstream that fails at prestart: the broker serves, the fir
       "a failed prestart reports nothing of its own",
     );
     const prestarts = (await starts(marks, "broken")).length;
-    const saidAtStart = said();
     await broker.initialize();
     await broker.send({ jsonrpc: "2.0", id: "list", method: "tools/list" });
     const names = toolNames(await broker.response("list"));
@@ -126,7 +125,9 @@ Deno.test("a default upstream that fails at prestart: the broker serves, the fir
     assert.match(unavailable[0], /could not connect to its upstream \(command "sh"\)/);
     // The first list got the prestart's failure: nothing was started, or said, a second time.
     assert.equal((await starts(marks, "broken")).length, prestarts, broker.stderr.join("\n"));
-    assert.equal(said(), saidAtStart);
+    // Each start says its line at most once; under load a line can reach the log after its
+    // start's mark, so only "no more lines than starts" holds at any moment.
+    assert.ok(said() <= prestarts, `${said()} lines, ${prestarts} starts`);
     // The next use tries again, as after any failed first start.
     await broker.send({ jsonrpc: "2.0", id: "again", method: "tools/list" });
     await broker.response("again");

@@ -27,17 +27,6 @@ Deno.test("consecutive failures push the next attempt back; time passing allows 
   assert.equal(backoff.waitMs(1010), 2000);
 });
 
-Deno.test("a failed start gets no free retry: it waits from the first, then doubles", () => {
-  const backoff = new Backoff();
-  backoff.startFailed(0);
-  assert.equal(backoff.failures, 1);
-  assert.equal(backoff.waitMs(0), 1000);
-  backoff.startFailed(1000);
-  assert.equal(backoff.waitMs(1000), 2000);
-  backoff.failed(3000); // a crash counts on in the crash schedule: the third failure in a row
-  assert.equal(backoff.waitMs(3000), 2000);
-});
-
 Deno.test("a crash after a long healthy run starts a fresh count; reset forgets everything", () => {
   const backoff = new Backoff();
   for (let i = 0; i < 5; i++) backoff.failed(i);

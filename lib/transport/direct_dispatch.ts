@@ -1,0 +1,106 @@
+/**
+ * Hands a pinned stdio session's messages straight to its SDK server instead of through
+ * `serveStdio`'s entry. Once `serveStdio` pinned an instance, its entry mostly forwards: a message
+ * goes through an async queue to the instance's channel, whose `Protocol` then sorts it by trying
+ * zod schemas in turn — a request first fails the result and the error schemas (each failure
+ * builds a zod error: 10–11 µs a request together, SDK 2.4.0). The broker's wire has already
+ * sorted every frame (a message the SDK schema accepts, with `method` and `id` and no
+ * `result`/`error`, is a request only), so a request goes to the server's request dispatch
+ * directly, and every other message to the channel's own handler (the `Protocol`'s sorting):
+ * nothing skips what the SDK does with a message, only the re-sorting and the queue hop.
+ *
+ * What the entry itself serves on a 2026-07-28 connection still goes to it: `subscriptions/listen`,
+ * `notifications/cancelled` (it may end a listen stream), a late `initialize` (refused there) and
+ * `server/discover`. Direct delivery starts only once the entry delivered everything it was handed
+ * and the instance is pinned (2025: connected after its opening message; 2026: a request other than
+ * `server/discover` was delivered, which is what pins it), so no message overtakes one queued
+ * before. The dispatch method is private in the SDK's types; when it is missing (another SDK
+ * version) the entry is used as before (tests/transport/direct_dispatch_test.ts pins what this
+ * relies on).
+ */
+import type { JSONRPCMessage, Server, Transport } from "@modelcontextprotocol/server";
+
+/** What is used of a server beyond its public type. */
+interface Dispatching {
+  transport?: Transport;
+  connect(transport: Transport): Promise<void>;
+  _onrequest?: (message: JSONRPCMessage, extra?: undefined) => void;
+}
+
+/** Messages a 2026-07-28 connection's entry serves or checks itself. */
+const ENTRY_METHODS = new Set([
+  "subscriptions/listen",
+  "notifications/cancelled",
+  "initialize",
+  "server/discover",
+]);
+
+/** Direct delivery for one stdio connection: `adopt` its instance in the factory, `wrap` the entry. */
+export class DirectDispatch {
+  #server?: Dispatching;
+  #deliver?: (message: JSONRPCMessage) => void;
+  #modern = false;
+  #pinned = false;
+  #direct = false;
+  #handed = 0;
+  #delivered = 0;
+
+  /** Takes the instance `serveStdio`'s factory built (before it connects). */
+  adopt(server: Server, era: "legacy" | "modern"): void {
+    const dispatching = server as unknown as Dispatching;
+    if (typeof dispatching._onrequest !== "function") return; // another SDK: the entry stays
+    // A 2026 instance built for a `server/discover` probe may be discarded: a new one replaces it.
+    this.#server = undefined;
+    this.#deliver = undefined;
+    this.#pinned = false;
+    this.#modern = era === "modern";
+    const connect = dispatching.connect.bind(server);
+    dispatching.connect = async (channel) => {
+      await connect(channel);
+      const own = channel.onmessage?.bind(channel); // the Protocol's handler, installed at connect
+      if (!own) return;
+      channel.onmessage = (message, extra) => {
+        if (!isListen(message)) this.#delivered++;
+        if (
+          !this.#modern || ("id" in message && "method" in message && message.method !== "server/discover")
+        ) {
+          this.#pinned = true;
+        }
+        own(message, extra);
+      };
+      this.#deliver = (message) => own(message);
+      this.#server = dispatching;
+    };
+  }
+
+  /** The wire's new `onmessage`: direct delivery when it is safe, otherwise `entry`. */
+  wrap(entry: (message: JSONRPCMessage) => void): (message: JSONRPCMessage) => void {
+    return (message) => {
+      const server = this.#server;
+      const deliver = this.#deliver;
+      // Once on, it stays on: what the entry serves itself after that is never delivered.
+      this.#direct ||= this.#pinned && this.#delivered === this.#handed;
+      // A closed server has no transport: the entry (which drops what comes after) takes it.
+      if (!this.#direct || !server?.transport || !deliver || (this.#modern && entryServes(message))) {
+        // A 2026 entry serves a listen itself (it is never delivered): only the rest are counted.
+        if (!isListen(message)) this.#handed++;
+        return entry(message);
+      }
+      if (isRequest(message)) server._onrequest?.(message, undefined);
+      else deliver(message);
+    };
+  }
+}
+
+/** A request, among messages the SDK schema accepted. */
+function isRequest(message: JSONRPCMessage): boolean {
+  return "method" in message && "id" in message && !("result" in message) && !("error" in message);
+}
+
+function isListen(message: JSONRPCMessage): boolean {
+  return "method" in message && message.method === "subscriptions/listen";
+}
+
+function entryServes(message: JSONRPCMessage): boolean {
+  return "method" in message && ENTRY_METHODS.has(message.method);
+}
