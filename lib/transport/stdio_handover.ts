@@ -18,9 +18,8 @@
  * requests, so ids do not repeat within a session.
  */
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
-import { canonicalJson } from "../values.ts";
 import type { EarlyAnswered } from "../early_stdio.ts";
-import { isRecord } from "../values.ts";
+import { canonicalJson, isRecord } from "../values.ts";
 
 /** A client's first handshake as the broker answered it. */
 export interface FirstAnswers {
