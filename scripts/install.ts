@@ -35,11 +35,39 @@ export async function installArgs(root?: string): Promise<string[]> {
   ];
 }
 
+const USAGE = "Usage: deno task install [--root DIR]   (DIR defaults to DENO_INSTALL_ROOT or ~/.deno)";
+
+/** The options given, or the reason they cannot be used (an unknown option, a missing value). */
+export function installOptions(args: string[]): { root?: string; help: boolean } | { problem: string } {
+  try {
+    const { values } = parseArgs({ args, options: { root: { type: "string" }, help: { type: "boolean" } } });
+    return { root: values.root, help: values.help === true };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { root: { type: "string" } } });
-  const installed = await new Deno.Command("deno", { args: await installArgs(values.root) }).output();
-  if (installed.code !== 0) Deno.exit(installed.code);
-  const root = values.root ?? Deno.env.get("DENO_INSTALL_ROOT") ??
+  const options = installOptions(Deno.args);
+  if ("problem" in options) {
+    console.error(`${options.problem}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  // Deno's own output stays visible: a failed install says why.
+  const installed = await new Deno.Command("deno", {
+    args: await installArgs(options.root),
+    stderr: "inherit",
+  })
+    .output();
+  if (installed.code !== 0) {
+    console.error(`deno install failed (exit ${installed.code}); nothing else was done`);
+    Deno.exit(installed.code);
+  }
+  const root = options.root ?? Deno.env.get("DENO_INSTALL_ROOT") ??
     `${Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE")}/.deno`;
   const bin = `${root}/bin`;
   const launcher = `${bin}/janusmcp${Deno.build.os === "windows" ? ".cmd" : ""}`;

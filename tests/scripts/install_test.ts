@@ -8,6 +8,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { PRODUCT } from "../../lib/version.ts";
 import { permissionFlags, readPermissionSet } from "../../scripts/permission_flags.ts";
+import { installOptions } from "../../scripts/install.ts";
 import { fixtureAccount, REPO } from "../e2e/harness.ts";
 
 Deno.test("permission flags grant exactly the set: all, a list (paths resolved against deno.json), or nothing", () => {
@@ -18,6 +19,23 @@ Deno.test("permission flags grant exactly the set: all, a list (paths resolved a
     ),
     ["--allow-read=/repo/data,/abs", "--allow-write", "--allow-net=127.0.0.1"],
   );
+});
+
+Deno.test("install options: --root and --help are read; an unknown option or a missing value is a problem, not a crash", async () => {
+  assert.deepEqual(installOptions(["--root", "/tmp/x"]), { root: "/tmp/x", help: false });
+  assert.deepEqual(installOptions(["--help"]), { root: undefined, help: true });
+  assert.match(String((installOptions(["--bogus"]) as { problem: string }).problem), /--bogus/);
+  assert.ok("problem" in installOptions(["--root"]), "a --root without its value");
+  const run = await new Deno.Command("deno", {
+    args: ["task", "--quiet", "install", "--bogus"],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(run.stderr);
+  assert.equal(run.code, 2, stderr);
+  assert.match(stderr, /Usage: deno task install \[--root DIR\]/);
+  assert.doesNotMatch(stderr, /Uncaught|at checkOptionUsage/, "no stack trace");
 });
 
 Deno.test("a permission kind the script cannot translate is refused, not dropped", async () => {
