@@ -1,7 +1,5 @@
-/** The few cryptographic helpers the broker needs, in one place: random tokens and safe comparison. */
+/** Safe comparison of secrets (random tokens are in random.ts, which loads no node:crypto). */
 import { createHash, timingSafeEqual } from "node:crypto";
-
-export { randomToken } from "./random.ts";
 
 /** Compares two strings in constant time (over SHA-256 digests, so neither content nor length leaks). */
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -11,14 +11,14 @@ import {
   type HttpServerHandle,
   listenHttp,
 } from "../transport/mod.ts";
-import { allowedHostsFor, isLoopbackHost } from "../transport/mod.ts";
+import { allowedHostsFor } from "../transport/mod.ts";
+import { isLoopbackHost } from "../hosts.ts";
 import { serveBrokerOverStdio } from "../transport/mod.ts";
 import type { Transport } from "@modelcontextprotocol/server";
 import { openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
-import type { ServeOptions } from "./serve_options.ts";
+import { DRAIN_MS, type ServeOptions } from "./serve_options.ts";
 import type { CliContext } from "./context.ts";
-import { DRAIN_MS } from "./serve_http.ts";
 import { watchConfig } from "./config_watch.ts";
 import type { JanusConfig } from "../config/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";

@@ -16,11 +16,8 @@ import { prepareBroker, type PreparedBroker } from "./broker_setup.ts";
 import type { Reloadable } from "./config_watch.ts";
 import { watchConfig } from "./config_watch.ts";
 import type { CliContext } from "./context.ts";
-import type { ServeOptions } from "./serve_options.ts";
+import { DRAIN_MS, type ServeOptions } from "./serve_options.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
-
-/** How long a stop signal lets calls in flight finish before they are answered with an error. */
-export const DRAIN_MS = 5_000;
 
 /** What changed between two account lists, as the pool reports a reconfiguration (pure). */
 export function accountChanges(

@@ -21,6 +21,9 @@ export interface ServeOptions {
 /** The default HTTP port. */
 export const DEFAULT_PORT = 7332;
 
+/** How long a stop signal lets calls in flight finish before they are answered with an error. */
+export const DRAIN_MS = 5_000;
+
 /** Parses `serve` flags alone (the CLI parses them with the global ones; see `serveOptionsFrom`). */
 export function parseServeOptions(args: string[], env: (name: string) => string | undefined): ServeOptions {
   return serveOptionsFrom(parseOptions(args, SERVE_OPTIONS, "serve"), env);

@@ -1,6 +1,6 @@
 /** The daemon process itself: listen on loopback, announce itself in the metadata, serve until told to stop. */
 import type { Broker } from "../broker/mod.ts";
-import { randomToken } from "../crypto.ts";
+import { randomToken } from "../random.ts";
 import type { Selector } from "../config/mod.ts";
 import { JanusError } from "../errors.ts";
 import { listenHttp } from "../transport/mod.ts";

@@ -22,8 +22,6 @@ export interface GuardOptions {
   token?: string;
 }
 
-export { isLoopbackHost } from "../hosts.ts";
-
 /** The Host names accepted for a bind address: loopback names, plus the address itself. */
 export function allowedHostsFor(host: string): string[] | undefined {
   if (host === "0.0.0.0" || host === "::" || host === "[::]") return undefined;

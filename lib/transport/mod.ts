@@ -9,4 +9,4 @@ export { serveBrokerOverStdio } from "./stdio.ts";
 export type { HttpApp, HttpOptions, HttpServerHandle } from "./http.ts";
 export { createHttpApp, DEFAULT_MAX_BODY_BYTES, listenHttp } from "./http.ts";
 export type { GuardOptions } from "./http_guard.ts";
-export { allowedHostsFor, bearerGuard, hostAndOriginGuard, isLoopbackHost } from "./http_guard.ts";
+export { allowedHostsFor, bearerGuard, hostAndOriginGuard } from "./http_guard.ts";

@@ -5,8 +5,8 @@ import {
   bearerGuard,
   type GuardOptions,
   hostAndOriginGuard,
-  isLoopbackHost,
 } from "../../lib/transport/http_guard.ts";
+import { isLoopbackHost } from "../../lib/hosts.ts";
 
 const TOKEN = "k3P9vQx2LmN8rT5wY7zA1bC4dE6fG0hJ_-sUiOpQrSt";
 
