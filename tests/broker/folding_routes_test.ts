@@ -7,19 +7,13 @@ import assert from "node:assert/strict";
 import { Broker } from "../../lib/broker/broker.ts";
 import { formatProblem, validateConfig } from "../../lib/config/validate.ts";
 import type { JanusConfig } from "../../lib/config/types.ts";
-import { REPO } from "../e2e/harness.ts";
+import { fixtureArgs } from "../e2e/harness.ts";
 
 const argsAccount = (id: string, command = "deno") => ({
   id,
   service: "args",
   command,
-  args: [
-    "run",
-    "--quiet",
-    `--config=${REPO}deno.json`,
-    "--allow-env",
-    `${REPO}tests/fixtures/args_upstream.ts`,
-  ],
+  args: fixtureArgs("tests/fixtures/args_upstream.ts"),
   env: { FIXTURE_ACCOUNT: id },
 });
 

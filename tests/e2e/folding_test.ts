@@ -9,7 +9,7 @@ import {
   callText,
   connectBroker,
   connectHttp,
-  REPO,
+  fixtureArgs,
   REVISIONS,
   runCli,
   startHttpBroker,
@@ -23,13 +23,7 @@ function argsAccount(id: string): Record<string, unknown> {
     service: "args",
     label: `Args ${id.toUpperCase()}`,
     command: "deno",
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "--allow-env",
-      `${REPO}tests/fixtures/args_upstream.ts`,
-    ],
+    args: fixtureArgs("tests/fixtures/args_upstream.ts"),
     env: { FIXTURE_ACCOUNT: id },
   };
 }

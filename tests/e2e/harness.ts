@@ -21,20 +21,26 @@ export function janusmcpArgs(...args: string[]): string[] {
 }
 
 /** A raw config account that runs the fixture upstream as `id`. */
+/**
+ * `deno run` arguments for a fixture script of this repo (`script` relative to it): `flags` are
+ * its permissions, `after` its own arguments.
+ */
+export function fixtureArgs(
+  script: string,
+  flags: string[] = ["--allow-env"],
+  after: string[] = [],
+): string[] {
+  return ["run", "--quiet", `--config=${REPO}deno.json`, ...flags, `${REPO}${script}`, ...after];
+}
+
 export function fixtureAccount(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,
     service: "fixture",
     label: `Fixture ${id}`,
     command: "deno",
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "--allow-env",
-      "--allow-write", // for FIXTURE_MARK_DIR
-      `${REPO}tests/fixtures/account_upstream.ts`,
-    ],
+    // --allow-write for FIXTURE_MARK_DIR
+    args: fixtureArgs("tests/fixtures/account_upstream.ts", ["--allow-env", "--allow-write"]),
     env: { FIXTURE_ACCOUNT: id },
     ...extra,
   };

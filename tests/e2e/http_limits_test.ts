@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/client";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
-import { callText, connectBroker, REPO, writeConfig } from "./harness.ts";
+import { callText, connectBroker, fixtureArgs, writeConfig } from "./harness.ts";
 import { mediaAccount } from "./media_account.ts";
 
 const MiB = 1024 * 1024;
@@ -16,15 +16,7 @@ async function startMediaHttp(
   mode: "json" | "sse" | "legacy-sse",
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const child = new Deno.Command("deno", {
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      `${REPO}tests/fixtures/media_http.ts`,
-      mode,
-    ],
+    args: fixtureArgs("tests/fixtures/media_http.ts", ["--allow-net=127.0.0.1", "--allow-env"], [mode]),
     env: { FIXTURE_ACCOUNT: "remote" },
     stdin: "null",
     stdout: "null",

@@ -6,21 +6,14 @@
  * Raw HTTP against the real broker process, with the matrix fixture as its upstream.
  */
 import assert from "node:assert/strict";
-import { INITIALIZE, post, REPO, startHttpBroker, writeConfig } from "./harness.ts";
+import { fixtureArgs, INITIALIZE, post, startHttpBroker, writeConfig } from "./harness.ts";
 
 /** The matrix fixture over stdio, speaking both revisions (it has progress, log, elicitation and a header tool). */
 const MATRIX = {
   id: "matrix",
   service: "matrix",
   command: "deno",
-  args: [
-    "run",
-    "--quiet",
-    `--config=${REPO}deno.json`,
-    "--allow-env",
-    `${REPO}tests/fixtures/matrix_stdio.ts`,
-    "dual",
-  ],
+  args: fixtureArgs("tests/fixtures/matrix_stdio.ts", ["--allow-env"], ["dual"]),
 };
 
 interface SseEvent {

@@ -1,5 +1,5 @@
 /** The media fixture as a config account (images, audio, blobs, big text; see tests/fixtures/media_upstream.ts). */
-import { REPO } from "./harness.ts";
+import { fixtureArgs } from "./harness.ts";
 
 /** A raw config account that runs the media fixture as `id`. */
 export function mediaAccount(id: string, env: Record<string, string> = {}): Record<string, unknown> {
@@ -7,13 +7,7 @@ export function mediaAccount(id: string, env: Record<string, string> = {}): Reco
     id,
     service: "media",
     command: "deno",
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "--allow-env",
-      `${REPO}tests/fixtures/media_upstream.ts`,
-    ],
+    args: fixtureArgs("tests/fixtures/media_upstream.ts"),
     env: { FIXTURE_ACCOUNT: id, ...env },
   };
 }

@@ -11,6 +11,7 @@ import {
   eventually,
   everythingAccount,
   fixtureAccount,
+  fixtureArgs,
   REPO,
   writeConfig,
 } from "./harness.ts";
@@ -38,14 +39,7 @@ function matrixAccount(id: string): Record<string, unknown> {
     id,
     service: "matrix",
     command: "deno",
-    args: [
-      "run",
-      "--quiet",
-      `--config=${REPO}deno.json`,
-      "--allow-env=MATRIX_BAD_TOOL",
-      `${REPO}tests/fixtures/matrix_stdio.ts`,
-      "legacy",
-    ],
+    args: fixtureArgs("tests/fixtures/matrix_stdio.ts", ["--allow-env=MATRIX_BAD_TOOL"], ["legacy"]),
   };
 }
 
