@@ -10,11 +10,14 @@ import {
   type CommandLine,
   cpuSeconds,
   EVERYTHING,
+  freePort,
   httpClient,
   type Revision,
   rssMiB,
+  spawnServer,
   startHttpBroker,
   stdioClient,
+  waitForPort,
   writeConfig,
 } from "./processes.ts";
 
@@ -39,7 +42,7 @@ export interface StartedCase {
 export interface BenchCase {
   id: string;
   label: string;
-  group: "direct" | "janus" | "peer";
+  group: "direct" | "floor" | "janus" | "peer";
   transport: "stdio" | "http";
   revision: Revision;
   /** Starts it fresh (a new broker, peer or upstream process). */
@@ -155,6 +158,30 @@ function peer(name: PeerName, revision: Revision = "2025-11-25"): BenchCase {
   };
 }
 
+const FLOOR = new URL("./floor/", import.meta.url).pathname;
+
+/** A bare Deno relay in front of the upstream (scripts/bench/floor): what no broker code can remove. */
+function floor(transport: "stdio" | "http"): BenchCase {
+  const relay = (extra: string[]) => ({
+    command: "deno",
+    args: ["run", "-A", `${FLOOR}${transport}_relay.ts`, ...extra, EVERYTHING.command, ...EVERYTHING.args],
+  });
+  return {
+    id: `floor-${transport}`,
+    label: `floor: bare Deno relay (${transport === "stdio" ? "stdio" : "HTTP 2025-11-25"} → stdio)`,
+    group: "floor",
+    transport,
+    revision: "2025-11-25",
+    async start(setup) {
+      if (transport === "stdio") return stdioCase(() => Promise.resolve(relay([])), "2025-11-25", setup);
+      const port = freePort();
+      const server = spawnServer(relay([String(port)]));
+      await waitForPort(port);
+      return httpCase(`http://127.0.0.1:${port}/mcp`, server, "2025-11-25");
+    },
+  };
+}
+
 /** Every case, in table order. */
 export const CASES: readonly BenchCase[] = [
   {
@@ -165,6 +192,8 @@ export const CASES: readonly BenchCase[] = [
     revision: "2025-11-25",
     start: (setup) => Promise.resolve(stdioCase(() => Promise.resolve(EVERYTHING), "2025-11-25", setup)),
   },
+  floor("stdio"),
+  floor("http"),
   janusStdio("2025-11-25"),
   janusStdio("2026-07-28"),
   janusHttp("2025-11-25"),

@@ -20,7 +20,7 @@ export interface CaseRun extends Percentiles {
 export interface CaseInfo {
   id: string;
   label: string;
-  group: "direct" | "janus" | "peer";
+  group: "direct" | "floor" | "janus" | "peer";
   transport: "stdio" | "http";
   revision: string;
 }

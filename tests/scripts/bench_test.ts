@@ -97,10 +97,43 @@ Deno.test("bench --quick on two cases writes a report with per-case spreads, Jan
   }
 });
 
+Deno.test("the floor cases relay real calls: a bare Deno relay over stdio and over HTTP", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "janus-bench-test-" });
+  const jsonPath = `${dir}/report.json`;
+  try {
+    const run = await bench([
+      "--quick",
+      "--cases",
+      "direct,floor-stdio,floor-http",
+      "--figures",
+      "none",
+      "--json",
+      jsonPath,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(await Deno.readTextFile(jsonPath));
+    const [stdio, http] = report.cases.slice(1);
+    for (const c of [stdio, http]) {
+      assert.equal(c.runs[0].error, undefined, `${c.id}: ${c.runs[0].error}`);
+      assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
+    }
+    // Over HTTP several sessions share the relay's one upstream: each got its own answers.
+    assert.ok(
+      http.throughput.every((t: { callsPerSecond: { median: number } }) => t.callsPerSecond.median > 0),
+    );
+    assert.match(run.stdout, /\| floor: bare Deno relay \(HTTP 2025-11-25 → stdio\) \|/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("bench refuses an unknown case by name, listing the known ones, before starting anything", async () => {
   const run = await bench(["--quick", "--cases", "direct,nope"]);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /--cases: unknown nope \(known: direct, janus-stdio-2025,/);
+  assert.match(
+    run.stderr,
+    /--cases: unknown nope \(known: direct, floor-stdio, floor-http, janus-stdio-2025,/,
+  );
   assert.equal(run.stdout, "");
 });
 
