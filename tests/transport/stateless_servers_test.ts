@@ -6,18 +6,25 @@
  */
 import assert from "node:assert/strict";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { CLIENT_INFO_META_KEY, createMcpHandler, Server } from "@modelcontextprotocol/server";
-import { StatelessServers } from "../../lib/transport/stateless_servers.ts";
+import {
+  CLIENT_INFO_META_KEY,
+  createMcpHandler,
+  SdkError,
+  SdkErrorCode,
+  Server,
+} from "@modelcontextprotocol/server";
+import { hasProtocolState, StatelessServers } from "../../lib/transport/stateless_servers.ts";
 import { isRecord } from "../../lib/values.ts";
 import { PASS_THROUGH } from "../../lib/upstream/pass_through.ts";
 
 /** A server whose `tools/call` answers with the calling client's name, after `gate` opens. */
-function fixture(gate: () => Promise<void>) {
+function fixture(gate: () => Promise<void>, signals: AbortSignal[] = []) {
   const servers = new StatelessServers(() => {
     let running = 0;
     const server = new Server({ name: "stateless", version: "1" }, { capabilities: { tools: {} } });
     server.setRequestHandler("tools/call", async (_request, ctx) => {
       running++;
+      signals.push(ctx.mcpReq.signal);
       try {
         await gate();
         const envelope = ctx.mcpReq.envelope;
@@ -98,5 +105,27 @@ Deno.test("a server closed while its handler still runs is not handed out again"
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(await call(alice), text("alice"));
   assert.equal(servers.built, builtBefore + 1, "a server whose handler was still running was reused");
+  await handler.close();
+});
+
+Deno.test("the SDK's Protocol still has the members a pooled server's close relies on", () => {
+  const server = new Server({ name: "pinned", version: "1" }, { capabilities: { tools: {} } });
+  assert.ok(hasProtocolState(server), "Protocol._onclose's state changed: closeWithSharedError falls back");
+});
+
+Deno.test("a pooled server's close aborts each finished request's signal with one shared ConnectionClosed error", async () => {
+  const signals: AbortSignal[] = [];
+  const { handler } = fixture(() => Promise.resolve(), signals);
+  const alice = await client("alice", handler);
+  for (let i = 0; i < 2; i++) assert.equal(await call(alice), text("alice"));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(signals.length, 2);
+  for (const signal of signals) {
+    assert.ok(signal.aborted, "the exchange's close no longer aborts the request's signal");
+    assert.ok(signal.reason instanceof SdkError);
+    assert.equal(signal.reason.code, SdkErrorCode.ConnectionClosed);
+    assert.equal(signal.reason.message, "Connection closed");
+  }
+  assert.equal(signals[0].reason, signals[1].reason, "each close built an error of its own");
   await handler.close();
 });
