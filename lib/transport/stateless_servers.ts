@@ -11,7 +11,7 @@
  * A server closed while one of its handlers still runs (its client went away mid-call) is dropped,
  * not reused: that handler could otherwise notify through the next request's exchange.
  */
-import { SdkError, SdkErrorCode, type Server } from "@modelcontextprotocol/server";
+import { Protocol, SdkError, SdkErrorCode, type Server } from "@modelcontextprotocol/server";
 import type { BuiltServer } from "./session_server.ts";
 
 /** Idle servers kept at most: about the concurrency a busy local client reaches. */
@@ -57,10 +57,14 @@ interface ProtocolState {
   _requestHandlerAbortControllers: Map<unknown, AbortController>;
 }
 
-/** Whether `server` still has the private members `closeWithSharedError` relies on. */
+/**
+ * Whether `server` still has the private members `closeWithSharedError` relies on, and closes
+ * with Protocol's own `_onclose` (a Server override would have teardown of its own to keep).
+ */
 export function hasProtocolState(server: Server): boolean {
   const state = server as unknown as Record<string, unknown>;
-  return typeof state._onclose === "function" && "_transport" in state &&
+  const protocolClose = (Protocol.prototype as unknown as Record<string, unknown>)._onclose;
+  return typeof state._onclose === "function" && state._onclose === protocolClose && "_transport" in state &&
     state._responseHandlers instanceof Map && state._progressHandlers instanceof Map &&
     state._pendingDebouncedNotifications instanceof Set && state._timeoutInfo instanceof Map &&
     state._requestHandlerAbortControllers instanceof Map;

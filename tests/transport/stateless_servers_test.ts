@@ -13,7 +13,11 @@ import {
   SdkErrorCode,
   Server,
 } from "@modelcontextprotocol/server";
-import { hasProtocolState, StatelessServers } from "../../lib/transport/stateless_servers.ts";
+import {
+  closeWithSharedError,
+  hasProtocolState,
+  StatelessServers,
+} from "../../lib/transport/stateless_servers.ts";
 import { isRecord } from "../../lib/values.ts";
 import { PASS_THROUGH } from "../../lib/upstream/pass_through.ts";
 
@@ -128,4 +132,19 @@ Deno.test("a pooled server's close aborts each finished request's signal with on
   }
   assert.equal(signals[0].reason, signals[1].reason, "each close built an error of its own");
   await handler.close();
+});
+
+Deno.test("a server whose close is not Protocol's own, or lacks its state, keeps the SDK's close", () => {
+  const overridden = new Server({ name: "own", version: "1" }, { capabilities: {} });
+  const own = () => {};
+  const fields = overridden as unknown as Record<string, unknown>;
+  fields._onclose = own;
+  closeWithSharedError(overridden);
+  assert.equal(fields._onclose, own);
+  const missing = new Server({ name: "missing", version: "1" }, { capabilities: {} });
+  const state = missing as unknown as Record<string, unknown>;
+  const sdkClose = state._onclose;
+  delete state._timeoutInfo;
+  closeWithSharedError(missing);
+  assert.equal(state._onclose, sdkClose);
 });
