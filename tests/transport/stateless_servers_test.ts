@@ -9,6 +9,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import {
   CLIENT_INFO_META_KEY,
   createMcpHandler,
+  Protocol,
   SdkError,
   SdkErrorCode,
   Server,
@@ -115,6 +116,18 @@ Deno.test("a server closed while its handler still runs is not handed out again"
 Deno.test("the SDK's Protocol still has the members a pooled server's close relies on", () => {
   const server = new Server({ name: "pinned", version: "1" }, { capabilities: { tools: {} } });
   assert.ok(hasProtocolState(server), "Protocol._onclose's state changed: closeWithSharedError falls back");
+});
+
+Deno.test("the SDK's Protocol._onclose is still the teardown closeWithSharedError mirrors (SDK 2.4.0)", async () => {
+  // closeWithSharedError repeats that teardown with a shared error: a changed body (a new SDK)
+  // may tear down more, so this digest of its source fails and the copy must be checked again.
+  const source = String((Protocol.prototype as unknown as { _onclose: () => void })._onclose);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(source)));
+  assert.equal(
+    Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join(""),
+    "472b7bcc34a242160e734aee915a41cbb27084c16770036262058c9f574fb9f9",
+    "Protocol._onclose changed: compare it with closeWithSharedError in lib/transport/stateless_servers.ts",
+  );
 });
 
 Deno.test("a pooled server's close aborts each finished request's signal with one shared ConnectionClosed error", async () => {
