@@ -1,7 +1,7 @@
 /** Which launches `serve` may put into the launch plan, and when a command line gets a head start at all. */
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/mod.ts";
-import { plainLaunch } from "../../lib/cli/launch_plan_writer.ts";
+import { plannedLaunch } from "../../lib/cli/launch_plan_writer.ts";
 import { startsUpstreamsAtOnce } from "../../lib/cli/early_start.ts";
 
 async function account(fields: Record<string, unknown>) {
@@ -14,7 +14,7 @@ async function account(fields: Record<string, unknown>) {
 
 Deno.test("a launch with nothing to resolve is planned as the pool would start it", async () => {
   assert.deepEqual(
-    await plainLaunch(await account({ args: ["--x", "$${literal}"], env: { MODE: "dev" }, cwd: "/srv" })),
+    plannedLaunch(await account({ args: ["--x", "$${literal}"], env: { MODE: "dev" }, cwd: "/srv" })),
     {
       account: "a",
       command: "srv",
@@ -23,7 +23,7 @@ Deno.test("a launch with nothing to resolve is planned as the pool would start i
       cwd: "/srv",
     },
   );
-  assert.deepEqual(await plainLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
+  assert.deepEqual(plannedLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
 });
 
 Deno.test("a launch with any reference, or a credential-named variable, is never planned", async () => {
@@ -39,14 +39,14 @@ Deno.test("a launch with any reference, or a credential-named variable, is never
       { cwd: "${HOME}/srv" },
       { command: "${HOME}/bin/srv" },
     ]
-  ) assert.equal(await plainLaunch(await account(fields)), undefined, JSON.stringify(fields));
+  ) assert.equal(plannedLaunch(await account(fields)), undefined, JSON.stringify(fields));
   const remote = (await parseConfigText(
     JSON.stringify({
       accounts: [{ id: "r", service: "s", transport: "http", url: "https://example.com/mcp" }],
     }),
     "config.json",
   )).accounts[0];
-  assert.equal(await plainLaunch(remote), undefined);
+  assert.equal(plannedLaunch(remote), undefined);
 });
 
 Deno.test("only a serve that starts its upstreams at once gets a head start", () => {
