@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/mod.ts";
 import { plannedLaunch } from "../../lib/cli/launch_plan_writer.ts";
 import { startsUpstreamsAtOnce } from "../../lib/cli/early_start.ts";
+import { resolveLaunch } from "../../lib/upstream/mod.ts";
 
 async function account(fields: Record<string, unknown>) {
   const config = await parseConfigText(
@@ -24,6 +25,23 @@ Deno.test("a launch with nothing to resolve is planned as the pool would start i
     },
   );
   assert.deepEqual(plannedLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
+});
+
+Deno.test("a planned launch is the one the pool resolves for the account", async () => {
+  for (
+    const fields of [
+      { args: ["--x", "$${literal}", "a$$b"], env: { MODE: "dev", EMPTY: "" }, cwd: "/srv" },
+      { command: "/opt/a $${b}/srv", args: [] },
+      {},
+    ]
+  ) {
+    const config = await account(fields);
+    const { spec } = await resolveLaunch(config, { env: () => undefined });
+    assert.ok(spec.transport === "stdio");
+    const { command, args, env, cwd } = spec;
+    const pool = { account: "a", command, args, env, ...(cwd === undefined ? {} : { cwd }) };
+    assert.deepEqual(plannedLaunch(config), pool, JSON.stringify(fields));
+  }
 });
 
 Deno.test("a launch with any reference, or a credential-named variable, is never planned", async () => {
