@@ -68,7 +68,7 @@ export function claimEarly(spec: ChildSpec): ProcessGroup | undefined {
   if (!entry) return undefined;
   take(entry);
   note?.(
-    `[${entry.account}] its upstream (pid ${entry.group.pid}) was started at launch from the launch plan`,
+    `[${entry.account}] its upstream (pid ${entry.group.pid}) was started at launch, ahead of the broker`,
   );
   if (waiting.length === 0) clearTimeout(deadline);
   return entry.group;

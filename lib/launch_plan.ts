@@ -13,6 +13,8 @@
  *
  * Plain Deno APIs only: the CLI's entry reads this before anything heavy is loaded.
  */
+import { parseReferences } from "./references.ts";
+import { isSecretEnv } from "./secret_names.ts";
 import { isRecord } from "./values.ts";
 
 const FORMAT = 1;
@@ -31,6 +33,64 @@ export interface PlannedLaunch {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+}
+
+/** What `plainLaunch` reads of a stdio account (a validated one, or one the entry only JSON-parsed). */
+export interface LaunchFields {
+  id: string;
+  command?: string;
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+  cwd?: string;
+  secretEnv?: readonly string[];
+}
+
+/**
+ * The launch the pool would start for a stdio account, when it needs nothing resolved (pure):
+ * undefined for one with a reference anywhere (command and cwd included) or with a
+ * credential-named variable (a literal token would otherwise be copied into the plan). As
+ * lib/upstream/launch.ts does: arguments and variables are their text (`$${` is a literal `${`),
+ * command and cwd are taken as written.
+ */
+export function plainLaunch(account: LaunchFields): PlannedLaunch | undefined {
+  if (!account.command) return undefined;
+  if (!isLiteral(account.command) || (account.cwd !== undefined && !isLiteral(account.cwd))) return undefined;
+  if (Object.keys(account.env).some((name) => isSecretEnv(account, name))) return undefined;
+  const args: string[] = [];
+  for (const arg of account.args) {
+    const text = literalText(arg);
+    if (text === undefined) return undefined;
+    args.push(text);
+  }
+  const env: [string, string][] = [];
+  for (const [name, value] of Object.entries(account.env)) {
+    const text = literalText(value);
+    if (text === undefined) return undefined;
+    env.push([name, text]);
+  }
+  return {
+    account: account.id,
+    command: account.command,
+    args,
+    env: Object.fromEntries(env),
+    ...(account.cwd === undefined ? {} : { cwd: account.cwd }),
+  };
+}
+
+/** The text a config string stands for when it holds no reference (nor a malformed one); else undefined. */
+function literalText(value: string): string | undefined {
+  const parsed = parseReferences(value);
+  if (!parsed.ok) return undefined;
+  let text = "";
+  for (const part of parsed.parts) {
+    if (part.kind !== "text") return undefined;
+    text += part.text;
+  }
+  return text;
+}
+
+function isLiteral(value: string): boolean {
+  return literalText(value) !== undefined;
 }
 
 /** A launch plan as written to disk. */

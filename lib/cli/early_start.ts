@@ -1,8 +1,10 @@
 /**
  * `serve`'s head start (issue 13, cold start): before the command's module — the SDK, the broker,
  * the config code, 150-200 ms of loading — the upstreams named by the launch plan the last
- * `serve` of this config wrote are started (lib/launch_plan.ts), so that their own start overlaps
- * the broker's; the pool adopts them (lib/early_processes.ts). Only for a `serve` that starts its
+ * `serve` of this config wrote are started (lib/launch_plan.ts), or when no plan matches (a first
+ * start, an edited config or selection), those the config file itself names for its default
+ * selector (lib/early_launches.ts), so that their own start overlaps the broker's; the pool adopts
+ * them (lib/early_processes.ts). Only for a `serve` that starts its
  * default selector's upstreams at once: over stdio or both, not the demo, not relaying to a daemon.
  * Over stdio it also starts reading the client's handshake, to answer it from the early-answer
  * record when that client was served before (lib/early_stdio.ts).
@@ -16,6 +18,7 @@ import {
   stateFilePath,
 } from "../config_location.ts";
 import { answerFor, clientDigest, parseEarlyAnswers } from "../early_answers.ts";
+import { launchesFromConfig } from "../early_launches.ts";
 import { startEarly } from "../early_processes.ts";
 import { EarlyStdio } from "../early_stdio.ts";
 import {
@@ -71,11 +74,17 @@ export async function startPlannedUpstreams(
     const configPath = resolve(line.configPath ?? locateConfigFromEnvironment().path);
     const config = readIfThere(configPath);
     if (!config) return 0;
-    const keys = await planKeys(config, readIfThere(stateFilePath(configPath)), PRODUCT.version);
+    const state = readIfThere(stateFilePath(configPath));
+    const keys = await planKeys(config, state, PRODUCT.version);
     atLaunch = { configPath, keys };
     const text = readIfThere(launchPlanPath(configPath));
-    const plan = text && parsePlan(new TextDecoder().decode(text));
-    const started = plan && sameKeys(plan.keys, keys) ? startPlan(plan.launches, env) : 0;
+    const plan = text && parsePlan(decode(text));
+    // No plan for these files (a first start, or the config or selection changed since): the
+    // same launches, worked out from the files themselves.
+    const launches = plan && sameKeys(plan.keys, keys)
+      ? plan.launches
+      : launchesFromConfig(decode(config), state && decode(state));
+    const started = startPlan(launches, env);
     // After the spawns: the client's first frame takes a few milliseconds to arrive anyway.
     answerHandshakeEarly(configPath, keys);
     return started;
@@ -109,7 +118,7 @@ export function takeEarlyStdio(configPath: string): EarlyStdio | undefined {
 function answerHandshakeEarly(configPath: string, keys: PlanKeys): void {
   if (Deno.stdin.isTerminal()) return;
   const text = readIfThere(earlyAnswersPath(configPath));
-  const record = text && parseEarlyAnswers(new TextDecoder().decode(text));
+  const record = text && parseEarlyAnswers(decode(text));
   if (!record || !sameKeys(record.keys, keys) || record.answers.length === 0) return;
   const lookup = (params: unknown) => answerFor(record, keys, clientDigest(params));
   earlyStdio = { configPath, stdio: new EarlyStdio(lookup, { stdin: Deno.stdin, stdout: Deno.stdout }) };
@@ -132,6 +141,10 @@ function startPlan(launches: PlannedLaunch[], env: (name: string) => string | un
 /** The plan keys computed at launch for this config file, when it was this process's `serve` config. */
 export function keysAtLaunch(configPath: string): PlanKeys | undefined {
   return atLaunch && atLaunch.configPath === resolve(configPath) ? atLaunch.keys : undefined;
+}
+
+function decode(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }
 
 /** A file's bytes, or undefined when it is not there. */

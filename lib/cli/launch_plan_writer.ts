@@ -6,39 +6,20 @@
 import { writeFileAtomic } from "../atomic_write.ts";
 import type { Broker } from "../broker/mod.ts";
 import { Session } from "../broker/mod.ts";
-import { type AccountConfig, isSecretEnv, launchPlanPath } from "../config/mod.ts";
-import { formatPlan, type PlanKeys, type PlannedLaunch } from "../launch_plan.ts";
+import { type AccountConfig, launchPlanPath } from "../config/mod.ts";
+import { formatPlan, plainLaunch, type PlanKeys, type PlannedLaunch } from "../launch_plan.ts";
 import { messageOf } from "../errors.ts";
-import { parseReferences } from "../references.ts";
-import { resolveLaunch } from "../upstream/mod.ts";
 
 /** How long `serve` runs before its plan is written: after the start, off its busiest moment. */
 const PLAN_DELAY_MS = 1_500;
 
 /**
- * The launch the pool would start for an account, when it needs nothing resolved: undefined for a
- * remote account, one with a reference anywhere (command and cwd included) or with a
- * credential-named variable (a literal token would otherwise be copied into the plan).
+ * The launch the pool would start for an account, when it needs nothing resolved (the rule is
+ * `plainLaunch`, which the entry applies to a config it has only parsed, early_launches.ts):
+ * undefined for a remote account too.
  */
-export async function plainLaunch(account: AccountConfig): Promise<PlannedLaunch | undefined> {
-  if (account.transport !== "stdio" || !account.command) return undefined;
-  const fields = [account.command, ...account.args, ...Object.values(account.env), account.cwd ?? ""];
-  if (fields.some((field) => !isLiteral(field))) return undefined;
-  if (Object.keys(account.env).some((name) => isSecretEnv(account, name))) return undefined;
-  try {
-    // No sources at all: a reference would fail here, so what resolves is the literal launch.
-    const { spec, secrets } = await resolveLaunch(account, { env: () => undefined });
-    if (spec.transport !== "stdio" || secrets.length > 0) return undefined;
-    return {
-      account: account.id,
-      command: spec.command,
-      args: spec.args,
-      env: spec.env,
-      ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
-    };
-  } catch {
-    return undefined;
-  }
+export function plannedLaunch(account: AccountConfig): PlannedLaunch | undefined {
+  return account.transport === "stdio" ? plainLaunch(account) : undefined;
 }
 
 /**
@@ -54,13 +35,13 @@ export function planAfterStart(
 ): { flush(): Promise<void>; cancel(): void } {
   // The selector a session that has chosen nothing gets: what the broker just started.
   const accounts = broker.resolve(new Session("launch-plan")).accounts;
-  const launches = Promise.all(accounts.map(plainLaunch)).then((all) => all.filter((l) => l !== undefined));
+  const launches = accounts.map(plannedLaunch).filter((launch) => launch !== undefined);
   let saving: Promise<void> | undefined;
   const save = () =>
     saving ??= (async () => {
       clearTimeout(timer);
       try {
-        await saveLaunchPlan(configPath, keys, await launches);
+        await saveLaunchPlan(configPath, keys, launches);
       } catch (error) {
         log(`warning: could not save the launch plan: ${messageOf(error)}`);
       }
@@ -88,10 +69,4 @@ export async function saveLaunchPlan(
   // Nothing to start early and no plan yet: no file needed.
   if (current === undefined && launches.length === 0) return;
   if (current !== text) await writeFileAtomic(path, text);
-}
-
-/** Whether a config string is plain text: no `vault:`, `oauth:` or `${…}` reference (nor a malformed one). */
-function isLiteral(value: string): boolean {
-  const parsed = parseReferences(value);
-  return parsed.ok && parsed.parts.every((part) => part.kind === "text");
 }

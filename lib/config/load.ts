@@ -3,7 +3,7 @@
  * reads; a broken file is reported and left exactly as it is.
  */
 import { JanusError, messageOf } from "../errors.ts";
-import { blankJsoncExtras } from "./jsonc.ts";
+import { blankJsoncExtras } from "../jsonc.ts";
 import type { ParseError } from "jsonc-parser";
 import { EMPTY_CONFIG, type JanusConfig } from "./types.ts";
 import { formatProblem, validateConfig } from "./validate.ts";

@@ -27,4 +27,4 @@ export type { StateStoreOptions } from "./state.ts";
 export { stateFilePath, StateStore } from "./state.ts";
 export { httpTokenPath, loadOrCreateHttpToken } from "./http_token.ts";
 export type { OAuthProviderConfig } from "./types.ts";
-export { isSecretEnv } from "./secret_names.ts";
+export { isSecretEnv } from "../secret_names.ts";

@@ -8,7 +8,8 @@ import { stateFilePath } from "../config_location.ts";
 export { stateFilePath };
 import { writeFileAtomic } from "../atomic_write.ts";
 import { writeAll } from "../write_all.ts";
-import type { PersistedState, Selector } from "./types.ts";
+import type { PersistedState } from "./types.ts";
+import { readSelector } from "../selection.ts";
 import { isRecord } from "../values.ts";
 import { messageOf } from "../errors.ts";
 
@@ -16,18 +17,6 @@ import { messageOf } from "../errors.ts";
 export interface StateStoreOptions {
   /** Receives one line when the state file is ignored; defaults to stderr. */
   warn?: (message: string) => void;
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === "string" && value !== "";
-}
-
-/** A selector in a known shape, or undefined (shapes from a newer version are dropped). */
-function readSelector(value: unknown): Selector | undefined {
-  if (!isRecord(value)) return undefined;
-  if (value.kind === "account" && isNonEmptyString(value.id)) return { kind: "account", id: value.id };
-  if (value.kind === "profile" && isNonEmptyString(value.name)) return { kind: "profile", name: value.name };
-  return undefined;
 }
 
 /** Keeps only the fields this version understands. */

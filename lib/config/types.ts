@@ -36,8 +36,9 @@ export type UpstreamDefaults = NonNullable<JanusConfig["upstreams"]>;
 /** Where secrets referenced as `vault:NAME` are kept. */
 export type VaultConfig = z.output<typeof RawVaultSchema>;
 
-/** What a session is pointed at. */
-export type Selector = { kind: "account"; id: string } | { kind: "profile"; name: string };
+/** What a session is pointed at (lib/selection.ts, which the CLI's entry reads without this layer). */
+export type { Selector } from "../selection.ts";
+import type { Selector } from "../selection.ts";
 
 /** The broker's persisted state (kept next to the config file). */
 export interface PersistedState {

@@ -1,8 +1,9 @@
 /** Which launches `serve` may put into the launch plan, and when a command line gets a head start at all. */
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/mod.ts";
-import { plainLaunch } from "../../lib/cli/launch_plan_writer.ts";
+import { plannedLaunch } from "../../lib/cli/launch_plan_writer.ts";
 import { startsUpstreamsAtOnce } from "../../lib/cli/early_start.ts";
+import { resolveLaunch } from "../../lib/upstream/mod.ts";
 
 async function account(fields: Record<string, unknown>) {
   const config = await parseConfigText(
@@ -14,7 +15,7 @@ async function account(fields: Record<string, unknown>) {
 
 Deno.test("a launch with nothing to resolve is planned as the pool would start it", async () => {
   assert.deepEqual(
-    await plainLaunch(await account({ args: ["--x", "$${literal}"], env: { MODE: "dev" }, cwd: "/srv" })),
+    plannedLaunch(await account({ args: ["--x", "$${literal}"], env: { MODE: "dev" }, cwd: "/srv" })),
     {
       account: "a",
       command: "srv",
@@ -23,7 +24,24 @@ Deno.test("a launch with nothing to resolve is planned as the pool would start i
       cwd: "/srv",
     },
   );
-  assert.deepEqual(await plainLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
+  assert.deepEqual(plannedLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
+});
+
+Deno.test("a planned launch is the one the pool resolves for the account", async () => {
+  for (
+    const fields of [
+      { args: ["--x", "$${literal}", "a$$b"], env: { MODE: "dev", EMPTY: "" }, cwd: "/srv" },
+      { command: "/opt/a $${b}/srv", args: [] },
+      {},
+    ]
+  ) {
+    const config = await account(fields);
+    const { spec } = await resolveLaunch(config, { env: () => undefined });
+    assert.ok(spec.transport === "stdio");
+    const { command, args, env, cwd } = spec;
+    const pool = { account: "a", command, args, env, ...(cwd === undefined ? {} : { cwd }) };
+    assert.deepEqual(plannedLaunch(config), pool, JSON.stringify(fields));
+  }
 });
 
 Deno.test("a launch with any reference, or a credential-named variable, is never planned", async () => {
@@ -39,14 +57,14 @@ Deno.test("a launch with any reference, or a credential-named variable, is never
       { cwd: "${HOME}/srv" },
       { command: "${HOME}/bin/srv" },
     ]
-  ) assert.equal(await plainLaunch(await account(fields)), undefined, JSON.stringify(fields));
+  ) assert.equal(plannedLaunch(await account(fields)), undefined, JSON.stringify(fields));
   const remote = (await parseConfigText(
     JSON.stringify({
       accounts: [{ id: "r", service: "s", transport: "http", url: "https://example.com/mcp" }],
     }),
     "config.json",
   )).accounts[0];
-  assert.equal(await plainLaunch(remote), undefined);
+  assert.equal(plannedLaunch(remote), undefined);
 });
 
 Deno.test("only a serve that starts its upstreams at once gets a head start", () => {

@@ -7,73 +7,21 @@
  */
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
-import { eventually, REPO, writeConfig } from "./harness.ts";
+import { eventually, writeConfig } from "./harness.ts";
 import { RawStdioBroker } from "./raw_stdio.ts";
 import { groupMembers, pidsWithEnv, waitUntil } from "./processes.ts";
 import { formatPlan, planKeys, type PlannedLaunch } from "../../lib/launch_plan.ts";
 import { PRODUCT } from "../../lib/version.ts";
-
-const FIXTURE =
-  `deno run --quiet --config=${REPO}deno.json --allow-env ${REPO}tests/fixtures/account_upstream.ts`;
-
-/**
- * A fixture account run through `sh`, which appends its pid to `marks/started-ID` and says so on
- * stderr before it becomes the fixture (exec keeps the pid).
- */
-function markedAccount(id: string, marks: string, mark = id): Record<string, unknown> {
-  return {
-    id,
-    service: "fixture",
-    command: "sh",
-    args: ["-c", `echo $$ >> "${marks}/started-${mark}"; echo "starting as $$" >&2; exec ${FIXTURE}`],
-    env: { FIXTURE_ACCOUNT: id },
-  };
-}
-
-async function starts(marks: string, id: string): Promise<string[]> {
-  try {
-    return (await Deno.readTextFile(`${marks}/started-${id}`)).split("\n").filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-function planPath(configPath: string): string {
-  return `${dirname(configPath)}/launch-plan.json`;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The pid that answers the `pid` tool (the fixture's own). */
-async function servingPid(broker: RawStdioBroker, id: string): Promise<string> {
-  await broker.send({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "pid" } });
-  const result = (await broker.response(id)).result as { content?: { text?: string }[] } | undefined;
-  return (result?.content ?? []).map((c) => c.text ?? "").join("");
-}
-
-/** The pids the broker said it adopted from the launch plan. */
-function adopted(broker: RawStdioBroker): string[] {
-  return broker.stderr.flatMap((line) => /\(pid (\d+)\) was started at launch/.exec(line)?.[1] ?? []);
-}
-
-/** One ordinary serve: initialize, list tools, end (the plan is written on the way out). */
-async function serveOnce(configPath: string, env: Record<string, string> = {}): Promise<void> {
-  const broker = RawStdioBroker.start(configPath, env);
-  try {
-    await broker.initialize();
-    await broker.send({ jsonrpc: "2.0", id: "list", method: "tools/list" });
-    await broker.response("list");
-  } finally {
-    await broker.end();
-  }
-}
+import {
+  adopted,
+  exists,
+  FIXTURE,
+  markedAccount,
+  planPath,
+  serveOnce,
+  servingPid,
+  starts,
+} from "./early_accounts.ts";
 
 /** A plan as the broker writes it, for these config bytes and no state file. */
 async function handWrittenPlan(configPath: string, launches: PlannedLaunch[]): Promise<void> {
@@ -109,7 +57,7 @@ Deno.test("the next serve starts the planned upstream at launch, and that proces
   }
 });
 
-Deno.test("a changed config or selection starts nothing early, and stops nothing it should not", async () => {
+Deno.test("a changed config or selection starts what the files now say, and stops nothing it should not", async () => {
   const marks = await Deno.makeTempDir({ prefix: "janus-plan-" });
   const configPath = await writeConfig({
     accounts: [markedAccount("alpha", marks), markedAccount("beta", marks)],
@@ -117,15 +65,15 @@ Deno.test("a changed config or selection starts nothing early, and stops nothing
   try {
     await serveOnce(configPath);
     assert.ok(exists(planPath(configPath)));
-    // Different bytes, same meaning: the plan's key no longer matches.
+    // Different bytes, same meaning: the plan's key no longer matches; the config itself is read.
     await Deno.writeTextFile(configPath, `${await Deno.readTextFile(configPath)}\n// edited\n`);
-    const alphaBefore = (await starts(marks, "alpha")).length;
+    const alphaBefore = await starts(marks, "alpha");
     let broker = RawStdioBroker.start(configPath);
     try {
       await broker.initialize();
       const pid = await servingPid(broker, "call");
-      assert.deepEqual(adopted(broker), []);
-      assert.equal((await starts(marks, "alpha")).length, alphaBefore + 1, "started once, by the pool");
+      assert.deepEqual(adopted(broker), [pid], broker.stderr.join("\n"));
+      assert.deepEqual(await starts(marks, "alpha"), [...alphaBefore, pid], "started once, early");
       // Past the adoption window its upstream still serves: nothing was stopped by mistake.
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       assert.equal(await servingPid(broker, "later"), pid);
@@ -135,7 +83,7 @@ Deno.test("a changed config or selection starts nothing early, and stops nothing
     }
     assert.ok(exists(planPath(configPath)));
 
-    // The saved selection changes (as janus_use_account would): alpha is no longer the default.
+    // The saved selection changes (as janus_use_account would): beta is the default now.
     await Deno.writeTextFile(
       `${dirname(configPath)}/state.json`,
       JSON.stringify({ globalSelector: { kind: "account", id: "beta" } }),
@@ -145,9 +93,9 @@ Deno.test("a changed config or selection starts nothing early, and stops nothing
     try {
       await broker.initialize();
       const pid = await servingPid(broker, "call");
-      assert.deepEqual(adopted(broker), []);
+      assert.deepEqual(adopted(broker), [pid], broker.stderr.join("\n"));
       assert.equal((await starts(marks, "alpha")).length, alphaNow, "the old default is not started");
-      assert.deepEqual((await starts(marks, "beta")).slice(-1), [pid]);
+      assert.deepEqual(await starts(marks, "beta"), [pid], "beta started once, early");
     } finally {
       await broker.end();
     }

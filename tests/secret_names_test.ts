@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isSecretEnv, looksLikeCredential } from "../../lib/config/secret_names.ts";
+import { isSecretEnv, looksLikeCredential } from "../lib/secret_names.ts";
 
 Deno.test("credential-like variable names are secrets", () => {
   for (

@@ -1,7 +1,7 @@
 /** JSONC read without jsonc-parser: the same value jsonc-parser reads, whatever the comments and commas. */
 import assert from "node:assert/strict";
 import { parse, type ParseError } from "jsonc-parser";
-import { blankJsoncExtras } from "../../lib/config/jsonc.ts";
+import { blankJsoncExtras } from "../lib/jsonc.ts";
 
 function viaJsoncParser(text: string): unknown {
   const errors: ParseError[] = [];
@@ -34,7 +34,7 @@ Deno.test("an open comment or string is left to jsonc-parser to report", () => {
 });
 
 Deno.test("a comma with no value before it is not blanked: the config is refused, not read as empty", async () => {
-  const { parseConfigText } = await import("../../lib/config/load.ts");
+  const { parseConfigText } = await import("../lib/config/load.ts");
   for (const text of [`{"accounts": [,]}`, `{"accounts": [], "profiles": {,}}`]) {
     assert.throws(() => JSON.parse(blankJsoncExtras(text) ?? ""), SyntaxError, text);
     await assert.rejects(parseConfigText(text, "c.jsonc"), /c\.jsonc:1:\d+: expected a/, text);

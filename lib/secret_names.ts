@@ -4,7 +4,6 @@
  * under `secretEnv`. Everything else (a home directory, a year, an org name) is ordinary text the
  * model must be able to read, so it is never redacted.
  */
-import type { AccountConfig } from "./types.ts";
 
 /** Name parts that make a variable a credential wherever they appear in the name. */
 const CREDENTIAL_SUBSTRINGS = [
@@ -31,6 +30,6 @@ export function looksLikeCredential(name: string): boolean {
 }
 
 /** True when the value of `${name}` in this account's launch fields is a secret. */
-export function isSecretEnv(account: Pick<AccountConfig, "secretEnv">, name: string): boolean {
+export function isSecretEnv(account: { secretEnv?: readonly string[] }, name: string): boolean {
   return looksLikeCredential(name) || (account.secretEnv ?? []).includes(name);
 }

@@ -1,0 +1,106 @@
+/**
+ * A config's first start (issue 13, cold start): with no launch plan yet, `serve` over stdio works
+ * out its default selector's plain launches from the config file itself and starts them before
+ * the broker loads; the pool adopts them (one process, not two). An account with a reference
+ * starts nothing early; an invalid config fails as it always did and leaves no process behind;
+ * `serve --http`, which starts no upstream until a client asks, starts nothing early either.
+ */
+import assert from "node:assert/strict";
+import { dirname } from "node:path";
+import { runCli, startHttpBroker, writeConfig } from "./harness.ts";
+import { RawStdioBroker } from "./raw_stdio.ts";
+import { pidsWithEnv, waitUntil } from "./processes.ts";
+import { adopted, exists, markedAccount, planPath, servingPid, starts } from "./early_accounts.ts";
+
+/** A fresh config in a fresh directory (no plan, no state), and a directory for the marks. */
+async function fresh(config: (marks: string) => Record<string, unknown>) {
+  const marks = await Deno.makeTempDir({ prefix: "janus-first-" });
+  const configPath = await writeConfig(config(marks));
+  assert.ok(!exists(planPath(configPath)));
+  return {
+    marks,
+    configPath,
+    [Symbol.asyncDispose]: async () => {
+      await Deno.remove(marks, { recursive: true });
+      await Deno.remove(dirname(configPath), { recursive: true });
+    },
+  };
+}
+
+Deno.test("a first start starts the default selector's upstream at launch and adopts it: one process", async () => {
+  await using setup = await fresh((marks) => ({
+    accounts: [markedAccount("alpha", marks), markedAccount("beta", marks)],
+    profiles: { both: { accounts: ["beta", "alpha"], exposure: "all" } },
+    defaultAccount: "beta",
+  }));
+  const broker = RawStdioBroker.start(setup.configPath);
+  try {
+    await broker.initialize();
+    const pid = await servingPid(broker, "call");
+    assert.deepEqual(adopted(broker), [pid], broker.stderr.join("\n"));
+    assert.deepEqual(await starts(setup.marks, "beta"), [pid], "one start, the early one");
+    assert.deepEqual(await starts(setup.marks, "alpha"), [], "not the default: not started");
+  } finally {
+    await broker.end();
+  }
+});
+
+Deno.test("an account with an ${ENV} or vault: reference is not started early", async () => {
+  await using setup = await fresh((marks) => ({
+    accounts: [
+      { ...markedAccount("envref", marks), env: { FIXTURE_ACCOUNT: "${JANUS_FIRST_NAME}" } },
+      {
+        ...markedAccount("vaulted", marks),
+        env: { FIXTURE_ACCOUNT: "vaulted", HELPER: "vault:first_missing" },
+      },
+    ],
+    profiles: { both: ["envref", "vaulted"] },
+  }));
+  await Deno.writeTextFile(
+    `${dirname(setup.configPath)}/state.json`,
+    JSON.stringify({ globalSelector: { kind: "profile", name: "both" } }),
+  );
+  const broker = RawStdioBroker.start(setup.configPath, { JANUS_FIRST_NAME: "envref" });
+  try {
+    await broker.initialize();
+    // The pool starts the one it can resolve once the broker is up; nothing before that.
+    assert.ok(
+      await waitUntil(() => exists(`${setup.marks}/started-envref`), 20_000),
+      broker.stderr.join("\n"),
+    );
+    assert.deepEqual(adopted(broker), [], broker.stderr.join("\n"));
+    assert.equal((await starts(setup.marks, "envref")).length, 1, "started once, by the pool");
+    assert.deepEqual(await starts(setup.marks, "vaulted"), [], "its secret is missing: never started");
+  } finally {
+    await broker.end();
+  }
+});
+
+Deno.test("an invalid config fails as before, and the process started early for it is stopped", async () => {
+  const tag = crypto.randomUUID();
+  await using setup = await fresh((marks) => ({
+    accounts: [{ ...markedAccount("alpha", marks), env: { FIXTURE_ACCOUNT: "alpha", JANUS_TEST_TAG: tag } }],
+    // Unknown to the schema: the file parses, so the account is started early, then refused.
+    bindingMod: "session",
+  }));
+  const { code, stderr } = await runCli(["serve", "--config", setup.configPath]);
+  assert.equal(code, 3, stderr);
+  assert.ok(stderr.startsWith(`janusmcp: invalid config ${setup.configPath}:\n`), stderr);
+  assert.match(stderr, /bindingMod/);
+  assert.equal((await starts(setup.marks, "alpha")).length, 1, "it was started early");
+  assert.ok(
+    await waitUntil(() => pidsWithEnv("JANUS_TEST_TAG", tag).length === 0, 10_000),
+    `left behind: ${pidsWithEnv("JANUS_TEST_TAG", tag)}`,
+  );
+});
+
+Deno.test("serve --http starts no upstream early: it starts none until a client asks", async () => {
+  await using setup = await fresh((marks) => ({ accounts: [markedAccount("alpha", marks)] }));
+  const broker = await startHttpBroker(setup.configPath);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.deepEqual(await starts(setup.marks, "alpha"), [], broker.stderr.join("\n"));
+  } finally {
+    await broker.stop();
+  }
+});
