@@ -176,6 +176,17 @@ export async function memory(
   perBlock: number,
   settleMs: number,
 ): Promise<{ idleMiB: number; firstSessionMiB: number; perSessionKiB: number; streamFloorKiB: number }> {
+  const broker = await brokerSessions(blocks, perBlock, settleMs);
+  // After the broker and its clients are gone: the floor's server is alone with its streams.
+  return { ...broker, streamFloorKiB: await streamFloor(blocks, perBlock, settleMs) };
+}
+
+/** The broker's figures of `memory`. */
+async function brokerSessions(
+  blocks: number,
+  perBlock: number,
+  settleMs: number,
+): Promise<{ idleMiB: number; firstSessionMiB: number; perSessionKiB: number }> {
   const accounts = Array.from(
     { length: 50 },
     (_, i) => ({ ...account(`acct${i}`, PAYLOAD), service: `svc${i % 10}` }),
@@ -196,13 +207,7 @@ export async function memory(
       sessions.push(block * perBlock);
       rss.push(rssMiB(server.pid));
     }
-    const perSessionKiB = slope(sessions, rss) * 1024;
-    return {
-      idleMiB,
-      firstSessionMiB,
-      perSessionKiB,
-      streamFloorKiB: await streamFloor(blocks, perBlock, settleMs),
-    };
+    return { idleMiB, firstSessionMiB, perSessionKiB: slope(sessions, rss) * 1024 };
   } finally {
     await Promise.all(open.map((session) => session.close().catch(() => {})));
     await server.stop();
