@@ -9,7 +9,8 @@ import type { EventId, EventStore, JSONRPCMessage, StreamId } from "@modelcontex
 
 /** Keeps the last `capacity` events of a session's streams. */
 export class BoundedEventStore implements EventStore {
-  readonly #events = new Map<EventId, { streamId: StreamId; message: JSONRPCMessage }>();
+  /** Made on the first event: most sessions never send one on an SSE stream. */
+  #events?: Map<EventId, { streamId: StreamId; message: JSONRPCMessage }>;
   #next = 0;
 
   constructor(private readonly capacity = 1000) {}
@@ -17,18 +18,19 @@ export class BoundedEventStore implements EventStore {
   /** Records one message sent on a stream and returns its event id. */
   record(streamId: StreamId, message: JSONRPCMessage): EventId {
     const id = `${streamId}_${++this.#next}`;
-    this.#events.set(id, { streamId, message });
+    const events = this.#events ??= new Map();
+    events.set(id, { streamId, message });
     // Maps iterate in insertion order: the first key is the oldest event.
-    for (const oldest of this.#events.keys()) {
-      if (this.#events.size <= this.capacity) break;
-      this.#events.delete(oldest);
+    for (const oldest of events.keys()) {
+      if (events.size <= this.capacity) break;
+      events.delete(oldest);
     }
     return id;
   }
 
   /** The stream an event belongs to, if it is still kept. */
   streamOf(eventId: EventId): StreamId | undefined {
-    return this.#events.get(eventId)?.streamId;
+    return this.#events?.get(eventId)?.streamId;
   }
 
   /** The events of the same stream that came after `lastEventId`, oldest first; undefined if it is unknown. */
@@ -37,7 +39,7 @@ export class BoundedEventStore implements EventStore {
     if (streamId === undefined) return undefined;
     const events: [EventId, JSONRPCMessage][] = [];
     let after = false;
-    for (const [id, event] of this.#events) {
+    for (const [id, event] of this.#events ?? []) {
       if (after && event.streamId === streamId) events.push([id, event.message]);
       if (id === lastEventId) after = true;
     }

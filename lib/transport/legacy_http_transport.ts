@@ -288,7 +288,7 @@ export class LegacyHttpTransport implements Transport {
       if (this.#standalone === sse) this.#standalone = undefined;
     });
     this.#standalone = sse;
-    return sse.response;
+    return sse.takeResponse();
   }
 
   async #delete(request: Request): Promise<Response> {
@@ -319,7 +319,7 @@ export class LegacyHttpTransport implements Transport {
     if (standalone) this.#standalone = sse;
     else if (exchange) exchange.sse = sse;
     else sse.end(); // every request of that stream was answered: the replay was all of it
-    return sse.response;
+    return sse.takeResponse();
   }
 
   /** Turns a JSON-pending exchange into an SSE stream (once), starting with the priming event. */
@@ -336,7 +336,7 @@ export class LegacyHttpTransport implements Transport {
       const primingId = this.options.eventStore.record(exchange.streamId, {} as JSONRPCMessage);
       sse.prime(primingId, this.options.retryMs);
     }
-    respond(sse.response);
+    respond(sse.takeResponse());
   }
 
   /** Sends on an upgraded exchange's stream, keeping the event for a client that reconnects. */

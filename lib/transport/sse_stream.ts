@@ -11,29 +11,77 @@ const SSE_HEADERS = {
   "X-Accel-Buffering": "no",
 };
 
-/** An SSE response and the writer of its events; writes after the client left are dropped. */
-export class SseStream {
-  readonly response: Response;
-  #controller?: ReadableStreamDefaultController<Uint8Array>;
+/**
+ * One timer per interval for every open stream, not a `setInterval` per stream: an idle 2025
+ * session holds its GET stream for as long as it lives, and its timer would be part of its cost.
+ * A stream's first keep-alive comes within one interval of its start, then one per interval.
+ */
+class KeepAlives {
+  readonly #streams = new Set<SseStream>();
   #timer?: ReturnType<typeof setInterval>;
 
+  constructor(private readonly everyMs: number) {}
+
+  add(stream: SseStream): void {
+    this.#streams.add(stream);
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => {
+      for (const open of this.#streams) open.keepAlive();
+    }, this.everyMs);
+    Deno.unrefTimer(Number(this.#timer));
+  }
+
+  delete(stream: SseStream): void {
+    this.#streams.delete(stream);
+    if (this.#streams.size > 0 || this.#timer === undefined) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+const keepAlives = new Map<number, KeepAlives>();
+
+/**
+ * An SSE response and the writer of its events; writes after the client left are dropped. The
+ * stream is its own body's underlying source (no closures per stream).
+ */
+export class SseStream implements UnderlyingDefaultSource<Uint8Array> {
+  #response?: Response;
+  #controller?: ReadableStreamDefaultController<Uint8Array>;
+  #keepAlives?: KeepAlives;
+  readonly #onGone?: () => void;
+
   /** `onGone` runs when the client disconnects (not when `end` is called). */
-  constructor(headers: Record<string, string>, keepAliveMs = KEEP_ALIVE_MS, onGone: () => void = () => {}) {
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.#controller = controller;
-      },
-      cancel: () => {
-        this.#stop();
-        onGone();
-      },
+  constructor(headers: Record<string, string>, keepAliveMs = KEEP_ALIVE_MS, onGone?: () => void) {
+    this.#onGone = onGone;
+    this.#response = new Response(new ReadableStream<Uint8Array>(this), {
+      headers: { ...SSE_HEADERS, ...headers },
     });
-    this.response = new Response(body, { headers: { ...SSE_HEADERS, ...headers } });
     if (keepAliveMs > 0) {
-      const timer = setInterval(() => this.#write(": keepalive\n\n"), keepAliveMs);
-      Deno.unrefTimer(Number(timer));
-      this.#timer = timer;
+      let shared = keepAlives.get(keepAliveMs);
+      if (!shared) keepAlives.set(keepAliveMs, shared = new KeepAlives(keepAliveMs));
+      shared.add(this);
+      this.#keepAlives = shared;
     }
+  }
+
+  /** The response, for the one caller that returns it: not kept here once handed out. */
+  takeResponse(): Response {
+    const response = this.#response;
+    if (!response) throw new Error("the SSE response was already taken");
+    this.#response = undefined;
+    return response;
+  }
+
+  /** Underlying source: the body starts. */
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.#controller = controller;
+  }
+
+  /** Underlying source: the client went away. */
+  cancel(): void {
+    this.#stop();
+    this.#onGone?.();
   }
 
   /** The first event: an id to resume from (and the reconnect delay), no data. */
@@ -44,6 +92,11 @@ export class SseStream {
   /** Writes one message as an event (with its id when the session keeps events). */
   send(message: JSONRPCMessage, eventId?: string): void {
     this.#write(`event: message\n${eventId ? `id: ${eventId}\n` : ""}data: ${JSON.stringify(message)}\n\n`);
+  }
+
+  /** A comment that keeps intermediaries from closing an idle stream. */
+  keepAlive(): void {
+    this.#write(": keepalive\n\n");
   }
 
   /** Closes the body once what was written has been read. */
@@ -67,8 +120,8 @@ export class SseStream {
 
   #stop(): void {
     this.#controller = undefined;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#keepAlives?.delete(this);
+    this.#keepAlives = undefined;
   }
 }
 

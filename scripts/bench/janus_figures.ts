@@ -10,12 +10,15 @@ import {
   brokerLine,
   type CommandLine,
   EVERYTHING,
+  freePort,
   httpClient,
   PAYLOAD,
   REPO,
   rssMiB,
+  spawnServer,
   startHttpBroker,
   stdioClient,
+  waitForPort,
   writeConfig,
 } from "./processes.ts";
 
@@ -163,8 +166,23 @@ export async function switchMs(switches: number): Promise<{ session: number[]; g
  * (~160 KiB/session) or misses it (~50), at the same code. Over 200 sessions the step is part of the
  * slope. Reading RSS again after V8's memory reducer has run when idle was tried and is not
  * reliable: it runs 20–30 s after the last activity, or not at all. See scripts/bench/PROFILE.md.
+ *
+ * `streamFloorKiB` is the same slope for a bare `Deno.serve` that only holds each GET open as a
+ * streaming response (scripts/bench/floor/held_streams.ts): what one held GET stream costs in Deno
+ * itself, under any broker.
  */
 export async function memory(
+  blocks: number,
+  perBlock: number,
+  settleMs: number,
+): Promise<{ idleMiB: number; firstSessionMiB: number; perSessionKiB: number; streamFloorKiB: number }> {
+  const broker = await brokerSessions(blocks, perBlock, settleMs);
+  // After the broker and its clients are gone: the floor's server is alone with its streams.
+  return { ...broker, streamFloorKiB: await streamFloor(blocks, perBlock, settleMs) };
+}
+
+/** The broker's figures of `memory`. */
+async function brokerSessions(
   blocks: number,
   perBlock: number,
   settleMs: number,
@@ -192,6 +210,51 @@ export async function memory(
     return { idleMiB, firstSessionMiB, perSessionKiB: slope(sessions, rss) * 1024 };
   } finally {
     await Promise.all(open.map((session) => session.close().catch(() => {})));
+    await server.stop();
+  }
+}
+
+/**
+ * RSS per held GET stream of a bare `Deno.serve` (KiB): each stream opened as an SDK client opens
+ * its session's (a POST answered with JSON, then a GET whose body it keeps reading), after one
+ * first stream, `blocks` blocks of `perBlock`, the least-squares slope as in `memory`.
+ */
+async function streamFloor(blocks: number, perBlock: number, settleMs: number): Promise<number> {
+  const port = freePort();
+  const server = spawnServer({
+    command: "deno",
+    args: ["run", "-A", new URL("./floor/held_streams.ts", import.meta.url).pathname, String(port)],
+  });
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const settle = (ms = settleMs) => new Promise((resolve) => setTimeout(resolve, ms));
+  const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+  const hold = async () => {
+    const posted = await fetch(url, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    await posted.arrayBuffer();
+    const response = await fetch(url, { headers: { accept: "text/event-stream" } });
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error("the floor server's GET has no body");
+    reader.read().catch(() => {}); // pending, as a client waiting for its next event
+    readers.push(reader);
+  };
+  try {
+    await waitForPort(port);
+    await hold();
+    await settle();
+    const [streams, rss] = [[0], [rssMiB(server.pid)]];
+    for (let block = 1; block <= blocks; block++) {
+      for (let i = 0; i < perBlock; i++) await hold();
+      await settle(Math.min(settleMs, 300));
+      streams.push(block * perBlock);
+      rss.push(rssMiB(server.pid));
+    }
+    return slope(streams, rss) * 1024;
+  } finally {
+    await Promise.all(readers.map((reader) => reader.cancel().catch(() => {})));
     await server.stop();
   }
 }

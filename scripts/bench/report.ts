@@ -11,7 +11,7 @@ export interface JanusRun {
   /** Cold start to the first call's answer (see `coldCalls`). */
   coldCallMs?: Record<string, number>;
   switchMs?: { session: number; global: number };
-  memory?: { idleMiB: number; firstSessionMiB: number; perSessionKiB: number };
+  memory?: { idleMiB: number; firstSessionMiB: number; perSessionKiB: number; streamFloorKiB?: number };
   toolsListBytes?: { one: number; five: number };
   /** path → size in bytes → median ms (NaN: the call failed). */
   largeResultMs?: Record<string, Record<string, number>>;
@@ -221,6 +221,12 @@ export function janusTable(janus: Record<string, Spread>): string[] {
     [
       /^memory\.perSessionKiB$/,
       () => "broker RSS per extra idle 2025-11-25 HTTP session, slope over 200 (KiB)",
+      1,
+    ],
+    [
+      /^memory\.streamFloorKiB$/,
+      () =>
+        "floor: bare Deno.serve RSS per held GET stream (what each such session's stream costs in Deno), slope over 200 (KiB)",
       1,
     ],
     [

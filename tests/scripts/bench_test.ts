@@ -127,6 +127,24 @@ Deno.test("the floor cases relay real calls: a bare Deno relay over stdio and ov
   }
 });
 
+Deno.test("the memory figure reports the held-stream floor of a bare Deno.serve next to the broker's per-session slope", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "janus-bench-test-" });
+  const jsonPath = `${dir}/report.json`;
+  try {
+    const run = await bench(["--quick", "--cases", "none", "--figures", "memory", "--json", jsonPath]);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(await Deno.readTextFile(jsonPath)).janus.summary;
+    // Quick mode holds too few streams for a meaningful slope: only that both were measured.
+    for (const key of ["memory.perSessionKiB", "memory.streamFloorKiB"]) {
+      assert.ok(isSpread(summary[key]), key);
+      assert.ok(Number.isFinite(summary[key].median), `${key} is a number`);
+    }
+    assert.match(run.stdout, /\| floor: bare Deno\.serve RSS per held GET stream .*\| -?\d/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("bench refuses an unknown case by name, listing the known ones, before starting anything", async () => {
   const run = await bench(["--quick", "--cases", "direct,nope"]);
   assert.equal(run.code, 2);
