@@ -133,8 +133,8 @@ export class LegacyHttpTransport implements Transport {
     const requestId = answer ? message.id : options?.relatedRequestId;
     if (requestId === undefined || requestId === null) {
       if (answer) throw new Error("Cannot send a response that answers no request");
-      const eventId = this.options.eventStore.record(STANDALONE, message);
-      this.#standalone?.send(message, eventId);
+      const data = JSON.stringify(message);
+      this.#standalone?.send(data, this.options.eventStore.record(STANDALONE, data));
       return;
     }
     const exchange = this.#inFlight.get(requestId);
@@ -314,8 +314,8 @@ export class LegacyHttpTransport implements Transport {
       if (this.#standalone === sse) this.#standalone = undefined;
       if (exchange?.sse === sse) exchange.sse = undefined;
     });
-    // The priming event is stored as an empty object: it marks the stream's start, it is no message.
-    for (const [id, message] of events) if ("jsonrpc" in message) sse.send(message, id);
+    // A priming event is stored as "": it marks the stream's start, it is no message.
+    for (const [id, data] of events) if (data) sse.send(data, id);
     if (standalone) this.#standalone = sse;
     else if (exchange) exchange.sse = sse;
     else sse.end(); // every request of that stream was answered: the replay was all of it
@@ -333,7 +333,7 @@ export class LegacyHttpTransport implements Transport {
     });
     exchange.sse = sse;
     if (this.#resumable(exchange.protocolVersion)) {
-      const primingId = this.options.eventStore.record(exchange.streamId, {} as JSONRPCMessage);
+      const primingId = this.options.eventStore.record(exchange.streamId, "");
       sse.prime(primingId, this.options.retryMs);
     }
     respond(sse.takeResponse());
@@ -341,8 +341,8 @@ export class LegacyHttpTransport implements Transport {
 
   /** Sends on an upgraded exchange's stream, keeping the event for a client that reconnects. */
   #emit(exchange: Exchange, message: JSONRPCMessage): void {
-    const eventId = this.options.eventStore.record(exchange.streamId, message);
-    exchange.sse?.send(message, eventId);
+    const data = JSON.stringify(message);
+    exchange.sse?.send(data, this.options.eventStore.record(exchange.streamId, data));
   }
 
   /** Empty SSE data in a priming event is understood from 2025-11-25 on. */

@@ -1,6 +1,4 @@
 /** One server-sent-events response body: JSON-RPC messages as `message` events, with keep-alives. */
-import type { JSONRPCMessage } from "@modelcontextprotocol/server";
-
 const encoder = new TextEncoder();
 /** The SDK's default: a comment every 15 s keeps idle streams open through intermediaries. */
 export const KEEP_ALIVE_MS = 15_000;
@@ -89,9 +87,9 @@ export class SseStream implements UnderlyingDefaultSource<Uint8Array> {
     this.#write(`id: ${eventId}\n${retryMs === undefined ? "" : `retry: ${retryMs}\n`}data: \n\n`);
   }
 
-  /** Writes one message as an event (with its id when the session keeps events). */
-  send(message: JSONRPCMessage, eventId?: string): void {
-    this.#write(`event: message\n${eventId ? `id: ${eventId}\n` : ""}data: ${JSON.stringify(message)}\n\n`);
+  /** Writes one serialized message (`JSON.stringify`: one line) as an event, with its id when the session keeps events. */
+  send(data: string, eventId?: string): void {
+    this.#write(`event: message\n${eventId ? `id: ${eventId}\n` : ""}data: ${data}\n\n`);
   }
 
   /** A comment that keeps intermediaries from closing an idle stream. */
