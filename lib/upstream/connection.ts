@@ -295,7 +295,7 @@ export class UpstreamConnection {
   ): Promise<UpstreamResult> {
     const { onProgress, caller, upstreamMeta, onStreamResumed, ...requestOptions } = options;
     const watched = onStreamResumed ? this.resumes.watch(onStreamResumed) : undefined;
-    if (upstreamMeta && Object.keys(upstreamMeta).length > 0 && this.client.getProtocolEra() === "modern") {
+    if (upstreamMeta && this.client.getProtocolEra() === "modern" && Object.keys(upstreamMeta).length > 0) {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, ...upstreamMeta } };
     }
