@@ -18,7 +18,7 @@
  * version) the entry is used as before (tests/transport/direct_dispatch_test.ts pins what this
  * relies on).
  */
-import type { JSONRPCMessage, Server, Transport } from "@modelcontextprotocol/server";
+import type { JSONRPCMessage, MessageExtraInfo, Server, Transport } from "@modelcontextprotocol/server";
 
 /**
  * What is used of `serveStdio`'s channel (the instance's transport) beyond its public type: its
@@ -38,7 +38,7 @@ interface Channel extends Transport {
 interface Dispatching {
   transport?: Transport;
   connect(transport: Transport): Promise<void>;
-  _onrequest?: (message: JSONRPCMessage, extra?: undefined) => void;
+  _onrequest?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 }
 
 /** Messages a 2026-07-28 connection's entry serves or checks itself. */
@@ -117,6 +117,25 @@ export function sendResponsesDirectly(channel: Channel): void {
     if (!("id" in message) || "method" in message) return send(message, options);
     if (message.id !== undefined) settle(message.id);
     return channel._closed ? Promise.resolve() : wire.send(message, options);
+  };
+}
+
+/**
+ * For a transport whose every incoming message was already checked against the SDK's message
+ * schema (the 2025 HTTP transport: `triageValue` or `parseJSONRPCMessage`), connected to `server`:
+ * requests go to the server's request dispatch instead of through the `Protocol`'s sorting, which
+ * fails a request against the result and the error schemas first (10–11 µs a request; 20–25 µs
+ * per call in the HTTP 2025 profile with the profiler attached). Everything else, and every
+ * message when the SDK lacks the dispatch, takes the `Protocol`'s own handler as before.
+ */
+export function requestsDirectly(server: Server, transport: Transport): void {
+  const dispatching = server as unknown as Dispatching;
+  const sorted = transport.onmessage;
+  const onrequest = dispatching._onrequest;
+  if (!sorted || typeof onrequest !== "function") return;
+  transport.onmessage = (message, extra) => {
+    if (isRequest(message)) onrequest.call(server, message, extra);
+    else sorted(message, extra);
   };
 }
 

@@ -1,14 +1,15 @@
 /**
- * Requests the SDK refuses get the same JSON-RPC error from the broker over stdio as from a plain
- * SDK server: the broker hands requests to its server directly and sends its responses straight
- * to the wire (lib/transport/direct_dispatch.ts), and neither may change what a client sees.
+ * Requests the SDK refuses get the same JSON-RPC error from the broker (stdio, and HTTP 2025) as
+ * from a plain SDK server: the broker hands requests to its server directly and, over stdio,
+ * sends its responses straight to the wire (lib/transport/direct_dispatch.ts); neither may change
+ * what a client sees.
  */
 import assert from "node:assert/strict";
 import { Server } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { StdioWire } from "../../lib/transport/stdio_wire.ts";
 import { RejectLog } from "../../lib/wire/mod.ts";
-import { fixtureAccount, REVISIONS, writeConfig } from "./harness.ts";
+import { fixtureAccount, INITIALIZE, post, REVISIONS, startHttpBroker, writeConfig } from "./harness.ts";
 import { type Frame, RawStdioBroker } from "./raw_stdio.ts";
 
 const ENVELOPE = {
@@ -105,3 +106,32 @@ for (const revision of REVISIONS) {
     }
   });
 }
+
+Deno.test("2025-11-25 over HTTP: tools/call params the SDK refuses get the SDK's own error through the broker", async () => {
+  const expected = await plainServer(frames("2025-11-25"));
+  const broker = await startHttpBroker(await writeConfig({ accounts: [fixtureAccount("one")] }));
+  try {
+    const init = await post(broker.origin, INITIALIZE);
+    const session = init.headers.get("mcp-session-id") ?? "";
+    await init.body?.cancel();
+    const headers = { "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" };
+    const initialized = await post(
+      broker.origin,
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      headers,
+    );
+    await initialized.body?.cancel();
+    for (const [id, params] of Object.entries(REFUSED)) {
+      const response = await post(
+        broker.origin,
+        { jsonrpc: "2.0", id, method: "tools/call", params },
+        headers,
+      );
+      const answer: Frame = await response.json();
+      assert.deepEqual(answer, expected.get(id), id);
+      assert.equal((answer.error as { code: number }).code, -32602);
+    }
+  } finally {
+    await broker.stop();
+  }
+});
