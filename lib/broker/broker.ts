@@ -228,11 +228,12 @@ export class Broker implements ControlHost, SearchHost {
     if (isOwnTool(params.name)) return await runOwnTool(this, session, params, context);
     const resolved = this.resolve(session);
     // An account waiting out its restart backoff has no tool list: say so, not "unknown tool".
-    const restarting = (await this.#routes.table(resolved, "tools", session.era)).routes.has(params.name)
+    const table = await this.#routes.table(resolved, "tools", session.era);
+    const restarting = table.routes.has(params.name)
       ? undefined
       : resolved.accounts.map((a) => this.#pool.restarting(a.id)).find(Boolean);
     if (restarting) return toolError(restarting.message);
-    const route = await this.#routes.toolCall(resolved, params.name, params.arguments, session.era);
+    const route = await this.#routes.toolCall(resolved, params.name, params.arguments, session.era, table);
     if ("problem" in route) return toolError(route.problem);
     return await this.#relay.relayToolCall({
       session,

@@ -23,28 +23,39 @@ export class InFlightCalls {
 
   /**
    * Runs one call with a signal that aborts when the client cancels (`signal`) or the call is cut
-   * off; a cut-off call rejects with the reason at once, whatever the work does next.
+   * off; a cut-off call rejects with the reason at once, whatever the work does next. (One promise
+   * per call, settled by whichever comes first: every relayed call passes here twice.)
    */
-  async run<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  run<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    let entry!: Entry;
-    const stopped = new Promise<never>((_, reject) => {
-      entry = {
+    return new Promise<T>((resolve, reject) => {
+      const entry: Entry = {
         stop: (error) => {
+          done();
           controller.abort(error);
           reject(error);
         },
       };
+      const done = () => {
+        this.#calls.delete(entry);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      this.#calls.add(entry);
+      try {
+        work(controller.signal).then((value) => {
+          done();
+          resolve(value);
+        }, (error) => {
+          done();
+          reject(error);
+        });
+      } catch (error) {
+        done();
+        reject(error);
+      }
     });
-    this.#calls.add(entry);
-    try {
-      return await Promise.race([work(controller.signal), stopped]);
-    } finally {
-      this.#calls.delete(entry);
-      signal?.removeEventListener("abort", onAbort);
-    }
   }
 
   /**

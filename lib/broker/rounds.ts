@@ -32,13 +32,9 @@ export class Rounds {
     retry: { requestState?: string; inputResponses?: Record<string, unknown> } | undefined,
   ): { params: Record<string, unknown>; bridged?: string } {
     if (retry?.requestState === undefined) {
-      // Answers without a state of ours go on as they are.
-      return {
-        params: {
-          ...call.params,
-          ...(retry?.inputResponses ? { inputResponses: retry.inputResponses } : {}),
-        },
-      };
+      // Answers without a state of ours go on as they are (no copy without them: most calls).
+      const inputResponses = retry?.inputResponses;
+      return { params: inputResponses ? { ...call.params, inputResponses } : call.params };
     }
     const again = `call ${call.target} again from the start`;
     const unwrapped = this.#signer.unwrap(retry.requestState);

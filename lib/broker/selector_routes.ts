@@ -212,8 +212,10 @@ export class SelectorRoutes {
     name: string,
     args: Record<string, unknown> | undefined,
     need?: Era,
+    /** The selector's tool table, when the caller already has it (one lookup per call). */
+    known?: RouteTable<Tool>,
   ): Promise<ToolCallRoute | { problem: string }> {
-    const table = await this.table(resolved, "tools", need);
+    const table = known ?? await this.table(resolved, "tools", need);
     const route = routeOf(table, resolved, name);
     const folding = resolved.accounts.length > 1 && selectorFolds(this.config(), resolved);
     const unfolded = folding && !route.folded && args?.[ACCOUNT_ARGUMENT] !== undefined

@@ -27,6 +27,7 @@ import { isRecord } from "../values.ts";
 import { readBody } from "./request_body.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, RejectLog, triageValue } from "../wire/mod.ts";
 import { listenedResources, ListenResources, onResponseEnd } from "./listen_resources.ts";
+import { requestsDirectly } from "./direct_dispatch.ts";
 
 export { type HttpServerHandle, listenHttp } from "../http_listen.ts";
 
@@ -240,6 +241,8 @@ export function createHttpApp(broker: Broker, options: HttpOptions): HttpApp {
     };
     server.onerror = onerror;
     await server.connect(transport);
+    // The transport hands on only messages the SDK schema accepted: requests skip the re-sorting.
+    requestsDirectly(server, transport);
     return await transport.handleRequest(request, { message, parsedBody });
   }
 

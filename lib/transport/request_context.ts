@@ -18,10 +18,13 @@ import { atLeast, isLoggingLevel } from "./log_levels.ts";
 /** A client's answer is relayed to the upstream as it is; the upstream's SDK validates it. */
 const ANY_RESULT = z.looseObject({});
 
-/** A request context plus a promise that settles once every notification it sent is written. */
-export type DownstreamContext = RequestContext & { settled(): Promise<unknown> };
+/**
+ * A request context plus what settles once every notification it sent is written (nothing when
+ * it sent none, the usual case: the handler then need not wait a turn).
+ */
+export type DownstreamContext = RequestContext & { settled(): Promise<unknown> | undefined };
 
-/** Builds the context of one downstream request. */
+/** Builds the context of one downstream request (once per relayed call: kept free of spare objects). */
 export function requestContext(
   params: { _meta?: { progressToken?: string | number } },
   ctx: ServerContext,
@@ -51,30 +54,32 @@ export function requestContext(
   const declaredLevel = fields[LOG_LEVEL_META_KEY];
   const logLevel = legacy ? session.logLevel : isLoggingLevel(declaredLevel) ? declaredLevel : undefined;
 
-  const progressToken = params._meta?.progressToken;
-  const requestState = ctx.mcpReq.requestState<unknown>();
-  const inputResponses = ctx.mcpReq.inputResponses;
-  return {
+  const upstreamMeta: Record<string, unknown> = {};
+  if (capabilities) upstreamMeta[CLIENT_CAPABILITIES_META_KEY] = capabilities;
+  if (logLevel) upstreamMeta[LOG_LEVEL_META_KEY] = logLevel;
+  const context: DownstreamContext = {
     signal: ctx.mcpReq.signal,
-    settled: () => Promise.allSettled(sent),
-    ...(ctx.http?.closeSSE ? { closeStream: ctx.http.closeSSE } : {}),
-    upstreamMeta: {
-      ...(capabilities ? { [CLIENT_CAPABILITIES_META_KEY]: capabilities } : {}),
-      ...(logLevel ? { [LOG_LEVEL_META_KEY]: logLevel } : {}),
-    },
+    settled: () => sent.length > 0 ? Promise.allSettled(sent) : undefined,
+    upstreamMeta,
     onLog: (log) => {
       if (!logLevel || atLeast(log.level, logLevel)) notify("notifications/message", log);
     },
-    ...(progressToken === undefined
-      ? {}
-      : { onProgress: (progress) => notify("notifications/progress", { progressToken, ...progress }) }),
-    ...(requestState !== undefined || inputResponses !== undefined
-      ? {
-        retry: { requestState: typeof requestState === "string" ? requestState : undefined, inputResponses },
-      }
-      : {}),
-    ...(legacy ? { ask: (request) => ctx.mcpReq.send(request, ANY_RESULT) } : {}),
   };
+  if (ctx.http?.closeSSE) context.closeStream = ctx.http.closeSSE;
+  const progressToken = params._meta?.progressToken;
+  if (progressToken !== undefined) {
+    context.onProgress = (progress) => notify("notifications/progress", { progressToken, ...progress });
+  }
+  const requestState = ctx.mcpReq.requestState<unknown>();
+  const inputResponses = ctx.mcpReq.inputResponses;
+  if (requestState !== undefined || inputResponses !== undefined) {
+    context.retry = {
+      requestState: typeof requestState === "string" ? requestState : undefined,
+      inputResponses,
+    };
+  }
+  if (legacy) context.ask = (request) => ctx.mcpReq.send(request, ANY_RESULT);
+  return context;
 }
 
 /**

@@ -97,7 +97,8 @@ export function buildSessionServer(
         // Tracked from the start (an upstream may still be starting), so shutdown answers it.
         return await broker.track(context.signal, () => work(context));
       } finally {
-        await context.settled();
+        const settling = context.settled();
+        if (settling) await settling;
       }
     });
 

@@ -31,6 +31,7 @@ import { StreamResumes } from "./stream_resumes.ts";
 import { limitReplies } from "./reply_limit.ts";
 import { PASS_THROUGH } from "./pass_through.ts";
 import { directReplies } from "./direct_replies.ts";
+import { shareRequestTimers } from "./request_timers.ts";
 
 /** Why a connection may need replacing: no secret values, only when and whom to ask. */
 interface Renewal {
@@ -93,6 +94,8 @@ export class UpstreamConnection {
   #listening?: ListenStream;
   #closing = false;
   #listed?: UpstreamHooks["listed"];
+  /** Ends the timers this connection's requests share (see request_timers.ts). */
+  #endTimers?: () => void;
 
   private constructor(
     readonly accountId: string,
@@ -183,6 +186,7 @@ export class UpstreamConnection {
       );
     }
     client.onclose = () => {
+      connection.#endTimers?.();
       stderr.end();
       if (!connection.#closing) hooks.closed();
     };
@@ -197,6 +201,7 @@ export class UpstreamConnection {
         await client.discover({ timeout: CONNECT_TIMEOUT_MS });
       }
       // The broker's reader checked a stdio upstream's frames: results skip the SDK's sorting.
+      connection.#endTimers = shareRequestTimers(client);
       if (launch.spec.transport === "stdio") directReplies(transport, client);
       screenListResponses(
         transport,
@@ -295,7 +300,7 @@ export class UpstreamConnection {
   ): Promise<UpstreamResult> {
     const { onProgress, caller, upstreamMeta, onStreamResumed, ...requestOptions } = options;
     const watched = onStreamResumed ? this.resumes.watch(onStreamResumed) : undefined;
-    if (upstreamMeta && Object.keys(upstreamMeta).length > 0 && this.client.getProtocolEra() === "modern") {
+    if (upstreamMeta && this.client.getProtocolEra() === "modern" && Object.keys(upstreamMeta).length > 0) {
       const meta = isRecord(params?._meta) ? params._meta : {};
       params = { ...params, _meta: { ...meta, ...upstreamMeta } };
     }

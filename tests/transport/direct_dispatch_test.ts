@@ -33,7 +33,7 @@ function stdinOf(chunks: string[]): WireStreams["stdin"] {
 async function serve(
   chunks: string[],
   direct: boolean,
-): Promise<{ out: Record<string, unknown>[]; entered: number }> {
+): Promise<{ out: Record<string, unknown>[]; entered: number; channelSorted: number }> {
   let text = "";
   const decoder = new TextDecoder();
   const stdout = {
@@ -44,8 +44,19 @@ async function serve(
   };
   const wire = new StdioWire(1 << 20, new RejectLog(() => {}), { stdin: stdinOf(chunks), stdout });
   const dispatch = new DirectDispatch();
+  let channelSorted = 0;
   const handle = serveStdio(({ era }) => {
     const server = new Server({ name: "direct-test", version: "1" }, { capabilities: { tools: {} } });
+    // Counts what the instance sends through the channel's own `send` (which sorts by zod schemas).
+    const connect = server.connect.bind(server);
+    server.connect = async (channel) => {
+      await connect(channel);
+      const send = channel.send.bind(channel);
+      channel.send = (message, options) => {
+        channelSorted++;
+        return send(message, options);
+      };
+    };
     server.setRequestHandler("tools/call", async (request, ctx) => {
       if (request.params.name === "slow") {
         await new Promise((resolve) => ctx.mcpReq.signal.addEventListener("abort", resolve));
@@ -71,7 +82,7 @@ async function serve(
   await wire.ended;
   await handle.close();
   const out = text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
-  return { out, entered };
+  return { out, entered, channelSorted };
 }
 
 Deno.test("a pinned 2025 session's messages reach its server directly, with the same answers as through serveStdio", async () => {
@@ -99,6 +110,9 @@ Deno.test("a pinned 2025 session's messages reach its server directly, with the 
   // Only the opening message went through serveStdio's entry; everything after it, directly.
   assert.equal(viaEntry.entered, 9);
   assert.equal(viaDirect.entered, 1);
+  // Of what the server sent, only the notification went through the channel's sorting send.
+  assert.equal(viaEntry.channelSorted, 6);
+  assert.equal(viaDirect.channelSorted, 1);
 });
 
 Deno.test("messages that arrive before the opening one is delivered go through the entry, in order", async () => {
@@ -116,6 +130,38 @@ Deno.test("messages that arrive before the opening one is delivered go through t
 Deno.test("the SDK server still has the request dispatch direct delivery calls (else the entry is used)", () => {
   const server = new Server({ name: "direct-test", version: "1" }, { capabilities: {} });
   assert.equal(typeof (server as unknown as { _onrequest?: unknown })._onrequest, "function");
+});
+
+Deno.test("serveStdio's channel still has what sending responses directly uses", async () => {
+  let channel: Record<string, unknown> | undefined;
+  const wire = new StdioWire(1 << 20, new RejectLog(() => {}), {
+    stdin: stdinOf([call(1, { name: "opening", _meta: ENVELOPE })]),
+    stdout: { writeSync: (bytes: Uint8Array) => bytes.length },
+  });
+  const handle = serveStdio(() => {
+    const server = new Server({ name: "direct-test", version: "1" }, { capabilities: { tools: {} } });
+    server.setRequestHandler("tools/call", () => ({ content: [] }));
+    const connect = server.connect.bind(server);
+    server.connect = async (connected) => {
+      channel = connected as unknown as Record<string, unknown>;
+      await connect(connected);
+    };
+    return server;
+  }, { transport: wire });
+  await wire.ended;
+  try {
+    assert.ok(channel);
+    assert.equal(channel._wire, wire);
+    assert.equal(typeof channel._settle, "function");
+    assert.equal(typeof channel._closed, "boolean");
+    // A 2026 channel rewrites notifications onto listen streams; a response it leaves alone.
+    const intercept = channel._outboundIntercept as (message: unknown) => unknown;
+    assert.equal(typeof intercept, "function");
+    assert.equal(intercept({ jsonrpc: "2.0", id: 1, result: {} }), undefined);
+    assert.equal(intercept({ jsonrpc: "2.0", id: 1, error: { code: -1, message: "x" } }), undefined);
+  } finally {
+    await handle.close();
+  }
 });
 
 /** A 2026-07-28 request's `_meta` envelope. */
@@ -147,6 +193,7 @@ Deno.test("a pinned 2026 session's requests reach its server directly; listen an
   // The opening request, the listen and the cancellation went through the entry; the rest directly.
   assert.equal(viaEntry.entered, 7);
   assert.equal(viaDirect.entered, 3);
+  assert.equal(viaDirect.channelSorted, 1); // the progress notification (listen-stream rewriting)
 });
 
 Deno.test("a 2026 connection opened by a listen stream gets direct delivery after its first call", async () => {

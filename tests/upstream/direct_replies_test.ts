@@ -24,19 +24,51 @@ Deno.test("a stdio upstream's results reach the client's response dispatch witho
       sorted.push(message);
       protocol(message);
     };
+    // And what reaches the response dispatch, which checks a result against its schema again.
+    const internals = client as unknown as Internals;
+    const dispatch = internals._onresponse;
+    const dispatched: JSONRPCMessage[] = [];
+    internals._onresponse = (message) => {
+      dispatched.push(message);
+      dispatch.call(client, message);
+    };
     directReplies(transport, client);
     const params = { name: "echo", arguments: { message: "hi" } };
-    const result = await client.request({ method: "tools/call", params }, PASS_THROUGH);
+    const result = await client.request({ method: "tools/call", params }, PASS_THROUGH, { timeout: 60_000 });
     assert.deepEqual(result, { content: [{ type: "text", text: "Echo: hi" }] });
+    // The request is forgotten as the dispatch would: no handler, no timer left behind.
+    assert.equal(internals._responseHandlers.size, 0);
+    assert.equal(internals._timeoutInfo.size, 0);
     // An error response still takes the sorting path and still fails its request.
     await assert.rejects(client.request({ method: "no/such/method" }, PASS_THROUGH), ProtocolError);
     assert.deepEqual(sorted.map((message) => "error" in message), [true]);
+    // A result nobody waits for goes to the dispatch, which reports it as before.
+    const errors: string[] = [];
+    client.onerror = (error) => errors.push(error.message);
+    transport.onmessage({ jsonrpc: "2.0", id: 999, result: {} });
+    assert.match(errors.join(), /unknown message ID/);
+    // Of the results, only that one reached the dispatch (the error response did too, sorted).
+    const results = dispatched.filter((message) => "result" in message);
+    assert.deepEqual(results.map((message) => "id" in message && message.id), [999]);
   } finally {
     await client.close();
   }
 });
 
-Deno.test("the SDK client still has the response dispatch direct replies call", () => {
-  const client = new Client({ name: "direct-replies-test", version: "1" });
-  assert.equal(typeof (client as unknown as { _onresponse?: unknown })._onresponse, "function");
+/** The SDK client's private members direct replies use (and this test checks). */
+interface Internals {
+  _onresponse: (message: JSONRPCMessage) => void;
+  _responseHandlers: Map<number, unknown>;
+  _progressHandlers: Map<number, unknown>;
+  _timeoutInfo: Map<number, unknown>;
+  _cleanupTimeout: (id: number) => void;
+}
+
+Deno.test("the SDK client still has the response dispatch and the request maps direct replies use", () => {
+  const client = new Client({ name: "direct-replies-test", version: "1" }) as unknown as Internals;
+  assert.equal(typeof client._onresponse, "function");
+  assert.equal(typeof client._cleanupTimeout, "function");
+  assert.ok(client._responseHandlers instanceof Map);
+  assert.ok(client._progressHandlers instanceof Map);
+  assert.ok(client._timeoutInfo instanceof Map);
 });
