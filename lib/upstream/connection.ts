@@ -31,7 +31,6 @@ import { StreamResumes } from "./stream_resumes.ts";
 import { limitReplies } from "./reply_limit.ts";
 import { PASS_THROUGH } from "./pass_through.ts";
 import { directReplies } from "./direct_replies.ts";
-import { shareRequestTimers } from "./request_timers.ts";
 
 /** Why a connection may need replacing: no secret values, only when and whom to ask. */
 interface Renewal {
@@ -94,8 +93,6 @@ export class UpstreamConnection {
   #listening?: ListenStream;
   #closing = false;
   #listed?: UpstreamHooks["listed"];
-  /** Ends the timers this connection's requests share (see request_timers.ts). */
-  #endTimers?: () => void;
 
   private constructor(
     readonly accountId: string,
@@ -186,7 +183,6 @@ export class UpstreamConnection {
       );
     }
     client.onclose = () => {
-      connection.#endTimers?.();
       stderr.end();
       if (!connection.#closing) hooks.closed();
     };
@@ -201,7 +197,6 @@ export class UpstreamConnection {
         await client.discover({ timeout: CONNECT_TIMEOUT_MS });
       }
       // The broker's reader checked a stdio upstream's frames: results skip the SDK's sorting.
-      connection.#endTimers = shareRequestTimers(client);
       if (launch.spec.transport === "stdio") directReplies(transport, client);
       screenListResponses(
         transport,

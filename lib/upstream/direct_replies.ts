@@ -43,19 +43,18 @@ export function directReplies(transport: Transport, client: Client): void {
 
 /** Settles a numbered request with its result as the `Protocol`'s response dispatch would. */
 function settler(client: Client): ((message: JSONRPCMessage) => void) | undefined {
-  // `dispatching` is the client itself: its methods are called on it as the SDK calls them.
   const dispatching = client as unknown as Dispatching;
+  const cleanupTimeout = dispatching._cleanupTimeout?.bind(client);
   const respond = dispatching._onresponse?.bind(client);
-  if (!usable(dispatching) || typeof dispatching._cleanupTimeout !== "function" || !respond) return undefined;
+  if (!usable(dispatching) || !cleanupTimeout || !respond) return undefined;
   return (message) => {
-    // Read each time: the SDK replaces the handler map when its connection closes (and
-    // request_timers.ts replaces the timeout cleanup).
+    // Read each time: the SDK replaces the handler map when its connection closes.
     const handlers = dispatching._responseHandlers;
     const id = "id" in message ? message.id : undefined;
     const handler = typeof id === "number" ? handlers?.get(id) : undefined;
     if (typeof id !== "number" || !handlers || !handler) return respond(message);
     handlers.delete(id);
-    dispatching._cleanupTimeout?.(id);
+    cleanupTimeout(id);
     dispatching._progressHandlers?.delete(id);
     handler(message);
   };
