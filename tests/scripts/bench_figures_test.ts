@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { percentile, percentiles, slope, spread } from "../../scripts/bench/stats.ts";
 import { type CaseRun, summarise } from "../../scripts/bench/summary.ts";
-import { judgeTargets, summariseJanus } from "../../scripts/bench/report.ts";
+import { judgeTargets, summariseJanus, targetLines } from "../../scripts/bench/report.ts";
 import { type CpuProfile, originOf, summariseProfile } from "../../scripts/bench/cpu_profile.ts";
 
 const run = (medianMs: number, callsPerSecond: number[] = []): CaseRun => ({
@@ -61,6 +61,49 @@ Deno.test("targets are judged on medians, and a figure that was not measured is 
   assert.equal(find("switch (warm upstream) → list_changed ≤ 2 ms, session")?.pass, true);
   assert.equal(find("switch (warm upstream) → list_changed ≤ 2 ms, global")?.pass, false);
   assert.equal(find("cold start")?.pass, undefined);
+});
+
+Deno.test("latency and per-session targets carry their floor when the floor was measured, and print it", () => {
+  const info = (
+    id: string,
+    group: "direct" | "floor" | "janus",
+    transport: "stdio" | "http",
+    revision = "2025-11-25",
+  ) => ({
+    id,
+    label: id,
+    group,
+    transport,
+    revision,
+  });
+  const cases = summarise([
+    { info: info("direct", "direct", "stdio"), runs: [run(1)] },
+    { info: info("floor-stdio", "floor", "stdio"), runs: [run(1.1)] },
+    { info: info("floor-http", "floor", "http"), runs: [run(1.25)] },
+    { info: info("janus-stdio-2025", "janus", "stdio"), runs: [run(1.3)] },
+    { info: info("janus-http-2025", "janus", "http"), runs: [run(1.4)] },
+    { info: info("janus-http-2026", "janus", "http", "2026-07-28"), runs: [run(1.6)] },
+  ], [16]);
+  const janus = summariseJanus([{
+    memory: { idleMiB: 60, firstSessionMiB: 80, perSessionKiB: 95, streamFloorKiB: 78 },
+  }]);
+  const targets = judgeTargets(cases, janus);
+  const find = (text: string) => targets.find((t) => t.text === text);
+  assert.ok(Math.abs((find("janus-stdio-2025: added median ≤ 0.2 ms")?.floor ?? 0) - 0.1) < 1e-9);
+  assert.ok(Math.abs((find("janus-http-2025: added median ≤ 0.5 ms")?.floor ?? 0) - 0.25) < 1e-9);
+  // The HTTP floor speaks 2025-11-25 only: a 2026 target gets none.
+  assert.equal(find("janus-http-2026: added median ≤ 0.5 ms")?.floor, undefined);
+  assert.equal(find("RSS per extra idle HTTP session ≤ 50 KB (48.8 KiB)")?.floor, 78);
+  assert.equal(find("cold start to first tools/list ≤ 1.1× the upstream's own")?.floor, undefined);
+  const lines = targetLines(targets);
+  assert.ok(
+    lines.includes(
+      "FAIL  janus-stdio-2025: added median ≤ 0.2 ms: 0.30 (limit 0.2; floor, a bare Deno relay or server: 0.10)",
+    ),
+  );
+  assert.ok(
+    lines.some((line) => line.startsWith("FAIL  janus-http-2026: added median ≤ 0.5 ms: 0.60 (limit 0.5)")),
+  );
 });
 
 Deno.test("large results are compared with direct in the same run", () => {
