@@ -179,7 +179,8 @@ async function readKeychain(launches: PlannedLaunch[]): Promise<Map<string, stri
   try {
     const keyring = await loadKeyring();
     await Promise.all([...names].map(async (name) => {
-      const value = await new keyring.AsyncEntry(KEYCHAIN_SERVICE, name, KEYCHAIN_ENTRY_OPTIONS).getPassword();
+      const value = await new keyring.AsyncEntry(KEYCHAIN_SERVICE, name, KEYCHAIN_ENTRY_OPTIONS)
+        .getPassword();
       if (value !== null && value !== undefined) values.set(name, value);
     }));
   } catch {

@@ -8,7 +8,13 @@ import { writeFileAtomic } from "../atomic_write.ts";
 import type { Broker } from "../broker/mod.ts";
 import { Session } from "../broker/mod.ts";
 import { type AccountConfig, launchPlanPath } from "../config/mod.ts";
-import { earlyLaunch, formatPlan, type PlanKeys, type PlannedLaunch, type PlanVault } from "../launch_plan.ts";
+import {
+  earlyLaunch,
+  formatPlan,
+  type PlanKeys,
+  type PlannedLaunch,
+  type PlanVault,
+} from "../launch_plan.ts";
 import { messageOf } from "../errors.ts";
 
 /** How long `serve` runs before its plan is written: after the start, off its busiest moment. */
