@@ -22,7 +22,6 @@ import {
 } from "../config_location.ts";
 import { answerFor, clientDigest, parseEarlyAnswers } from "../early_answers.ts";
 import { launchesFromConfig } from "../early_launches.ts";
-import { KEYCHAIN_ENTRY_OPTIONS, KEYCHAIN_SERVICE, loadKeyring } from "../keychain_store.ts";
 import { startEarly } from "../early_processes.ts";
 import { EarlyStdio } from "../early_stdio.ts";
 import {
@@ -177,6 +176,8 @@ async function readKeychain(launches: PlannedLaunch[]): Promise<Map<string, stri
   const names = new Set(launches.flatMap((launch) => launchReferences(launch).vault));
   const values = new Map<string, string>();
   try {
+    // Loaded only here: a start with no vault reference never loads the keychain code.
+    const { KEYCHAIN_ENTRY_OPTIONS, KEYCHAIN_SERVICE, loadKeyring } = await import("../keychain_store.ts");
     const keyring = await loadKeyring();
     await Promise.all([...names].map(async (name) => {
       const value = await new keyring.AsyncEntry(KEYCHAIN_SERVICE, name, KEYCHAIN_ENTRY_OPTIONS)
