@@ -24,3 +24,21 @@ export function loadKeyring(): Promise<typeof Keyring> {
   });
   return keyringModule;
 }
+
+let earlyRead: Promise<void> | undefined;
+
+/**
+ * A keychain read the CLI's entry stopped waiting for (a locked keychain may be showing the
+ * person a prompt): the broker's own reads wait for it to end, so that prompts come one at a time.
+ */
+export function earlyReadPending(read: Promise<unknown>): void {
+  const ended: Promise<void> = read.then(() => {}, () => {}).finally(() => {
+    if (earlyRead === ended) earlyRead = undefined;
+  });
+  earlyRead = ended;
+}
+
+/** Resolves once no keychain read of the entry's is pending (at once when none is). */
+export function earlyReadEnded(): Promise<void> {
+  return earlyRead ?? Promise.resolve();
+}

@@ -15,6 +15,7 @@ import {
 } from "../lib/launch_plan.ts";
 import { claimEarly, dismissEarly, earlySecret, sameChildSpec, startEarly } from "../lib/early_processes.ts";
 import type { ChildSpec } from "../lib/process_group.ts";
+import { earlyReadEnded, earlyReadPending } from "../lib/keychain_store.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -125,4 +126,19 @@ Deno.test("the vault values an early process started with are handed to the pool
     await dismissEarly();
   }
   assert.equal(earlySecret("shared"), undefined, "dismissed: forgotten");
+});
+
+Deno.test("a keychain read the entry stopped waiting for holds the broker's reads until it ends, failed or not", async () => {
+  const order: string[] = [];
+  await earlyReadEnded();
+  let finish = (_: unknown) => {};
+  earlyReadPending(new Promise((resolve) => finish = resolve));
+  const waiting = earlyReadEnded().then(() => order.push("broker reads"));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  order.push("entry's read ends");
+  finish(new Map());
+  await waiting;
+  assert.deepEqual(order, ["entry's read ends", "broker reads"]);
+  earlyReadPending(Promise.reject(new Error("locked")));
+  await earlyReadEnded();
 });

@@ -9,6 +9,7 @@
 import { dirname, resolve } from "node:path";
 import type { Broker } from "../broker/mod.ts";
 import { earlySecret } from "../early_processes.ts";
+import { earlyReadEnded } from "../keychain_store.ts";
 import { JanusError } from "../errors.ts";
 import {
   type JanusConfig,
@@ -161,6 +162,7 @@ async function buildBroker(
  * The keychain vault, answering first with the values the CLI's entry read for the upstreams it
  * started early (lib/early_processes.ts): the pool resolves the same launch without reading the
  * keychain twice, and `secretsResolved` teaches those values to the scrubber as for any start.
+ * A read the entry gave up waiting for is waited for first: one keychain prompt at a time.
  */
 function withEarlySecrets(vault: Vault): Vault {
   if (vault.backend !== "keychain") return vault;
@@ -168,7 +170,7 @@ function withEarlySecrets(vault: Vault): Vault {
     backend: vault.backend,
     get: (name) => {
       const early = earlySecret(name);
-      return early === undefined ? vault.get(name) : Promise.resolve(early);
+      return early === undefined ? earlyReadEnded().then(() => vault.get(name)) : Promise.resolve(early);
     },
     set: (name, value) => vault.set(name, value),
     delete: (name) => vault.delete(name),

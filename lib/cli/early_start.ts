@@ -168,26 +168,46 @@ function vaultInForce(config: PlanVault, env: (name: string) => string | undefin
 }
 
 /**
+ * The longest the entry waits for the keychain (its binding loads in ~20 ms and a read takes ~5 ms
+ * here): a locked keychain may be prompting the person, and `serve` must not wait on that to load.
+ */
+const KEYCHAIN_WAIT_MS = 250;
+
+/**
  * The keychain's values of the secrets these launches name (a missing one is absent). Nothing
- * when the keychain cannot be used (no binding, no Secret Service, locked): then nothing that
- * needs it starts early, and the pool's own read reports why.
+ * when the keychain cannot be used (no binding, no Secret Service, locked) or does not answer in
+ * time: then nothing that needs it starts early, and the pool's own read reports why.
  */
 async function readKeychain(launches: PlannedLaunch[]): Promise<Map<string, string>> {
   const names = new Set(launches.flatMap((launch) => launchReferences(launch).vault));
-  const values = new Map<string, string>();
-  try {
-    // Loaded only here: a start with no vault reference never loads the keychain code.
-    const { KEYCHAIN_ENTRY_OPTIONS, KEYCHAIN_SERVICE, loadKeyring } = await import("../keychain_store.ts");
+  // Loaded only here: a start with no vault reference never loads the keychain code.
+  const { earlyReadPending, KEYCHAIN_ENTRY_OPTIONS, KEYCHAIN_SERVICE, loadKeyring } = await import(
+    "../keychain_store.ts"
+  );
+  const read = (async () => {
     const keyring = await loadKeyring();
+    const values = new Map<string, string>();
     await Promise.all([...names].map(async (name) => {
-      const value = await new keyring.AsyncEntry(KEYCHAIN_SERVICE, name, KEYCHAIN_ENTRY_OPTIONS)
-        .getPassword();
+      const entry = new keyring.AsyncEntry(KEYCHAIN_SERVICE, name, KEYCHAIN_ENTRY_OPTIONS);
+      const value = await entry.getPassword();
       if (value !== null && value !== undefined) values.set(name, value);
     }));
+    return values;
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) =>
+    timer = setTimeout(() => resolve(undefined), KEYCHAIN_WAIT_MS)
+  );
+  try {
+    const values = await Promise.race([read, late]);
+    if (values) return values;
+    earlyReadPending(read);
+    return new Map();
   } catch {
     return new Map();
+  } finally {
+    clearTimeout(timer);
   }
-  return values;
 }
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
