@@ -3,8 +3,8 @@
  * (issue 13, cold start, when no launch plan matches: a config's first start, and every start
  * after an edit). The entry calls this before the SDK and the config schema load, so the JSONC
  * is only parsed, not validated: the rules are the broker's own — the selector precedence
- * (selection.ts), `plainLaunch` (launch_plan.ts: no reference anywhere, no credential-named
- * variable) — applied to the fields as written. A field of an unexpected shape makes its account
+ * (selection.ts), `earlyLaunch` (launch_plan.ts: `${ENV}` and `vault:` references kept as
+ * written, no `oauth:`) — applied to the fields as written. A field of an unexpected shape makes its account
  * (or the whole file) start nothing early; an invalid config that still yields a launch only
  * costs a process, stopped when `serve` fails on it; the pool adopts only a launch identical to
  * the one it would start (early_processes.ts).
@@ -12,7 +12,7 @@
  * Pure.
  */
 import { blankJsoncExtras } from "./jsonc.ts";
-import { type LaunchFields, plainLaunch, type PlannedLaunch } from "./launch_plan.ts";
+import { earlyLaunch, type LaunchFields, type PlannedLaunch, type PlanVault } from "./launch_plan.ts";
 import { readSelector, resolveSelector, type SelectableConfig } from "./selection.ts";
 import { isRecord } from "./values.ts";
 
@@ -20,17 +20,31 @@ import { isRecord } from "./values.ts";
 type WrittenAccount = LaunchFields & { stdio: boolean };
 
 /**
- * The plain launches of the default selector of this config text (JSONC) given this state file
- * text (undefined: none), in the selector's order; empty when the text does not parse.
+ * The early launches of the default selector of this config text (JSONC) given this state file
+ * text (undefined: none), in the selector's order, and the config's vault backend; no launch
+ * when the text does not parse.
  */
-export function launchesFromConfig(configText: string, stateText: string | undefined): PlannedLaunch[] {
-  const config = readConfig(parseJsonc(configText));
-  if (!config) return [];
+export function launchesFromConfig(
+  configText: string,
+  stateText: string | undefined,
+): { launches: PlannedLaunch[]; vault: PlanVault } {
+  const raw = parseJsonc(configText);
+  const config = readConfig(raw);
+  if (!config) return { launches: [], vault: "file" };
   const { accounts } = resolveSelector(config, { global: readState(stateText) });
-  return accounts.flatMap((account) => {
-    const launch = account.stdio ? plainLaunch(account) : undefined;
+  const launches = accounts.flatMap((account) => {
+    const launch = account.stdio ? earlyLaunch(account) : undefined;
     return launch ? [launch] : [];
   });
+  return { launches, vault: readVault(raw) };
+}
+
+/** The vault backend as the schema reads it (default: the keychain); an odd value: the file (never read early). */
+function readVault(raw: unknown): PlanVault {
+  const vault = isRecord(raw) ? raw.vault : undefined;
+  if (vault === undefined) return "keychain";
+  if (!isRecord(vault)) return "file";
+  return vault.backend === undefined || vault.backend === "keychain" ? "keychain" : "file";
 }
 
 /** The value of JSONC text as the config loader reads it, or undefined when that needs jsonc-parser. */

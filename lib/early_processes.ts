@@ -5,6 +5,9 @@
  * not adopted soon after `serve` has started its upstreams is stopped as a group (stdin closed,
  * SIGTERM, then SIGKILL), as is everything left on any way out: the CLI's end (`dismissEarly`),
  * a stop signal before `serve` listens for signals itself (the guard below), or a deadline.
+ * The vault secrets read at launch for these processes are handed to the pool's vault in-process
+ * (`earlySecret`) while any of them waits, so the keychain is read once: a second read may prompt
+ * the person on some systems, and the pool's launch must come out identical to be adopted.
  *
  * Plain Deno APIs only: the CLI's entry fills this before anything heavy is loaded.
  */
@@ -28,24 +31,30 @@ const waiting: Waiting[] = [];
 let deadline: ReturnType<typeof setTimeout> | undefined;
 let guard: (() => void) | undefined;
 let note: ((line: string) => void) | undefined;
+/** Vault secrets the waiting processes were started with, by name; in memory only, and only while one waits. */
+const handed = new Map<string, string>();
 
 /**
  * Starts these processes (each in its own process group, as the pool would) and keeps them for
  * adoption; until `earlyHandover`, a stop signal stops them and ends this process. A launch
- * that cannot be spawned is skipped: the pool's own attempt reports why. Returns how many started.
+ * that cannot be spawned is skipped: the pool's own attempt reports why. `secrets` are the vault
+ * values (by name) a launch was resolved with, kept for `earlySecret`. Returns how many started.
  */
-export function startEarly(launches: readonly { account: string; spec: ChildSpec }[]): number {
+export function startEarly(
+  launches: readonly { account: string; spec: ChildSpec; secrets?: ReadonlyMap<string, string> }[],
+): number {
   if (launches.length === 0) return 0;
   // Before the first spawn: a signal between a spawn and the guard would orphan that process.
   guard ??= guardSignals();
   let started = 0;
-  for (const { account, spec } of launches) {
+  for (const { account, spec, secrets } of launches) {
     let group: ProcessGroup;
     try {
       group = ProcessGroup.spawn(spec);
     } catch {
       continue;
     }
+    for (const [name, value] of secrets ?? []) handed.set(name, value);
     const entry = { account, spec, group };
     waiting.push(entry);
     started += 1;
@@ -85,6 +94,14 @@ export function earlyHandover(log: (line: string) => void): void {
   if (waiting.length > 0) stopWaitingAfter(ADOPTION_WINDOW_MS);
 }
 
+/**
+ * The value of vault secret `name` an early process waiting for adoption was started with, for
+ * the pool's vault to use instead of reading the keychain again; undefined when none was.
+ */
+export function earlySecret(name: string): string | undefined {
+  return handed.get(name);
+}
+
 /** Stops every early process not adopted (safe to call at any time, and more than once). */
 export async function dismissEarly(): Promise<void> {
   guard?.();
@@ -94,6 +111,7 @@ export async function dismissEarly(): Promise<void> {
 
 async function stopWaiting(): Promise<void> {
   clearTimeout(deadline);
+  handed.clear();
   const left = waiting.splice(0);
   if (left.length === 0) return;
   note?.(
@@ -116,6 +134,8 @@ export function sameChildSpec(a: ChildSpec, b: ChildSpec): boolean {
 function take(entry: Waiting): boolean {
   const index = waiting.indexOf(entry);
   if (index >= 0) waiting.splice(index, 1);
+  // Nothing waits any more: a later start (a restart) reads the vault afresh.
+  if (waiting.length === 0) handed.clear();
   return index >= 0;
 }
 

@@ -4,20 +4,25 @@
  * start the same processes within tens of milliseconds of its own start, before the SDK and the
  * config code are loaded, and the pool adopts them (lib/early_processes.ts).
  *
- * A plan holds only launches that need no reference resolved (no `vault:`, `oauth:` or `${ENV}`
- * anywhere, no credential-named variable): what it says is what the config file says, never a
- * secret nor a value taken from the environment. It is keyed by digests of the config file's
- * bytes and of state.json's (the saved selection) and by the broker's version, so any change to
- * either starts nothing early; and a planned process is adopted only when its launch is the very
- * one the pool would start, so a stale plan costs a process start, never a wrong upstream.
+ * A plan holds each launch as the config file writes it: `${ENV}` and `vault:` references stay
+ * references (names only), resolved by the entry when it starts the process — never a secret
+ * nor a value taken from the environment. Launches with an `oauth:` reference (tokens refresh
+ * through the OAuth layer) or a literal value in a credential-named variable are left out. A plan
+ * is keyed by digests of the config file's bytes and of state.json's (the saved selection) and
+ * by the broker's version, so any change to either starts nothing early; and a planned process is
+ * adopted only when its launch is the very one the pool would start, so a stale plan costs a
+ * process start, never a wrong upstream.
  *
  * Plain Deno APIs only: the CLI's entry reads this before anything heavy is loaded.
  */
-import { parseReferences } from "./references.ts";
+import { parseReferences, type ReferencePart } from "./references.ts";
 import { isSecretEnv } from "./secret_names.ts";
 import { isRecord } from "./values.ts";
 
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** Where `vault:` references are read: the OS keychain, or the encrypted file (never read early). */
+export type PlanVault = "keychain" | "file";
 
 /** What a plan is valid for: the broker's version and digests of the config and state files. */
 export interface PlanKeys {
@@ -26,7 +31,11 @@ export interface PlanKeys {
   state: string;
 }
 
-/** One process to start early: an account's launch as the config gives it (the account's own env only). */
+/**
+ * One process to start early: an account's launch as the config writes it (the account's own env
+ * only). Arguments and variables are config text: `${ENV}`, `${vault:NAME}` and `vault:NAME`
+ * references unresolved, `$${` not yet unescaped; command and cwd are taken as written.
+ */
 export interface PlannedLaunch {
   account: string;
   command: string;
@@ -35,7 +44,7 @@ export interface PlannedLaunch {
   cwd?: string;
 }
 
-/** What `plainLaunch` reads of a stdio account (a validated one, or one the entry only JSON-parsed). */
+/** What `earlyLaunch` reads of a stdio account (a validated one, or one the entry only JSON-parsed). */
 export interface LaunchFields {
   id: string;
   command?: string;
@@ -46,35 +55,99 @@ export interface LaunchFields {
 }
 
 /**
- * The launch the pool would start for a stdio account, when it needs nothing resolved (pure):
- * undefined for one with a reference anywhere (command and cwd included) or with a
- * credential-named variable (a literal token would otherwise be copied into the plan). As
- * lib/upstream/launch.ts does: arguments and variables are their text (`$${` is a literal `${`),
- * command and cwd are taken as written.
+ * The launch of a stdio account that may start early (pure), or undefined: for one without a
+ * command, with a reference in its command or cwd (the pool takes those as written), with a
+ * malformed or `oauth:` reference anywhere, or with a credential-named variable whose value is
+ * not references only (a literal token would otherwise be copied into the plan).
  */
-export function plainLaunch(account: LaunchFields): PlannedLaunch | undefined {
+export function earlyLaunch(account: LaunchFields): PlannedLaunch | undefined {
   if (!account.command) return undefined;
   if (!isLiteral(account.command) || (account.cwd !== undefined && !isLiteral(account.cwd))) return undefined;
-  if (Object.keys(account.env).some((name) => isSecretEnv(account, name))) return undefined;
-  const args: string[] = [];
-  for (const arg of account.args) {
-    const text = literalText(arg);
-    if (text === undefined) return undefined;
-    args.push(text);
-  }
-  const env: [string, string][] = [];
+  if (!account.args.every((arg) => referencesAllowed(arg) !== undefined)) return undefined;
   for (const [name, value] of Object.entries(account.env)) {
-    const text = literalText(value);
-    if (text === undefined) return undefined;
-    env.push([name, text]);
+    const parts = referencesAllowed(value);
+    if (parts === undefined) return undefined;
+    if (isSecretEnv(account, name) && parts.some((part) => part.kind === "text")) return undefined;
   }
   return {
     account: account.id,
     command: account.command,
-    args,
-    env: Object.fromEntries(env),
+    args: [...account.args],
+    // Built with fromEntries: a "__proto__" key stays a key.
+    env: Object.fromEntries(Object.entries(account.env)),
     ...(account.cwd === undefined ? {} : { cwd: account.cwd }),
   };
+}
+
+/** The references a planned launch makes (names only, each once). */
+export function launchReferences(launch: PlannedLaunch): { env: string[]; vault: string[] } {
+  const env = new Set<string>();
+  const vault = new Set<string>();
+  for (const value of [...launch.args, ...Object.values(launch.env)]) {
+    for (const part of referencesAllowed(value) ?? []) {
+      if (part.kind === "env") env.add(part.name);
+      if (part.kind === "vault") vault.add(part.name);
+    }
+  }
+  return { env: [...env], vault: [...vault] };
+}
+
+/** Where a launch's references are looked up at spawn time (undefined: not there). */
+export interface EarlyValues {
+  env(name: string): string | undefined;
+  vault(name: string): string | undefined;
+}
+
+/**
+ * A planned launch with its references resolved as lib/upstream/launch.ts resolves them (pure),
+ * or undefined when one is missing (nothing is started early; the pool reports it).
+ */
+export function resolvePlanned(
+  launch: PlannedLaunch,
+  values: EarlyValues,
+): Omit<PlannedLaunch, "account"> | undefined {
+  const resolve = (value: string): string | undefined => {
+    const parts = referencesAllowed(value);
+    if (parts === undefined) return undefined;
+    let out = "";
+    for (const part of parts) {
+      const text = part.kind === "text"
+        ? part.text
+        : part.kind === "env"
+        ? values.env(part.name)
+        : part.kind === "vault"
+        ? values.vault(part.name)
+        : undefined;
+      if (text === undefined) return undefined;
+      out += text;
+    }
+    return out;
+  };
+  const args: string[] = [];
+  for (const arg of launch.args) {
+    const text = resolve(arg);
+    if (text === undefined) return undefined;
+    args.push(text);
+  }
+  const env: [string, string][] = [];
+  for (const [name, value] of Object.entries(launch.env)) {
+    const text = resolve(value);
+    if (text === undefined) return undefined;
+    env.push([name, text]);
+  }
+  return {
+    command: launch.command,
+    args,
+    env: Object.fromEntries(env),
+    ...(launch.cwd === undefined ? {} : { cwd: launch.cwd }),
+  };
+}
+
+/** A config string's parts when it makes only references an early start may resolve (no `oauth:`). */
+function referencesAllowed(value: string): ReferencePart[] | undefined {
+  const parsed = parseReferences(value);
+  if (!parsed.ok || parsed.parts.some((part) => part.kind === "oauth")) return undefined;
+  return parsed.parts;
 }
 
 /** The text a config string stands for when it holds no reference (nor a malformed one); else undefined. */
@@ -97,6 +170,8 @@ function isLiteral(value: string): boolean {
 export interface LaunchPlan {
   format: typeof FORMAT;
   keys: PlanKeys;
+  /** The config's vault backend (JANUS_VAULT, read at launch, may override it). */
+  vault: PlanVault;
   launches: PlannedLaunch[];
 }
 
@@ -127,8 +202,8 @@ export function sameKeys(a: PlanKeys, b: PlanKeys): boolean {
 }
 
 /** The text of the plan for these keys and launches: one JSON document. */
-export function formatPlan(keys: PlanKeys, launches: PlannedLaunch[]): string {
-  const plan: LaunchPlan = { format: FORMAT, keys, launches };
+export function formatPlan(keys: PlanKeys, vault: PlanVault, launches: PlannedLaunch[]): string {
+  const plan: LaunchPlan = { format: FORMAT, keys, vault, launches };
   return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
@@ -141,6 +216,8 @@ export function parsePlan(text: string): LaunchPlan | undefined {
     return undefined;
   }
   if (!isRecord(raw) || raw.format !== FORMAT || !Array.isArray(raw.launches)) return undefined;
+  const { vault } = raw;
+  if (vault !== "keychain" && vault !== "file") return undefined;
   const keys = readPlanKeys(raw.keys);
   if (!keys) return undefined;
   const launches: PlannedLaunch[] = [];
@@ -149,7 +226,7 @@ export function parsePlan(text: string): LaunchPlan | undefined {
     if (!read) return undefined;
     launches.push(read);
   }
-  return { format: FORMAT, keys, launches };
+  return { format: FORMAT, keys, vault, launches };
 }
 
 /**

@@ -29,7 +29,7 @@ async function planned(text: string, state?: string) {
 
 /** Both ways agree, and give these accounts. */
 async function agree(text: string, state: string | undefined, accounts: string[]) {
-  const early = launchesFromConfig(text, state);
+  const early = launchesFromConfig(text, state).launches;
   assert.deepEqual(early, await planned(text, state), text);
   assert.deepEqual(early.map((launch) => launch.account), accounts, text);
 }
@@ -61,15 +61,36 @@ Deno.test("comments, trailing commas and a byte-order mark read as the loader re
     /* "defaultAccount": "x", */
   }`;
   await agree(text, undefined, ["a"]);
-  assert.deepEqual(launchesFromConfig(text, undefined)[0].args, ["/* not a comment */", "// nor this"]);
+  assert.deepEqual(launchesFromConfig(text, undefined).launches[0].args, [
+    "/* not a comment */",
+    "// nor this",
+  ]);
 });
 
-Deno.test("an account with any reference, a credential-named variable or no process is not started early", async () => {
+Deno.test("${ENV} and vault: references start early, kept as references, as the writer plans them", async () => {
+  const fields = { env: { HELPER: "vault:helper", DIR: "${HOME}" }, args: ["--token=${vault:tok}"] };
+  const text = JSON.stringify({ accounts: [stdio("a", fields)] });
+  await agree(text, undefined, ["a"]);
+  assert.deepEqual(launchesFromConfig(text, undefined).launches[0].env, fields.env);
+});
+
+Deno.test("the vault backend is the config's, the keychain by default; an odd one reads as the file (never early)", () => {
+  const accounts = [stdio("a")];
+  const vault = (extra: Record<string, unknown>) =>
+    launchesFromConfig(JSON.stringify({ accounts, ...extra }), undefined).vault;
+  assert.equal(vault({}), "keychain");
+  assert.equal(vault({ vault: { backend: "keychain" } }), "keychain");
+  assert.equal(vault({ vault: {} }), "keychain");
+  assert.equal(vault({ vault: { backend: "file" } }), "file");
+  assert.equal(vault({ vault: { backend: "cloud" } }), "file");
+  assert.equal(vault({ vault: "x" }), "file");
+});
+
+Deno.test("an account with an oauth: reference, a credential-named literal or no process is not started early", async () => {
   for (
     const fields of [
-      { env: { HELPER: "vault:helper" } },
-      { env: { DIR: "${HOME}" } },
-      { args: ["--token=${vault:tok}"] },
+      { env: { HELPER: "oauth:helper" } },
+      { args: ["--token=${oauth:tok}"] },
       { env: { API_TOKEN: "a-literal-token-value" } },
       { env: { PLAIN: "x" }, secretEnv: ["PLAIN"] },
       { command: "${HOME}/bin/srv" },
@@ -103,5 +124,5 @@ Deno.test("text that does not parse, or a shape the broker would refuse, starts 
       '{"accounts": [{"id": "a", "service": "s", "command": "srv", "args": "x"}]}',
       '{"accounts": [{"id": "a", "service": "s", "command": "srv", "env": {"N": 1}}]}',
     ]
-  ) assert.deepEqual(launchesFromConfig(text, undefined), [], text);
+  ) assert.deepEqual(launchesFromConfig(text, undefined).launches, [], text);
 });

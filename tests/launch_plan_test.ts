@@ -13,8 +13,9 @@ import {
   planKeys,
   sameKeys,
 } from "../lib/launch_plan.ts";
-import { claimEarly, dismissEarly, sameChildSpec, startEarly } from "../lib/early_processes.ts";
+import { claimEarly, dismissEarly, earlySecret, sameChildSpec, startEarly } from "../lib/early_processes.ts";
 import type { ChildSpec } from "../lib/process_group.ts";
+import { earlyReadEnded, earlyReadPending } from "../lib/keychain_store.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -31,19 +32,22 @@ Deno.test("plan keys change with the config's bytes, the state file and the brok
 
 Deno.test("a plan survives its own text; anything else is no plan", async () => {
   const plan: LaunchPlan = {
-    format: 1,
+    format: 2,
+    vault: "keychain",
     keys: await planKeys(bytes("{}"), bytes('{"globalSelector":{}}'), "1.0.0"),
     launches: [
       { account: "a", command: "sh", args: ["-c", "exit 0"], env: { X: "1" }, cwd: "/tmp" },
-      { account: "b", command: "node", args: [], env: {} },
+      { account: "b", command: "node", args: ["${HOME}"], env: { T: "vault:t" } },
     ],
   };
-  assert.deepEqual(parsePlan(formatPlan(plan.keys, plan.launches)), plan);
+  assert.deepEqual(parsePlan(formatPlan(plan.keys, plan.vault, plan.launches)), plan);
   for (
     const text of [
       "",
       "[]",
-      JSON.stringify({ ...plan, format: 2 }),
+      JSON.stringify({ ...plan, format: 1 }),
+      JSON.stringify({ ...plan, vault: undefined }),
+      JSON.stringify({ ...plan, vault: "cloud" }),
       JSON.stringify({ ...plan, launches: [{ account: "a", command: "", args: [], env: {} }] }),
       JSON.stringify({ ...plan, launches: [{ account: "a", command: "sh", args: [1], env: {} }] }),
       JSON.stringify({ ...plan, launches: [{ account: "a", command: "sh", args: [], env: { X: 1 } }] }),
@@ -95,4 +99,46 @@ Deno.test("an early process is adopted once and only by an identical launch; the
     await dismissEarly();
   }
   assert.equal(claimEarly(sleeper("32")), undefined, "dismissed: nothing left to adopt");
+});
+
+Deno.test("the vault values an early process started with are handed to the pool only while one waits", async () => {
+  const sleeper = (seconds: string): ChildSpec => ({
+    command: "sleep",
+    args: [seconds],
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  const secrets = new Map([["shared", "value-1"]]);
+  try {
+    startEarly([{ account: "a", spec: sleeper("40"), secrets }, {
+      account: "b",
+      spec: sleeper("41"),
+      secrets,
+    }]);
+    assert.equal(earlySecret("shared"), "value-1");
+    assert.equal(earlySecret("other"), undefined);
+    await claimEarly(sleeper("40"))?.stop(100);
+    assert.equal(earlySecret("shared"), "value-1", "b still waits and was started with it");
+    await claimEarly(sleeper("41"))?.stop(100);
+    assert.equal(earlySecret("shared"), undefined, "nothing waits: a restart reads the vault afresh");
+    startEarly([{ account: "c", spec: sleeper("42"), secrets }]);
+    assert.equal(earlySecret("shared"), "value-1");
+  } finally {
+    await dismissEarly();
+  }
+  assert.equal(earlySecret("shared"), undefined, "dismissed: forgotten");
+});
+
+Deno.test("a keychain read the entry stopped waiting for holds the broker's reads until it ends, failed or not", async () => {
+  const order: string[] = [];
+  await earlyReadEnded();
+  let finish = (_: unknown) => {};
+  earlyReadPending(new Promise((resolve) => finish = resolve));
+  const waiting = earlyReadEnded().then(() => order.push("broker reads"));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  order.push("entry's read ends");
+  finish(new Map());
+  await waiting;
+  assert.deepEqual(order, ["entry's read ends", "broker reads"]);
+  earlyReadPending(Promise.reject(new Error("locked")));
+  await earlyReadEnded();
 });

@@ -8,6 +8,8 @@
  */
 import { dirname, resolve } from "node:path";
 import type { Broker } from "../broker/mod.ts";
+import { earlySecret } from "../early_processes.ts";
+import { earlyReadEnded } from "../keychain_store.ts";
 import { JanusError } from "../errors.ts";
 import {
   type JanusConfig,
@@ -16,7 +18,7 @@ import {
   type Selector,
   StateStore,
 } from "../config/mod.ts";
-import { MIN_REDACTABLE_LENGTH, openVault, SecretScrubber } from "../secrets/mod.ts";
+import { MIN_REDACTABLE_LENGTH, openVault, SecretScrubber, type Vault } from "../secrets/mod.ts";
 import { shortSecretWarnings } from "../upstream/mod.ts";
 import { FileRevisionMemory, type RevisionMemory, revisionsFilePath } from "../upstream/mod.ts";
 import type { OAuthRuntime, OAuthRuntimeOptions } from "../oauth/mod.ts";
@@ -122,7 +124,7 @@ async function buildBroker(
 ): Promise<Broker> {
   const { Broker } = await import("../broker/mod.ts");
   const tooShort = new Set<string>();
-  const vault = openVault({ config: setup.config, configDir: setup.configDir, env });
+  const vault = withEarlySecrets(openVault({ config: setup.config, configDir: setup.configDir, env }));
   // OAuth logins of remote accounts and `oauth:NAME` tokens: refreshed safely across processes,
   // every token registered with the scrubber the moment it is seen.
   const remote = lazyRemote({
@@ -154,6 +156,26 @@ async function buildBroker(
       }
     },
   });
+}
+
+/**
+ * The keychain vault, answering first with the values the CLI's entry read for the upstreams it
+ * started early (lib/early_processes.ts): the pool resolves the same launch without reading the
+ * keychain twice, and `secretsResolved` teaches those values to the scrubber as for any start.
+ * A read the entry gave up waiting for is waited for first: one keychain prompt at a time.
+ */
+function withEarlySecrets(vault: Vault): Vault {
+  if (vault.backend !== "keychain") return vault;
+  return {
+    backend: vault.backend,
+    get: (name) => {
+      const early = earlySecret(name);
+      return early === undefined ? earlyReadEnded().then(() => vault.get(name)) : Promise.resolve(early);
+    },
+    set: (name, value) => vault.set(name, value),
+    delete: (name) => vault.delete(name),
+    list: () => vault.list(),
+  };
 }
 
 async function demoSetup(): Promise<Setup> {

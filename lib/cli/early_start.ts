@@ -4,7 +4,10 @@
  * `serve` of this config wrote are started (lib/launch_plan.ts), or when no plan matches (a first
  * start, an edited config or selection), those the config file itself names for its default
  * selector (lib/early_launches.ts), so that their own start overlaps the broker's; the pool adopts
- * them (lib/early_processes.ts). Only for a `serve` that starts its
+ * them (lib/early_processes.ts). A launch's `${ENV}` references are resolved from this process's
+ * environment, its `vault:` ones from the OS keychain (the file vault needs a passphrase: never
+ * early), only now that its process starts; a reference that cannot be resolved starts nothing
+ * early for that account (the pool then reports it as usual). Only for a `serve` that starts its
  * default selector's upstreams at once: over stdio or both, not the demo, not relaying to a daemon.
  * Over stdio it also starts reading the client's handshake, to answer it from the early-answer
  * record when that client was served before (lib/early_stdio.ts).
@@ -23,10 +26,13 @@ import { startEarly } from "../early_processes.ts";
 import { EarlyStdio } from "../early_stdio.ts";
 import {
   inheritedEnvironment,
+  launchReferences,
   parsePlan,
   type PlanKeys,
   planKeys,
   type PlannedLaunch,
+  type PlanVault,
+  resolvePlanned,
   sameKeys,
 } from "../launch_plan.ts";
 import { PRODUCT } from "../version.ts";
@@ -81,12 +87,16 @@ export async function startPlannedUpstreams(
     const plan = text && parsePlan(decode(text));
     // No plan for these files (a first start, or the config or selection changed since): the
     // same launches, worked out from the files themselves.
-    const launches = plan && sameKeys(plan.keys, keys)
-      ? plan.launches
+    const { launches, vault } = plan && sameKeys(plan.keys, keys)
+      ? plan
       : launchesFromConfig(decode(config), state && decode(state));
-    const started = startPlan(launches, env);
+    const [direct, vaulted] = partition(launches, (launch) => launchReferences(launch).vault.length === 0);
+    let started = startPlan(direct, env, new Map());
     // After the spawns: the client's first frame takes a few milliseconds to arrive anyway.
     answerHandshakeEarly(configPath, keys);
+    if (vaulted.length > 0 && vaultInForce(vault, env) === "keychain") {
+      started += startPlan(vaulted, env, await readKeychain(vaulted));
+    }
     return started;
   } catch {
     return 0; // no head start; serve reports real problems with its config itself
@@ -124,18 +134,84 @@ function answerHandshakeEarly(configPath: string, keys: PlanKeys): void {
   earlyStdio = { configPath, stdio: new EarlyStdio(lookup, { stdin: Deno.stdin, stdout: Deno.stdout }) };
 }
 
-/** Starts the plan's launches, each with the environment every stdio upstream inherits. */
-function startPlan(launches: PlannedLaunch[], env: (name: string) => string | undefined): number {
+/**
+ * Starts the launches whose references resolve (environment variables from `env`, vault secrets
+ * from `secrets`), each with the environment every stdio upstream inherits.
+ */
+function startPlan(
+  launches: PlannedLaunch[],
+  env: (name: string) => string | undefined,
+  secrets: ReadonlyMap<string, string>,
+): number {
   const inherited = inheritedEnvironment(env);
-  return startEarly(launches.map((launch) => ({
-    account: launch.account,
-    spec: {
-      command: launch.command,
-      args: launch.args,
-      env: { ...inherited, ...launch.env },
-      ...(launch.cwd === undefined ? {} : { cwd: launch.cwd }),
-    },
-  })));
+  const values = { env, vault: (name: string) => secrets.get(name) };
+  return startEarly(launches.flatMap((launch) => {
+    const resolved = resolvePlanned(launch, values);
+    if (!resolved) return [];
+    const used = launchReferences(launch).vault.flatMap((name) => {
+      const value = secrets.get(name);
+      return value === undefined ? [] : [[name, value] as const];
+    });
+    return [{
+      account: launch.account,
+      spec: { ...resolved, env: { ...inherited, ...resolved.env } },
+      secrets: new Map(used),
+    }];
+  }));
+}
+
+/** The vault `serve` will use, as lib/secrets/open_vault.ts chooses it (an invalid JANUS_VAULT: none). */
+function vaultInForce(config: PlanVault, env: (name: string) => string | undefined): PlanVault | undefined {
+  const override = env("JANUS_VAULT")?.trim();
+  if (override === undefined || override === "") return config;
+  return override === "keychain" || override === "file" ? override : undefined;
+}
+
+/**
+ * The longest the entry waits for the keychain (its binding loads in ~20 ms and a read takes ~5 ms
+ * here): a locked keychain may be prompting the person, and `serve` must not wait on that to load.
+ */
+const KEYCHAIN_WAIT_MS = 250;
+
+/**
+ * The keychain's values of the secrets these launches name (a missing one is absent). Nothing
+ * when the keychain cannot be used (no binding, no Secret Service, locked) or does not answer in
+ * time: then nothing that needs it starts early, and the pool's own read reports why.
+ */
+async function readKeychain(launches: PlannedLaunch[]): Promise<Map<string, string>> {
+  const names = new Set(launches.flatMap((launch) => launchReferences(launch).vault));
+  // Loaded only here: a start with no vault reference never loads the keychain code.
+  const { earlyReadPending, KEYCHAIN_ENTRY_OPTIONS, KEYCHAIN_SERVICE, loadKeyring } = await import(
+    "../keychain_store.ts"
+  );
+  const read = (async () => {
+    const keyring = await loadKeyring();
+    const values = new Map<string, string>();
+    await Promise.all([...names].map(async (name) => {
+      const entry = new keyring.AsyncEntry(KEYCHAIN_SERVICE, name, KEYCHAIN_ENTRY_OPTIONS);
+      const value = await entry.getPassword();
+      if (value !== null && value !== undefined) values.set(name, value);
+    }));
+    return values;
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) =>
+    timer = setTimeout(() => resolve(undefined), KEYCHAIN_WAIT_MS)
+  );
+  try {
+    const values = await Promise.race([read, late]);
+    if (values) return values;
+    earlyReadPending(read);
+    return new Map();
+  } catch {
+    return new Map();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 /** The plan keys computed at launch for this config file, when it was this process's `serve` config. */

@@ -1,25 +1,32 @@
 /**
  * Writing the launch plan (lib/launch_plan.ts) once `serve` has been up for a moment: the stdio
- * upstreams it started at once — its default selector's — whose launch needs no reference
- * resolved, so the next `serve` of the same config and selection can start them at its own start.
+ * upstreams it started at once — its default selector's — whose launch may start early (its
+ * references kept as written, never their values), so the next `serve` of the same config and
+ * selection can start them at its own start.
  */
 import { writeFileAtomic } from "../atomic_write.ts";
 import type { Broker } from "../broker/mod.ts";
 import { Session } from "../broker/mod.ts";
 import { type AccountConfig, launchPlanPath } from "../config/mod.ts";
-import { formatPlan, plainLaunch, type PlanKeys, type PlannedLaunch } from "../launch_plan.ts";
+import {
+  earlyLaunch,
+  formatPlan,
+  type PlanKeys,
+  type PlannedLaunch,
+  type PlanVault,
+} from "../launch_plan.ts";
 import { messageOf } from "../errors.ts";
 
 /** How long `serve` runs before its plan is written: after the start, off its busiest moment. */
 const PLAN_DELAY_MS = 1_500;
 
 /**
- * The launch the pool would start for an account, when it needs nothing resolved (the rule is
- * `plainLaunch`, which the entry applies to a config it has only parsed, early_launches.ts):
- * undefined for a remote account too.
+ * An account's launch as the plan keeps it, when it may start early (the rule is `earlyLaunch`,
+ * which the entry applies to a config it has only parsed, early_launches.ts): undefined for a
+ * remote account too.
  */
 export function plannedLaunch(account: AccountConfig): PlannedLaunch | undefined {
-  return account.transport === "stdio" ? plainLaunch(account) : undefined;
+  return account.transport === "stdio" ? earlyLaunch(account) : undefined;
 }
 
 /**
@@ -41,7 +48,7 @@ export function planAfterStart(
     saving ??= (async () => {
       clearTimeout(timer);
       try {
-        await saveLaunchPlan(configPath, keys, launches);
+        await saveLaunchPlan(configPath, keys, broker.config.vault.backend, launches);
       } catch (error) {
         log(`warning: could not save the launch plan: ${messageOf(error)}`);
       }
@@ -61,10 +68,11 @@ export function planAfterStart(
 export async function saveLaunchPlan(
   configPath: string,
   keys: PlanKeys,
+  vault: PlanVault,
   launches: PlannedLaunch[],
 ): Promise<void> {
   const path = launchPlanPath(configPath);
-  const text = formatPlan(keys, launches);
+  const text = formatPlan(keys, vault, launches);
   const current = await Deno.readTextFile(path).catch(() => undefined);
   // Nothing to start early and no plan yet: no file needed.
   if (current === undefined && launches.length === 0) return;

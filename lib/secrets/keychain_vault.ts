@@ -8,11 +8,11 @@
  */
 import type * as Keyring from "@napi-rs/keyring";
 import { JanusError, messageOf } from "../errors.ts";
+import { KEYCHAIN_ENTRY_OPTIONS, KEYCHAIN_SERVICE, loadKeyring as loadBinding } from "../keychain_store.ts";
 import { VAULT_NAME_PATTERN } from "../references.ts";
 import { assertVaultName, assertVaultValue, type Vault } from "./vault.ts";
 
-/** The keychain service name every JanusMCP secret is stored under. */
-export const KEYCHAIN_SERVICE = "janusmcp";
+export { KEYCHAIN_SERVICE };
 
 /** Options for the keychain vault; `service` exists so tests can use a keychain namespace of their own. */
 export interface KeychainVaultOptions {
@@ -21,18 +21,16 @@ export interface KeychainVaultOptions {
 
 type KeyringModule = typeof Keyring;
 
-const ENTRY_OPTIONS: Keyring.EntryOptions = { linux: { store: "secret-service" } };
+const ENTRY_OPTIONS = KEYCHAIN_ENTRY_OPTIONS;
 const MAX_REASON_LENGTH = 240;
 
-let keyringModule: Promise<KeyringModule> | undefined;
-
 /** Loads the native binding on first use, so commands that never touch the keychain need no FFI. */
-function loadKeyring(): Promise<KeyringModule> {
-  keyringModule ??= import("@napi-rs/keyring").catch((error: unknown) => {
-    keyringModule = undefined;
+async function loadKeyring(): Promise<KeyringModule> {
+  try {
+    return await loadBinding();
+  } catch (error) {
     throw unavailable(`the keychain library could not be loaded (${oneLine(error)})`, error);
-  });
-  return keyringModule;
+  }
 }
 
 /** The first line of an error's message, trimmed to a readable length. */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { parseConfigText } from "../../lib/config/mod.ts";
 import { plannedLaunch } from "../../lib/cli/launch_plan_writer.ts";
 import { startsUpstreamsAtOnce } from "../../lib/cli/early_start.ts";
+import { launchReferences, resolvePlanned } from "../../lib/launch_plan.ts";
 import { resolveLaunch } from "../../lib/upstream/mod.ts";
 
 async function account(fields: Record<string, unknown>) {
@@ -13,46 +14,73 @@ async function account(fields: Record<string, unknown>) {
   return config.accounts[0];
 }
 
-Deno.test("a launch with nothing to resolve is planned as the pool would start it", async () => {
+Deno.test("a launch is planned as the config writes it: references as references, never their values", async () => {
   assert.deepEqual(
-    plannedLaunch(await account({ args: ["--x", "$${literal}"], env: { MODE: "dev" }, cwd: "/srv" })),
+    plannedLaunch(
+      await account({
+        args: ["--x", "$${literal}", "--dir=${HOME}"],
+        env: { MODE: "dev", GITHUB_TOKEN: "vault:gh", API_KEY: "${MY_KEY}" },
+        cwd: "/srv",
+      }),
+    ),
     {
       account: "a",
       command: "srv",
-      args: ["--x", "${literal}"],
-      env: { MODE: "dev" },
+      args: ["--x", "$${literal}", "--dir=${HOME}"],
+      env: { MODE: "dev", GITHUB_TOKEN: "vault:gh", API_KEY: "${MY_KEY}" },
       cwd: "/srv",
     },
   );
   assert.deepEqual(plannedLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
 });
 
-Deno.test("a planned launch is the one the pool resolves for the account", async () => {
+Deno.test("a planned launch, resolved at spawn, is the one the pool resolves for the account", async () => {
+  const env: Record<string, string> = { HOME: "/home/u", MY_KEY: "k-123456789", EMPTY_ONE: "" };
+  const vault: Record<string, string> = { gh: "ghp_secret_value", other: "o-1" };
   for (
     const fields of [
       { args: ["--x", "$${literal}", "a$$b"], env: { MODE: "dev", EMPTY: "" }, cwd: "/srv" },
       { command: "/opt/a $${b}/srv", args: [] },
+      {
+        args: ["--dir=${HOME}/x", "${vault:other}"],
+        env: { GITHUB_TOKEN: "vault:gh", API_KEY: "${MY_KEY}" },
+      },
+      { env: { TOKEN: "${vault:gh}${vault:other}", E: "${EMPTY_ONE}" } },
       {},
     ]
   ) {
     const config = await account(fields);
-    const { spec } = await resolveLaunch(config, { env: () => undefined });
+    const { spec } = await resolveLaunch(config, {
+      env: (name) => env[name],
+      vault: { get: (name) => Promise.resolve(vault[name]) },
+    });
     assert.ok(spec.transport === "stdio");
-    const { command, args, env, cwd } = spec;
-    const pool = { account: "a", command, args, env, ...(cwd === undefined ? {} : { cwd }) };
-    assert.deepEqual(plannedLaunch(config), pool, JSON.stringify(fields));
+    const { command, args, env: childEnv, cwd } = spec;
+    const pool = { command, args, env: childEnv, ...(cwd === undefined ? {} : { cwd }) };
+    const planned = plannedLaunch(config);
+    assert.ok(planned, JSON.stringify(fields));
+    const early = resolvePlanned(planned, { env: (name) => env[name], vault: (name) => vault[name] });
+    assert.deepEqual(early, pool, JSON.stringify(fields));
   }
 });
 
-Deno.test("a launch with any reference, or a credential-named variable, is never planned", async () => {
+Deno.test("a missing variable or secret resolves to nothing: nothing starts early", async () => {
+  const planned = plannedLaunch(await account({ env: { A: "${SET}", B: "vault:gone" } }));
+  assert.ok(planned);
+  assert.deepEqual(launchReferences(planned), { env: ["SET"], vault: ["gone"] });
+  const none = () => undefined;
+  assert.equal(resolvePlanned(planned, { env: () => "x", vault: none }), undefined);
+  assert.equal(resolvePlanned(planned, { env: none, vault: () => "v" }), undefined);
+  assert.deepEqual(resolvePlanned(planned, { env: () => "x", vault: () => "v" })?.env, { A: "x", B: "v" });
+});
+
+Deno.test("an oauth: reference, a literal in a credential-named variable or a reference in command or cwd: never planned", async () => {
   for (
     const fields of [
-      { args: ["--token=${GITHUB_TOKEN}"] },
-      { args: ["${HOME}/x"] },
-      { env: { HELPER: "vault:helper" } },
       { env: { HELPER: "oauth:google" } },
-      { env: { DIR: "${HOME}" } },
+      { args: ["Bearer ${oauth:google}"] },
       { env: { API_TOKEN: "a-literal-token-value" } },
+      { env: { API_TOKEN: "ghp_${vault:suffix}" } },
       { env: { PLAIN: "x" }, secretEnv: ["PLAIN"] },
       { cwd: "${HOME}/srv" },
       { command: "${HOME}/bin/srv" },

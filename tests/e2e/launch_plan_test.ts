@@ -26,7 +26,7 @@ import {
 /** A plan as the broker writes it, for these config bytes and no state file. */
 async function handWrittenPlan(configPath: string, launches: PlannedLaunch[]): Promise<void> {
   const keys = await planKeys(await Deno.readFile(configPath), undefined, PRODUCT.version);
-  await Deno.writeTextFile(planPath(configPath), formatPlan(keys, launches));
+  await Deno.writeTextFile(planPath(configPath), formatPlan(keys, "keychain", launches));
 }
 
 Deno.test("the next serve starts the planned upstream at launch, and that process serves the first call", async () => {
@@ -104,7 +104,7 @@ Deno.test("a changed config or selection starts what the files now say, and stop
   }
 });
 
-Deno.test("accounts with a reference or a credential-named variable are never planned; the plan holds no secret", async () => {
+Deno.test("references are planned as references; a credential-named literal is never planned; the plan holds no secret", async () => {
   const marks = await Deno.makeTempDir({ prefix: "janus-plan-" });
   const secret = `plan-secret-${crypto.randomUUID()}`;
   const literal = `literal-token-${crypto.randomUUID()}`;
@@ -133,8 +133,8 @@ Deno.test("accounts with a reference or a credential-named variable are never pl
     await serveOnce(configPath, { JANUS_PLAN_SECRET: secret });
     const text = await Deno.readTextFile(planPath(configPath));
     const plan = JSON.parse(text) as { launches: { account: string }[] };
-    assert.deepEqual(plan.launches.map((l) => l.account), ["plain"]);
-    for (const banned of [secret, literal, "JANUS_PLAN_SECRET", "vault:", "API_TOKEN", "HOME", "PATH"]) {
+    assert.deepEqual(plan.launches.map((l) => l.account), ["plain", "envref", "argref", "vaulted"]);
+    for (const banned of [secret, literal, "API_TOKEN", "HOME", "PATH"]) {
       assert.ok(!text.includes(banned), `the plan mentions ${banned}`);
     }
   } finally {
