@@ -13,6 +13,7 @@
  */
 import { Protocol, SdkError, SdkErrorCode, type Server } from "@modelcontextprotocol/server";
 import type { BuiltServer } from "./session_server.ts";
+import { directExchanges } from "./direct_exchange.ts";
 
 /** Idle servers kept at most: about the concurrency a busy local client reaches. */
 const MAX_IDLE = 16;
@@ -36,6 +37,7 @@ export class StatelessServers {
     const { server, running } = this.build();
     this.#built++;
     closeWithSharedError(server);
+    directExchanges(server);
     server.onclose = () => {
       if (running() === 0 && this.#idle.length < MAX_IDLE) this.#idle.push(server);
     };
