@@ -1,7 +1,8 @@
 /**
  * What a stdio `serve` loads before its first answers (issue 13, cold start): the modules it
  * parsed by the time it has answered `initialize` and `tools/list`, read from its inspector. What
- * it needs only later (the HTTP transport) is loaded on first use, and that first use still works.
+ * it needs only later (the HTTP transport) is loaded on first use, and that first use still works;
+ * node:crypto is not loaded at all.
  */
 import assert from "node:assert/strict";
 import { REPO, writeConfig } from "./harness.ts";
@@ -12,6 +13,7 @@ import { inspectorUrl, loadedScripts } from "./inspector.ts";
 /** Modules a stdio serve must not have loaded by its first answers, and why each is not needed yet. */
 const NOT_AT_START: [RegExp, string][] = [
   [/\/hono\/|\/lib\/transport\/http(_face|_guard)?\.ts$/, "the HTTP transport (stdio only)"],
+  [/^node:crypto$|^ext:deno_node\/crypto\.ts$/, "node:crypto (request states are signed in lib/crypto.ts)"],
 ];
 
 /** A line-delimited JSON-RPC client over a child's stdio, enough for a few requests. */
