@@ -1,11 +1,12 @@
 /**
  * What a stdio `serve` loads before its first answers (issue 13, cold start): the modules it
  * parsed by the time it has answered `initialize` and `tools/list`, read from its inspector. What
- * it needs only later (the HTTP transport) is loaded on first use, and that first use still works;
+ * it needs only later (the HTTP transport, the tool search index) is loaded on first use, and that
+ * first use still works;
  * node:crypto is not loaded at all.
  */
 import assert from "node:assert/strict";
-import { REPO, writeConfig } from "./harness.ts";
+import { fixtureAccount, REPO, writeConfig } from "./harness.ts";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
 import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
 import { inspectorUrl, loadedScripts } from "./inspector.ts";
@@ -14,6 +15,7 @@ import { inspectorUrl, loadedScripts } from "./inspector.ts";
 const NOT_AT_START: [RegExp, string][] = [
   [/\/hono\/|\/lib\/transport\/http(_face|_guard)?\.ts$/, "the HTTP transport (stdio only)"],
   [/^node:crypto$|^ext:deno_node\/crypto\.ts$/, "node:crypto (request states are signed in lib/crypto.ts)"],
+  [/\/minisearch\/|\/lib\/search\/tool_index\.ts$/, "the tool search index (first search)"],
 ];
 
 /** A line-delimited JSON-RPC client over a child's stdio, enough for a few requests. */
@@ -122,10 +124,10 @@ function loadedTooEarly(scripts: string[]): string[] {
 }
 
 Deno.test("a stdio serve answers its first tools/list without loading what it needs only later", async () => {
-  const broker = await startInspectable(await writeConfig({ accounts: [] }));
+  const broker = await startInspectable(await writeConfig({ accounts: [fixtureAccount("alpha")] }));
   try {
     const names = await firstAnswers(broker.client);
-    assert.ok(names.includes("janus_list_accounts"), names.join(", "));
+    assert.ok(names.includes("janus_list_accounts") && names.includes("whoami"), names.join(", "));
     const scripts = await loadedScripts(broker.inspector);
     assert.ok(
       scripts.some((url) => url.endsWith("/lib/transport/stdio.ts")),
@@ -134,6 +136,15 @@ Deno.test("a stdio serve answers its first tools/list without loading what it ne
     assert.deepEqual(loadedTooEarly(scripts), [], "loaded before the first answers");
     const listed = await broker.client.request("tools/call", { name: "janus_list_accounts", arguments: {} });
     assert.equal((listed.result as { isError?: boolean }).isError ?? false, false, JSON.stringify(listed));
+    // The first search loads the index, and finds the upstream's tool.
+    const searched = await broker.client.request("tools/call", {
+      name: "janus_search_tools",
+      arguments: { query: "whoami" },
+    });
+    const text = JSON.stringify(searched.result);
+    assert.match(text, /whoami/, text);
+    assert.doesNotMatch(text, /"isError":true/, text);
+    assert.ok((await loadedScripts(broker.inspector)).some((url) => /\/minisearch\//.test(url)));
   } finally {
     await broker.stop();
   }
