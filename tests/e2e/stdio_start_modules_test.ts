@@ -2,8 +2,8 @@
  * What a stdio `serve` loads before its first answers (issue 13, cold start): the modules it
  * parsed by the time it has answered `initialize` and `tools/list`, read from its inspector. What
  * it needs only later (the HTTP transport, the tool search index) is loaded on first use, and that
- * first use still works;
- * node:crypto is not loaded at all.
+ * first use still works; node:crypto and the SDK's stdio client (the broker spawns upstreams
+ * itself) are not loaded at all.
  */
 import assert from "node:assert/strict";
 import { fixtureAccount, REPO, writeConfig } from "./harness.ts";
@@ -16,6 +16,10 @@ const NOT_AT_START: [RegExp, string][] = [
   [/\/hono\/|\/lib\/transport\/http(_face|_guard)?\.ts$/, "the HTTP transport (stdio only)"],
   [/^node:crypto$|^ext:deno_node\/crypto\.ts$/, "node:crypto (request states are signed in lib/crypto.ts)"],
   [/\/minisearch\/|\/lib\/search\/tool_index\.ts$/, "the tool search index (first search)"],
+  [
+    /\/cross-spawn\/|\/@modelcontextprotocol\/client\/[^/]+\/dist\/stdio\.mjs$/,
+    "the SDK's stdio client (never)",
+  ],
 ];
 
 /** A line-delimited JSON-RPC client over a child's stdio, enough for a few requests. */
