@@ -2,7 +2,8 @@
  * SHA-256, synchronous (FIPS 180-4). For the few bytes hashed while `serve` is still loading
  * (lib/early_answers.ts): `crypto.subtle.digest` is asynchronous and its answer waits behind the
  * loading of the broker's modules, and `node:crypto` takes longer to load than the whole early
- * answer. Not for large inputs; everything else uses `crypto.subtle`.
+ * answer. Also under lib/crypto.ts's HMAC and comparison of short secrets, for the same reason.
+ * Not for large inputs; everything else uses `crypto.subtle`.
  */
 
 const K = new Uint32Array([
@@ -74,6 +75,11 @@ const K = new Uint32Array([
 
 /** The SHA-256 digest of `bytes`, as lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
+  return sha256(bytes).toHex();
+}
+
+/** The SHA-256 digest of `bytes` (32 bytes). */
+export function sha256(bytes: Uint8Array): Uint8Array {
   // Padding: a 1 bit, zeros, then the length in bits as a 64-bit big-endian number.
   const padded = new Uint8Array(Math.ceil((bytes.length + 9) / 64) * 64);
   padded.set(bytes);
@@ -115,7 +121,10 @@ export function sha256Hex(bytes: Uint8Array): string {
     h[6] += g;
     h[7] += hh;
   }
-  return [...h].map((word) => word.toString(16).padStart(8, "0")).join("");
+  const digest = new Uint8Array(32);
+  const out = new DataView(digest.buffer);
+  h.forEach((word, i) => out.setUint32(i * 4, word));
+  return digest;
 }
 
 function rotr(x: number, n: number): number {

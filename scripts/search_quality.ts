@@ -6,7 +6,7 @@
 import type { Tool } from "@modelcontextprotocol/server";
 import { fileURLToPath } from "node:url";
 import { routeByName } from "../lib/broker/routes.ts";
-import { ToolIndex } from "../lib/search/mod.ts";
+import { ToolIndex } from "../lib/search/tool_index.ts";
 import { SAAS_TOOLS } from "../tests/fixtures/saas_tools.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

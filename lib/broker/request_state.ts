@@ -7,8 +7,7 @@
  * account it was issued for (a retry after a switch must be refused, not rerouted) and carry
  * the upstream's own state inside. Tokens expire, so a leaked one is not a standing credential.
  */
-import { createHmac } from "node:crypto";
-import { constantTimeEqual } from "../crypto.ts";
+import { constantTimeEqual, hmacSha256 } from "../crypto.ts";
 import { isRecord } from "../values.ts";
 
 /** What a wrapped state says about the round it belongs to. */
@@ -66,7 +65,7 @@ export class RequestStateSigner {
   }
 
   #sign(payload: string): string {
-    return createHmac("sha256", this.#key).update(payload).digest("base64url");
+    return hmacSha256(this.#key, payload).toBase64({ alphabet: "base64url", omitPadding: true });
   }
 }
 

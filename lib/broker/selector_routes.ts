@@ -199,7 +199,7 @@ export class SelectorRoutes {
   /** The selector's tools as a search index, with the route of each exposed name. */
   async search(resolved: ResolvedSelector, need?: Era): Promise<SelectorSearch> {
     const table = await this.table(resolved, "tools", need);
-    return { index: this.#indexes.of(table, resolved.accounts), routes: table.routes };
+    return { index: await this.#indexes.of(table, resolved.accounts), routes: table.routes };
   }
 
   /**

@@ -5,15 +5,15 @@
  */
 import type { Tool } from "@modelcontextprotocol/server";
 import type { AccountConfig } from "../config/mod.ts";
-import { type IndexedTool, ToolIndex } from "../search/mod.ts";
+import { buildToolIndex, type IndexedTool, type ToolIndex } from "../search/mod.ts";
 import type { RouteTable } from "./routes.ts";
 
 /** One index per live route table. */
 export class ToolIndexes {
-  readonly #byTable = new WeakMap<RouteTable<Tool>, ToolIndex<Tool>>();
+  readonly #byTable = new WeakMap<RouteTable<Tool>, Promise<ToolIndex<Tool>>>();
 
-  /** The index of a table's tools (as exposed), built on first use. */
-  of(table: RouteTable<Tool>, accounts: readonly AccountConfig[]): ToolIndex<Tool> {
+  /** The index of a table's tools (as exposed), built on first use (and the search code loaded then). */
+  of(table: RouteTable<Tool>, accounts: readonly AccountConfig[]): Promise<ToolIndex<Tool>> {
     let index = this.#byTable.get(table);
     if (!index) {
       const described = new Map(accounts.map((a) => [a.id, `${a.service} ${a.label}`]));
@@ -31,7 +31,7 @@ export class ToolIndexes {
           tool,
         }];
       });
-      index = new ToolIndex(entries);
+      index = buildToolIndex(entries);
       this.#byTable.set(table, index);
     }
     return index;

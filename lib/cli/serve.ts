@@ -5,15 +5,8 @@
 import type { Broker } from "../broker/mod.ts";
 import { JanusError } from "../errors.ts";
 import { loadOrCreateHttpToken } from "../config/mod.ts";
-import {
-  createHttpApp,
-  DEFAULT_MAX_BODY_BYTES,
-  type HttpServerHandle,
-  listenHttp,
-} from "../transport/mod.ts";
-import { allowedHostsFor } from "../transport/mod.ts";
+import { type HttpServerHandle, loadHttp, serveBrokerOverStdio } from "../transport/mod.ts";
 import { isLoopbackHost } from "../hosts.ts";
-import { serveBrokerOverStdio } from "../transport/mod.ts";
 import type { Transport } from "@modelcontextprotocol/server";
 import { openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
@@ -124,6 +117,8 @@ async function startHttp(
       }`,
     );
   }
+  // Loaded here, not with this module: a stdio-only serve never needs the HTTP transport.
+  const { allowedHostsFor, createHttpApp, DEFAULT_MAX_BODY_BYTES, listenHttp } = await loadHttp();
   const app = createHttpApp(broker, {
     guard: { allowedHosts: allowedHostsFor(options.host), token },
     maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -168,7 +168,8 @@ async function buildApp(
   const { broker, log, outbound } = await prepared.build(config);
   broker.warm(undefined);
   try {
-    const { allowedHostsFor, createHttpApp, DEFAULT_MAX_BODY_BYTES } = await import("../transport/mod.ts");
+    const { loadHttp } = await import("../transport/mod.ts");
+    const { allowedHostsFor, createHttpApp, DEFAULT_MAX_BODY_BYTES } = await loadHttp();
     const app = createHttpApp(broker, {
       guard: { allowedHosts: allowedHostsFor(options.host), token },
       maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,

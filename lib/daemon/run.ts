@@ -3,7 +3,7 @@ import type { Broker } from "../broker/mod.ts";
 import { randomToken } from "../random.ts";
 import type { Selector } from "../config/mod.ts";
 import { JanusError } from "../errors.ts";
-import { listenHttp } from "../transport/mod.ts";
+import { listenHttp } from "../http_listen.ts";
 import { PRODUCT } from "../version.ts";
 import { type DaemonMetadata, metadataPath, removeMetadata, writeMetadata } from "./metadata.ts";
 import { createDaemonApp } from "./server.ts";
@@ -32,7 +32,7 @@ export async function runDaemon(options: DaemonRunOptions): Promise<void> {
   let requestShutdown = () => {};
   const shutdownRequested = new Promise<void>((resolve) => requestShutdown = resolve);
   const startedAt = new Date().toISOString();
-  const app = createDaemonApp({
+  const app = await createDaemonApp({
     broker: options.broker,
     host: DAEMON_HOST,
     token,

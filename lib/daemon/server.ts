@@ -8,14 +8,7 @@ import type { Broker } from "../broker/mod.ts";
 import { parseAgentRequest, runAgentRequest } from "../broker/mod.ts";
 import type { Selector } from "../config/mod.ts";
 import { errorEnvelope, toJanusError } from "../errors.ts";
-import {
-  allowedHostsFor,
-  bearerGuard,
-  createHttpApp,
-  DEFAULT_MAX_BODY_BYTES,
-  hostAndOriginGuard,
-  type HttpApp,
-} from "../transport/mod.ts";
+import { type HttpApp, loadHttp } from "../transport/mod.ts";
 import { PRODUCT } from "../version.ts";
 import { Hono } from "hono";
 
@@ -53,7 +46,9 @@ export interface DaemonAppOptions {
 }
 
 /** Builds the daemon's request handler. */
-export function createDaemonApp(options: DaemonAppOptions): HttpApp {
+export async function createDaemonApp(options: DaemonAppOptions): Promise<HttpApp> {
+  const { allowedHostsFor, bearerGuard, createHttpApp, DEFAULT_MAX_BODY_BYTES, hostAndOriginGuard } =
+    await loadHttp();
   const guard = { allowedHosts: allowedHostsFor(options.host), token: options.token };
   const mcp = createHttpApp(options.broker, {
     guard,

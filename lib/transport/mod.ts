@@ -7,6 +7,16 @@ export type { StdioOptions } from "./stdio.ts";
 export type { FirstAnswers } from "./stdio_handover.ts";
 export { serveBrokerOverStdio } from "./stdio.ts";
 export type { HttpApp, HttpOptions, HttpServerHandle } from "./http.ts";
-export { createHttpApp, DEFAULT_MAX_BODY_BYTES, listenHttp } from "./http.ts";
 export type { GuardOptions } from "./http_guard.ts";
-export { allowedHostsFor, bearerGuard, hostAndOriginGuard } from "./http_guard.ts";
+
+/** The HTTP transport's values (`createHttpApp`, the guards, the body limit, `listenHttp`). */
+export type HttpTransport = typeof import("./http_face.ts");
+
+/**
+ * Loads the HTTP transport. Only on demand: Hono, the HTTP handlers of both revisions and
+ * node:crypto cost a stdio `serve` ~7 ms of its start before its first answer (issue 13, cold
+ * start), and it never uses them.
+ */
+export function loadHttp(): Promise<HttpTransport> {
+  return import("./http_face.ts");
+}

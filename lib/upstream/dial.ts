@@ -4,8 +4,11 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from "@modelcontextprotocol/client";
-import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import { messageOf } from "../errors.ts";
+// The SDK's `getDefaultEnvironment` (tests/launch_plan_test.ts holds the two equal), without its
+// module: @modelcontextprotocol/client/stdio brings cross-spawn (CommonJS) and node:stream, 13-25 ms
+// of loading on a first start's path to its first tools/list, for a list of six variable names.
+import { inheritedEnvironment } from "../launch_plan.ts";
 import type { LaunchSpec } from "./launch.ts";
 import type { StderrLines } from "./stderr_lines.ts";
 import type { UpstreamSettings } from "./settings.ts";
@@ -26,7 +29,7 @@ export function createTransport(
       args: spec.args,
       // Only a minimal inherited environment plus the account's own: the broker's environment
       // (other accounts' tokens among it) never reaches an upstream.
-      env: { ...getDefaultEnvironment(), ...spec.env },
+      env: { ...inheritedEnvironment(), ...spec.env },
       cwd: spec.cwd,
       stderr: "pipe",
       onStderr: (chunk) => stderr.push(chunk),

@@ -17,6 +17,7 @@ import {
 } from "./harness.ts";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
 import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
+import { inspectorUrl, loadedScripts } from "./inspector.ts";
 
 /** `serve --http` with the inspector on: its /mcp origin, its inspector URL, and how to stop it. */
 async function startInspectable(configPath: string) {
@@ -44,7 +45,7 @@ async function startInspectable(configPath: string) {
   const origin = await new Promise<string>((resolve, reject) => {
     (async () => {
       const lines = new StderrLines((line) => {
-        inspector ||= /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1] ?? "";
+        inspector ||= inspectorUrl(line) ?? "";
         const listening = /listening on (http:\/\/\S+)\/mcp/.exec(line);
         if (listening) resolve(listening[1]);
       });
@@ -61,33 +62,6 @@ async function startInspectable(configPath: string) {
       await child.status;
     },
   };
-}
-
-/** The URLs of every script the process has parsed so far (the inspector reports them on enable). */
-async function loadedScripts(inspector: string): Promise<string[]> {
-  const socket = new WebSocket(inspector);
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = () => reject(new Error(`cannot reach the inspector at ${inspector}`));
-  });
-  const urls: string[] = [];
-  try {
-    await new Promise<void>((resolve) => {
-      socket.onmessage = (event) => {
-        const message = JSON.parse(String(event.data)) as {
-          id?: number;
-          method?: string;
-          params?: { url: string };
-        };
-        if (message.method === "Debugger.scriptParsed" && message.params) urls.push(message.params.url);
-        if (message.id === 1) resolve(); // the reply comes after every scriptParsed event
-      };
-      socket.send(JSON.stringify({ id: 1, method: "Debugger.enable", params: {} }));
-    });
-  } finally {
-    socket.close();
-  }
-  return urls;
 }
 
 const HEAVY = /@modelcontextprotocol\/|\/lib\/(broker|transport|oauth)\//;

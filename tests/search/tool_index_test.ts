@@ -1,6 +1,6 @@
 /** The search index on its own (pure): ranking, account filter, closest names, immutability. */
 import assert from "node:assert/strict";
-import { type IndexedTool, ToolIndex } from "../../lib/search/mod.ts";
+import { type IndexedTool, ToolIndex } from "../../lib/search/tool_index.ts";
 import { SAAS_TOOLS } from "../fixtures/saas_tools.ts";
 
 const entries = (account: string, service: string, prefix = ""): IndexedTool[] =>
