@@ -231,9 +231,9 @@ export function parsePlan(text: string): LaunchPlan | undefined {
 
 /**
  * The variables every stdio upstream inherits from the broker (the rest of its environment,
- * other accounts' tokens among it, never reaches one): the same names and rule as the SDK's
- * `getDefaultEnvironment`, which the pool uses — a test holds the two equal, and an early
- * process whose environment differs is not adopted anyway.
+ * other accounts' tokens among it, never reaches one). The pool uses it too (dial.ts), so the
+ * SDK's stdio client module need not load for it; its names and rule are those of the SDK's
+ * `getDefaultEnvironment`, and a test holds the two equal.
  */
 export function inheritedEnvironment(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
