@@ -4,6 +4,7 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { DirectDispatch } from "../../lib/transport/direct_dispatch.ts";
 import { StdioWire, type WireStreams } from "../../lib/transport/stdio_wire.ts";
 import { RejectLog } from "../../lib/wire/mod.ts";
+import { sourceDigest } from "../sdk_source.ts";
 
 const frame = (message: Record<string, unknown>) => JSON.stringify({ jsonrpc: "2.0", ...message }) + "\n";
 
@@ -161,10 +162,8 @@ Deno.test("serveStdio's channel still has what sending responses directly uses",
     assert.equal(intercept({ jsonrpc: "2.0", id: 1, error: { code: -1, message: "x" } }), undefined);
     // sendResponsesDirectly repeats what the channel's send does with a response: a changed body
     // (a new SDK) may do more, so this digest of its source fails and the copy must be checked.
-    const source = String((Object.getPrototypeOf(channel) as { send: () => void }).send);
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(source)));
     assert.equal(
-      Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join(""),
+      await sourceDigest((Object.getPrototypeOf(channel) as { send: () => void }).send),
       "54ea2312457fa64f670a3ea65a991c10a5555a45e295e4e99b0318ddba80665d",
       "the stdio channel's send changed: compare it with sendResponsesDirectly in lib/transport/direct_dispatch.ts",
     );

@@ -17,6 +17,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { directExchanges, isExchange, isResultResponse } from "../../lib/transport/direct_exchange.ts";
 import { StatelessServers } from "../../lib/transport/stateless_servers.ts";
+import { sourceDigest } from "../sdk_source.ts";
 
 const ENVELOPE = {
   "io.modelcontextprotocol/protocolVersion": "2026-07-28",
@@ -186,24 +187,17 @@ Deno.test("a server without the SDK's request dispatch keeps its own connect", (
   assert.equal(server.connect, connect);
 });
 
-/** SHA-256 of a function's source, hex. */
-async function digestOf(fn: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(String(fn));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
 Deno.test("the SDK functions direct exchanges mirror are unchanged (SDK 2.4.0)", async () => {
   const transport = PerRequestHTTPServerTransport.prototype as unknown as Record<string, unknown>;
   // sendResult mirrors send's branch for a result response; the direct request dispatch relies on
   // handleMessage setting _requestId only for a message the request schema accepted.
   assert.equal(
-    await digestOf(transport.send),
+    await sourceDigest(transport.send),
     "d052316493f0ecc351afd806e303a67d1175967b5a2a6b897d0351c7a2e43505",
     "PerRequestHTTPServerTransport.send changed: compare it with sendResult in lib/transport/direct_exchange.ts",
   );
   assert.equal(
-    await digestOf(transport.handleMessage),
+    await sourceDigest(transport.handleMessage),
     "93f8f0729441d874a04eaf1e5b31990439c6327ff4ded847d29f7a8c197ef7fa",
     "PerRequestHTTPServerTransport.handleMessage changed: compare it with directExchange in lib/transport/direct_exchange.ts",
   );

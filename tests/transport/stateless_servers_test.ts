@@ -21,6 +21,7 @@ import {
 } from "../../lib/transport/stateless_servers.ts";
 import { isRecord } from "../../lib/values.ts";
 import { PASS_THROUGH } from "../../lib/upstream/pass_through.ts";
+import { sourceDigest } from "../sdk_source.ts";
 
 /** A server whose `tools/call` answers with the calling client's name, after `gate` opens. */
 function fixture(gate: () => Promise<void>, signals: AbortSignal[] = []) {
@@ -121,10 +122,8 @@ Deno.test("the SDK's Protocol still has the members a pooled server's close reli
 Deno.test("the SDK's Protocol._onclose is still the teardown closeWithSharedError mirrors (SDK 2.4.0)", async () => {
   // closeWithSharedError repeats that teardown with a shared error: a changed body (a new SDK)
   // may tear down more, so this digest of its source fails and the copy must be checked again.
-  const source = String((Protocol.prototype as unknown as { _onclose: () => void })._onclose);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(source)));
   assert.equal(
-    Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join(""),
+    await sourceDigest((Protocol.prototype as unknown as { _onclose: () => void })._onclose),
     "472b7bcc34a242160e734aee915a41cbb27084c16770036262058c9f574fb9f9",
     "Protocol._onclose changed: compare it with closeWithSharedError in lib/transport/stateless_servers.ts",
   );
