@@ -25,124 +25,110 @@ const isSpread = (value: unknown): boolean => {
     "max" in spread && Array.isArray(spread.runs);
 };
 
-Deno.test("bench --quick on two cases writes a report with per-case spreads, JanusMCP figures and targets", async () => {
+/** Runs the bench with `args`, writing its JSON report to a temp file, and reads the report back. */
+async function benchReport(args: string[]) {
   const dir = await Deno.makeTempDir({ prefix: "janus-bench-test-" });
   const jsonPath = `${dir}/report.json`;
   try {
-    const run = await bench([
-      "--quick",
-      "--cases",
-      "direct,janus-http-2026",
-      "--figures",
-      "switch",
-      "--json",
-      jsonPath,
-    ]);
+    const run = await bench([...args, "--json", jsonPath]);
     assert.equal(run.code, 0, run.stderr);
-    const report = JSON.parse(await Deno.readTextFile(jsonPath));
-
-    assert.equal(report.version, 1);
-    for (const field of ["cpuModel", "cores", "memoryGiB", "deno"]) assert.ok(field in report.machine, field);
-    assert.equal(report.settings.quick, true);
-    assert.deepEqual(report.settings.sessions, [2, 4]);
-
-    assert.deepEqual(report.cases.map((c: { id: string }) => c.id), ["direct", "janus-http-2026"]);
-    const [direct, http] = report.cases;
-    for (const c of report.cases) {
-      assert.equal(c.runs.length, 1);
-      assert.equal(c.runs[0].error, undefined, `${c.id}: ${c.runs[0].error}`);
-      for (
-        const key of [
-          "medianMs",
-          "p90Ms",
-          "p99Ms",
-          "addedMedianMs",
-          "addedMedianVsBestPeer",
-          "rssMiB",
-          "cpuUsPerCall",
-        ]
-      ) {
-        assert.ok(isSpread(c[key]), `${c.id}.${key}`);
-      }
-      assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
-      assert.ok(c.p99Ms.median >= c.medianMs.median, `${c.id}: p99 is not below the median`);
-      assert.deepEqual(c.throughput.map((t: { sessions: number }) => t.sessions), [2, 4]);
-    }
-    // stdio has one session per process: no throughput; HTTP has calls/s for each session count.
-    assert.equal(direct.throughput[0].callsPerSecond.median, null);
-    assert.ok(
-      http.throughput.every((t: { callsPerSecond: { median: number } }) => t.callsPerSecond.median > 0),
-    );
-    assert.equal(direct.addedMedianMs.median, 0);
-
-    assert.ok(isSpread(report.janus.summary["switchMs.session"]));
-    assert.ok(isSpread(report.janus.summary["switchMs.global"]));
-    assert.ok(report.janus.summary["switchMs.session"].median > 0);
-
-    assert.ok(report.targets.length > 0);
-    for (const target of report.targets) {
-      assert.equal(typeof target.text, "string");
-      assert.equal(typeof target.limit, "number");
-      assert.ok(target.pass === undefined || typeof target.pass === "boolean");
-    }
-    // A figure not asked for is reported as not measured rather than guessed.
-    const cold = report.targets.find((t: { text: string }) => t.text.startsWith("cold start"));
-    assert.equal(cold.pass, undefined);
-
-    assert.match(run.stdout, /^Machine: /m);
-    assert.match(run.stdout, /\| JanusMCP \(HTTP 2026-07-28 → stdio\) \|/);
-    assert.match(run.stdout, /^(PASS|FAIL|n\/a ) {2}switch/m);
+    return { run, report: JSON.parse(await Deno.readTextFile(jsonPath)) };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test("bench --quick on two cases writes a report with per-case spreads, JanusMCP figures and targets", async () => {
+  const { run, report } = await benchReport([
+    "--quick",
+    "--cases",
+    "direct,janus-http-2026",
+    "--figures",
+    "switch",
+  ]);
+
+  assert.equal(report.version, 1);
+  for (const field of ["cpuModel", "cores", "memoryGiB", "deno"]) assert.ok(field in report.machine, field);
+  assert.equal(report.settings.quick, true);
+  assert.deepEqual(report.settings.sessions, [2, 4]);
+
+  assert.deepEqual(report.cases.map((c: { id: string }) => c.id), ["direct", "janus-http-2026"]);
+  const [direct, http] = report.cases;
+  for (const c of report.cases) {
+    assert.equal(c.runs.length, 1);
+    assert.equal(c.runs[0].error, undefined, `${c.id}: ${c.runs[0].error}`);
+    for (
+      const key of [
+        "medianMs",
+        "p90Ms",
+        "p99Ms",
+        "addedMedianMs",
+        "addedMedianVsBestPeer",
+        "rssMiB",
+        "cpuUsPerCall",
+      ]
+    ) {
+      assert.ok(isSpread(c[key]), `${c.id}.${key}`);
+    }
+    assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
+    assert.ok(c.p99Ms.median >= c.medianMs.median, `${c.id}: p99 is not below the median`);
+    assert.deepEqual(c.throughput.map((t: { sessions: number }) => t.sessions), [2, 4]);
+  }
+  // stdio has one session per process: no throughput; HTTP has calls/s for each session count.
+  assert.equal(direct.throughput[0].callsPerSecond.median, null);
+  assert.ok(
+    http.throughput.every((t: { callsPerSecond: { median: number } }) => t.callsPerSecond.median > 0),
+  );
+  assert.equal(direct.addedMedianMs.median, 0);
+
+  assert.ok(isSpread(report.janus.summary["switchMs.session"]));
+  assert.ok(isSpread(report.janus.summary["switchMs.global"]));
+  assert.ok(report.janus.summary["switchMs.session"].median > 0);
+
+  assert.ok(report.targets.length > 0);
+  for (const target of report.targets) {
+    assert.equal(typeof target.text, "string");
+    assert.equal(typeof target.limit, "number");
+    assert.ok(target.pass === undefined || typeof target.pass === "boolean");
+  }
+  // A figure not asked for is reported as not measured rather than guessed.
+  const cold = report.targets.find((t: { text: string }) => t.text.startsWith("cold start"));
+  assert.equal(cold.pass, undefined);
+
+  assert.match(run.stdout, /^Machine: /m);
+  assert.match(run.stdout, /\| JanusMCP \(HTTP 2026-07-28 → stdio\) \|/);
+  assert.match(run.stdout, /^(PASS|FAIL|n\/a ) {2}switch/m);
 });
 
 Deno.test("the floor cases relay real calls: a bare Deno relay over stdio and over HTTP", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "janus-bench-test-" });
-  const jsonPath = `${dir}/report.json`;
-  try {
-    const run = await bench([
-      "--quick",
-      "--cases",
-      "direct,floor-stdio,floor-http",
-      "--figures",
-      "none",
-      "--json",
-      jsonPath,
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    const report = JSON.parse(await Deno.readTextFile(jsonPath));
-    const [stdio, http] = report.cases.slice(1);
-    for (const c of [stdio, http]) {
-      assert.equal(c.runs[0].error, undefined, `${c.id}: ${c.runs[0].error}`);
-      assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
-    }
-    // Over HTTP several sessions share the relay's one upstream: each got its own answers.
-    assert.ok(
-      http.throughput.every((t: { callsPerSecond: { median: number } }) => t.callsPerSecond.median > 0),
-    );
-    assert.match(run.stdout, /\| floor: bare Deno relay \(HTTP 2025-11-25 → stdio\) \|/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  const { run, report } = await benchReport([
+    "--quick",
+    "--cases",
+    "direct,floor-stdio,floor-http",
+    "--figures",
+    "none",
+  ]);
+  const [stdio, http] = report.cases.slice(1);
+  for (const c of [stdio, http]) {
+    assert.equal(c.runs[0].error, undefined, `${c.id}: ${c.runs[0].error}`);
+    assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
   }
+  // Over HTTP several sessions share the relay's one upstream: each got its own answers.
+  assert.ok(
+    http.throughput.every((t: { callsPerSecond: { median: number } }) => t.callsPerSecond.median > 0),
+  );
+  assert.match(run.stdout, /\| floor: bare Deno relay \(HTTP 2025-11-25 → stdio\) \|/);
 });
 
 Deno.test("the memory figure reports the held-stream floor of a bare Deno.serve next to the broker's per-session slope", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "janus-bench-test-" });
-  const jsonPath = `${dir}/report.json`;
-  try {
-    const run = await bench(["--quick", "--cases", "none", "--figures", "memory", "--json", jsonPath]);
-    assert.equal(run.code, 0, run.stderr);
-    const summary = JSON.parse(await Deno.readTextFile(jsonPath)).janus.summary;
-    // Quick mode holds too few streams for a meaningful slope: only that both were measured.
-    for (const key of ["memory.perSessionKiB", "memory.streamFloorKiB"]) {
-      assert.ok(isSpread(summary[key]), key);
-      assert.ok(Number.isFinite(summary[key].median), `${key} is a number`);
-    }
-    assert.match(run.stdout, /\| floor: bare Deno\.serve RSS per held GET stream .*\| -?\d/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  const { run, report } = await benchReport(["--quick", "--cases", "none", "--figures", "memory"]);
+  const summary = report.janus.summary;
+  // Quick mode holds too few streams for a meaningful slope: only that both were measured.
+  for (const key of ["memory.perSessionKiB", "memory.streamFloorKiB"]) {
+    assert.ok(isSpread(summary[key]), key);
+    assert.ok(Number.isFinite(summary[key].median), `${key} is a number`);
   }
+  assert.match(run.stdout, /\| floor: bare Deno\.serve RSS per held GET stream .*\| -?\d/);
 });
 
 Deno.test("bench refuses an unknown case by name, listing the known ones, before starting anything", async () => {
