@@ -134,7 +134,9 @@ export class LegacyHttpTransport implements Transport {
     if (requestId === undefined || requestId === null) {
       if (answer) throw new Error("Cannot send a response that answers no request");
       const data = JSON.stringify(message);
-      this.#standalone?.send(data, this.options.eventStore.record(STANDALONE, data));
+      // Recorded even with no stream open: a client reconnecting with Last-Event-ID gets it.
+      const eventId = this.options.eventStore.record(STANDALONE, data);
+      this.#standalone?.send(data, eventId);
       return;
     }
     const exchange = this.#inFlight.get(requestId);
@@ -342,7 +344,10 @@ export class LegacyHttpTransport implements Transport {
   /** Sends on an upgraded exchange's stream, keeping the event for a client that reconnects. */
   #emit(exchange: Exchange, message: JSONRPCMessage): void {
     const data = JSON.stringify(message);
-    exchange.sse?.send(data, this.options.eventStore.record(exchange.streamId, data));
+    // Recorded even while the stream is closed (polling, or the client dropped it): the replay
+    // on reconnection is then the only way the message reaches the client.
+    const eventId = this.options.eventStore.record(exchange.streamId, data);
+    exchange.sse?.send(data, eventId);
   }
 
   /** Empty SSE data in a priming event is understood from 2025-11-25 on. */
