@@ -7,6 +7,7 @@ import { JanusError } from "../errors.ts";
 import { loadOrCreateHttpToken } from "../config/mod.ts";
 import { type HttpServerHandle, loadHttp, serveBrokerOverStdio } from "../transport/mod.ts";
 import { isLoopbackHost } from "../hosts.ts";
+import { listenHttp } from "../http_listen.ts";
 import type { Transport } from "@modelcontextprotocol/server";
 import { openBroker } from "./broker_setup.ts";
 import { waitForStopSignal } from "./stop_signal.ts";
@@ -118,7 +119,7 @@ async function startHttp(
     );
   }
   // Loaded here, not with this module: a stdio-only serve never needs the HTTP transport.
-  const { allowedHostsFor, createHttpApp, DEFAULT_MAX_BODY_BYTES, listenHttp } = await loadHttp();
+  const { allowedHostsFor, createHttpApp, DEFAULT_MAX_BODY_BYTES } = await loadHttp();
   const app = createHttpApp(broker, {
     guard: { allowedHosts: allowedHostsFor(options.host), token },
     maxBodyBytes: config.limits?.maxMessageBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -29,7 +29,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, formatBytes, RejectLog, triageValue } from "
 import { listenedResources, ListenResources, onResponseEnd } from "./listen_resources.ts";
 import { requestsDirectly } from "./direct_dispatch.ts";
 
-export { type HttpServerHandle, listenHttp } from "../http_listen.ts";
+export type { HttpServerHandle } from "../http_listen.ts";
 
 /** How the HTTP endpoint behaves. */
 export interface HttpOptions {

@@ -9,12 +9,12 @@ export { serveBrokerOverStdio } from "./stdio.ts";
 export type { HttpApp, HttpOptions, HttpServerHandle } from "./http.ts";
 export type { GuardOptions } from "./http_guard.ts";
 
-/** The HTTP transport's values (`createHttpApp`, the guards, the body limit, `listenHttp`). */
+/** The HTTP transport's values (`createHttpApp`, the guards, the body limit); `listenHttp` is lib/http_listen.ts. */
 export type HttpTransport = typeof import("./http_face.ts");
 
 /**
- * Loads the HTTP transport. Only on demand: Hono, the HTTP handlers of both revisions and
- * node:crypto cost a stdio `serve` ~7 ms of its start before its first answer (issue 13, cold
+ * Loads the HTTP transport. Only on demand: Hono and the HTTP handlers of both revisions
+ * cost a stdio `serve` ~7 ms of its start before its first answer (issue 13, cold
  * start), and it never uses them.
  */
 export function loadHttp(): Promise<HttpTransport> {
