@@ -3,16 +3,17 @@
  * The benchmark (issue 13): what a call costs through JanusMCP, side by side with the upstream
  * reached directly and with the peers a user would pick instead (supergateway, mcp-proxy; pinned,
  * installed by this script into a temp dir), plus figures only the broker has (cold start,
- * switch, memory, tools/list size, large results). Every case is started fresh in every run;
- * each figure is measured `--repeats` times and reported with its spread. Targets from the issue
+ * switch, memory, tools/list size, large results). Every case is started fresh in every run, and
+ * within a run the cases take turns at their sequential calls (bench/round.ts); each figure is
+ * measured `--repeats` times and reported with its spread. Targets from the issue
  * are printed as pass/fail lines, never asserted.
  *
- *   deno task bench [--quick] [--json PATH] [--repeats N] [--calls N] [--seconds S]
+ *   deno task bench [--quick] [--json PATH] [--repeats N] [--calls N] [--batch N] [--seconds S]
  *                   [--sessions 16,32] [--cases id,…] [--figures cold,switch,memory,bytes,large|none]
  *                   [--peers-dir DIR]
  */
 import { parseArgs } from "node:util";
-import { type BenchCase, CASES, type StartedCase } from "./bench/cases.ts";
+import { type BenchCase, CASES } from "./bench/cases.ts";
 import {
   coldCalls,
   coldStarts,
@@ -22,9 +23,9 @@ import {
   toolsListBytes,
 } from "./bench/janus_figures.ts";
 import { describeMachine, machineLine } from "./bench/machine.ts";
-import { sequentialLatency, throughput, warmUp } from "./bench/measure.ts";
 import { installPeers, PEER_PACKAGES, type PeerInstall } from "./bench/peers.ts";
 import { removeTempDirs } from "./bench/processes.ts";
+import { runRound } from "./bench/round.ts";
 import {
   caseTable,
   type JanusRun,
@@ -44,6 +45,7 @@ const USAGE = `Usage: deno task bench [options]
   --json PATH         where the JSON report goes (default: a new temp file, printed at the end)
   --repeats N         runs of every case and figure (default 3; each case is started fresh every run)
   --calls N           sequential echo calls per case and run (default 1000, after 100 warm-up calls)
+  --batch N           sequential calls a case makes per turn; the cases take turns (default 100)
   --seconds S         throughput window per session count (default 4)
   --sessions LIST     concurrent HTTP sessions for throughput (default 16,32)
   --cases LIST        ${CASES.map((c) => c.id).join(", ")} (default all)
@@ -57,6 +59,7 @@ interface Settings {
   repeats: number;
   calls: number;
   warmup: number;
+  batch: number;
   seconds: number;
   sessions: number[];
   cases: BenchCase[];
@@ -73,6 +76,7 @@ function parseSettings(args: string[]): Settings {
       json: { type: "string" },
       repeats: { type: "string" },
       calls: { type: "string" },
+      batch: { type: "string" },
       seconds: { type: "string" },
       sessions: { type: "string" },
       cases: { type: "string" },
@@ -107,6 +111,7 @@ function parseSettings(args: string[]): Settings {
     repeats: count("repeats", values.repeats, quick ? 1 : 3),
     calls: count("calls", values.calls, quick ? 100 : 1000),
     warmup: quick ? 20 : 100,
+    batch: count("batch", values.batch, quick ? 20 : 100),
     seconds: count("seconds", values.seconds, quick ? 1 : 4),
     sessions: (values.sessions ?? (quick ? "2,4" : "16,32")).split(",").map((s) => count("sessions", s, 1)),
     cases: CASES.filter((c) => caseIds.includes(c.id)),
@@ -117,40 +122,6 @@ function parseSettings(args: string[]): Settings {
 }
 
 const progress = (line: string) => console.error(`bench: ${line}`);
-
-/** One run of one case: sequential latency on one session, then throughput (HTTP only). */
-async function runCase(benchCase: BenchCase, settings: Settings, peers?: PeerInstall): Promise<CaseRun> {
-  const run: CaseRun = {
-    medianMs: NaN,
-    p90Ms: NaN,
-    p99Ms: NaN,
-    callsPerSecond: settings.sessions.map(() => NaN),
-    rssMiB: NaN,
-    cpuUsPerCall: NaN,
-  };
-  let started: StartedCase | undefined;
-  try {
-    started = await benchCase.start({ peers });
-    const session = await started.open();
-    await warmUp(session.client, settings.warmup);
-    const cpuBefore = started.cpuSeconds();
-    Object.assign(run, await sequentialLatency(session.client, settings.calls, 0));
-    run.cpuUsPerCall = (started.cpuSeconds() - cpuBefore) * 1e6 / settings.calls;
-    run.rssMiB = started.rssMiB();
-    if (benchCase.transport === "http") {
-      await session.close();
-      for (const [i, count] of settings.sessions.entries()) {
-        run.callsPerSecond[i] = await throughput(started, count, settings.seconds);
-      }
-    }
-  } catch (error) {
-    run.error = (error as Error).message;
-    progress(`${benchCase.id} failed: ${run.error}`);
-  } finally {
-    await started?.stop().catch(() => {});
-  }
-  return run;
-}
 
 /** One run of the figures only JanusMCP has. */
 async function runFigures(settings: Settings): Promise<JanusRun> {
@@ -201,9 +172,10 @@ async function main(): Promise<void> {
   const caseRuns = new Map(settings.cases.map((c) => [c.id, [] as CaseRun[]]));
   const janusRuns: JanusRun[] = [];
   for (let round = 1; round <= settings.repeats; round++) {
-    for (const benchCase of settings.cases) {
-      progress(`run ${round}/${settings.repeats}: ${benchCase.label}`);
-      caseRuns.get(benchCase.id)?.push(await runCase(benchCase, settings, peers));
+    if (settings.cases.length) {
+      progress(`run ${round}/${settings.repeats}: ${settings.cases.map((c) => c.id).join(", ")}`);
+      const runs = await runRound(settings.cases, settings, peers, progress);
+      for (const [id, run] of runs) caseRuns.get(id)?.push(run);
     }
     if (settings.figures.length) janusRuns.push(await runFigures(settings));
   }
@@ -229,6 +201,7 @@ async function main(): Promise<void> {
       repeats: settings.repeats,
       calls: settings.calls,
       warmup: settings.warmup,
+      batch: settings.batch,
       seconds: settings.seconds,
       sessions: settings.sessions,
       upstream: "@modelcontextprotocol/server-everything@2026.8.31 (echo), run by deno",
@@ -242,8 +215,9 @@ async function main(): Promise<void> {
 
   console.log(`Machine: ${machineLine(machine)}`);
   console.log(
-    `Command: ${command} — ${settings.calls} sequential echo calls after ${settings.warmup} warm-up; ` +
-      `throughput ${settings.seconds} s per session count; ${settings.repeats} run(s), each case started fresh; ` +
+    `Command: ${command} — ${settings.calls} sequential echo calls after ${settings.warmup} warm-up, ` +
+      `the cases taking turns ${settings.batch} calls at a time; ` +
+      `throughput ${settings.seconds} s per session count; ${settings.repeats} run(s), every case started fresh each run; ` +
       `cells: median over runs (min – max)\n`,
   );
   for (const line of caseTable(cases)) console.log(line);

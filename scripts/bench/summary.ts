@@ -13,6 +13,9 @@ export interface CaseRun extends Percentiles {
   rssMiB: number;
   /** CPU time of the serving process per sequential call, µs (100 Hz ticks: coarse below ~1,000 calls). */
   cpuUsPerCall: number;
+  /** Sequential calls measured, and in how many turns (batches taken between the other cases'). */
+  calls?: number;
+  turns?: number;
   error?: string;
 }
 

@@ -50,6 +50,7 @@ Deno.test("bench --quick on two cases writes a report with per-case spreads, Jan
   assert.equal(report.version, 1);
   for (const field of ["cpuModel", "cores", "memoryGiB", "deno"]) assert.ok(field in report.machine, field);
   assert.equal(report.settings.quick, true);
+  assert.equal(report.settings.batch, 20);
   assert.deepEqual(report.settings.sessions, [2, 4]);
 
   assert.deepEqual(report.cases.map((c: { id: string }) => c.id), ["direct", "janus-http-2026"]);
@@ -71,6 +72,8 @@ Deno.test("bench --quick on two cases writes a report with per-case spreads, Jan
       assert.ok(isSpread(c[key]), `${c.id}.${key}`);
     }
     assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
+    // The cases took turns: 100 calls each, 20 at a time.
+    assert.deepEqual([c.runs[0].calls, c.runs[0].turns], [100, 5], c.id);
     assert.ok(c.p99Ms.median >= c.medianMs.median, `${c.id}: p99 is not below the median`);
     assert.deepEqual(c.throughput.map((t: { sessions: number }) => t.sessions), [2, 4]);
   }
@@ -112,6 +115,8 @@ Deno.test("the floor cases relay real calls: a bare Deno relay over stdio and ov
   for (const c of [stdio, http]) {
     assert.equal(c.runs[0].error, undefined, `${c.id}: ${c.runs[0].error}`);
     assert.ok(c.medianMs.median > 0, `${c.id} measured a median`);
+    // The cases took turns: 100 calls each, 20 at a time.
+    assert.deepEqual([c.runs[0].calls, c.runs[0].turns], [100, 5], c.id);
   }
   // Over HTTP several sessions share the relay's one upstream: each got its own answers.
   assert.ok(
