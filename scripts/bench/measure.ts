@@ -30,38 +30,41 @@ export async function sequentialLatency(client: Client, calls: number, warmup: n
 }
 
 /** Opens `count` sessions, a few at a time (some peers start an upstream per session). */
-async function openSessions(started: StartedCase, count: number): Promise<BenchSession[]> {
+export async function openSessions(started: StartedCase, count: number): Promise<BenchSession[]> {
   const sessions: BenchSession[] = [];
-  while (sessions.length < count) {
-    const batch = Math.min(4, count - sessions.length);
-    sessions.push(...await Promise.all(Array.from({ length: batch }, () => started.open())));
+  try {
+    while (sessions.length < count) {
+      const batch = Math.min(4, count - sessions.length);
+      sessions.push(...await Promise.all(Array.from({ length: batch }, () => started.open())));
+    }
+  } catch (error) {
+    await closeSessions(sessions);
+    throw error;
   }
+  await Promise.all(sessions.map((session, i) => echo(session.client, `warm ${i}`)));
   return sessions;
 }
 
+export async function closeSessions(sessions: readonly BenchSession[]): Promise<void> {
+  await Promise.all(sessions.map((session) => session.close().catch(() => {})));
+}
+
 /**
- * Calls per second with `count` sessions each calling back to back for `seconds`, after one
- * warm-up call per session. Sessions are opened before the clock starts.
+ * Every session calling back to back for `seconds`: the calls answered, and the seconds they took
+ * (a call in flight at the deadline is waited for and counted).
  */
-export async function throughput(
-  started: StartedCase,
-  count: number,
+export async function callWindow(
+  sessions: readonly BenchSession[],
   seconds: number,
-): Promise<number> {
-  const sessions = await openSessions(started, count);
-  try {
-    await Promise.all(sessions.map((session, i) => echo(session.client, `warm ${i}`)));
-    let calls = 0;
-    const start = performance.now();
-    const deadline = start + seconds * 1000;
-    await Promise.all(sessions.map(async (session, i) => {
-      for (let n = 0; performance.now() < deadline; n++) {
-        await echo(session.client, `s${i} ${n}`);
-        calls++;
-      }
-    }));
-    return calls / ((performance.now() - start) / 1000);
-  } finally {
-    await Promise.all(sessions.map((session) => session.close().catch(() => {})));
-  }
+): Promise<{ calls: number; seconds: number }> {
+  let calls = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(sessions.map(async (session, i) => {
+    for (let n = 0; performance.now() < deadline; n++) {
+      await echo(session.client, `s${i} ${n}`);
+      calls++;
+    }
+  }));
+  return { calls, seconds: (performance.now() - start) / 1000 };
 }

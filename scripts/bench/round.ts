@@ -4,11 +4,12 @@
  * case's latency comes from the same minutes. Run one after the other, each case met whatever the
  * machine did during its own minute (which core its processes shared, other work): on the
  * 2-core machine the same build's added median over direct read anywhere from 0.16 to 0.39 ms
- * between runs, more than any change it was meant to judge. Throughput is measured afterwards,
- * one case at a time, since 16 busy sessions would disturb the others.
+ * between runs, more than any change it was meant to judge. Throughput takes turns the same way:
+ * every HTTP case holds its sessions open, and each calls flat out for a slice of the window while
+ * the others wait.
  */
 import type { BenchCase, BenchSession, StartedCase } from "./cases.ts";
-import { echo, throughput, warmUp } from "./measure.ts";
+import { callWindow, closeSessions, echo, openSessions, warmUp } from "./measure.ts";
 import type { PeerInstall } from "./peers.ts";
 import { percentiles } from "./stats.ts";
 import type { CaseRun } from "./summary.ts";
@@ -32,6 +33,9 @@ export interface RoundSettings {
  * and a long sequential run would not show.
  */
 const REWARM_CALLS = 5;
+
+/** How many slices each case's throughput window is taken in. */
+const THROUGHPUT_TURNS = 4;
 
 /** A case in the round: its started processes, its one latency session, what it measured. */
 interface Lane {
@@ -83,17 +87,13 @@ export async function runRound(
       lane.run.turns = lane.turns;
       lane.run.rssMiB = lane.started.rssMiB();
     }
-    for (const lane of lanes) {
-      if (lane.run.error || !lane.started || lane.benchCase.transport !== "http") continue;
-      progress(`throughput: ${lane.benchCase.label}`);
-      try {
-        await lane.session?.close();
-        for (const [i, count] of settings.sessions.entries()) {
-          lane.run.callsPerSecond[i] = await throughput(lane.started, count, settings.seconds);
-        }
-      } catch (error) {
-        fail(lane, error);
-      }
+    const http = lanes.filter((lane) => lane.benchCase.transport === "http");
+    for (const lane of http) await lane.session?.close().catch(() => {});
+    for (const [i, count] of settings.sessions.entries()) {
+      progress(`throughput: ${count} sessions per HTTP case, ${THROUGHPUT_TURNS} turns each`);
+      await throughputTurns(http, count, settings.seconds, fail, (lane, callsPerSecond) => {
+        lane.run.callsPerSecond[i] = callsPerSecond;
+      });
     }
   } finally {
     await Promise.all(lanes.map((lane) => lane.started?.stop().catch(() => {})));
@@ -127,6 +127,47 @@ async function takeTurns(
         fail(lane, error);
       }
     }
+  }
+}
+
+/**
+ * Calls/s of every lane with `count` sessions open each: `seconds` per lane in total, in turns.
+ * A lane that fails is marked and skipped from then on.
+ */
+async function throughputTurns(
+  lanes: Lane[],
+  count: number,
+  seconds: number,
+  fail: (lane: Lane, error: unknown) => void,
+  record: (lane: Lane, callsPerSecond: number) => void,
+): Promise<void> {
+  const open = new Map<Lane, { sessions: BenchSession[]; calls: number; seconds: number }>();
+  try {
+    for (const lane of lanes) {
+      if (lane.run.error || !lane.started) continue;
+      try {
+        open.set(lane, { sessions: await openSessions(lane.started, count), calls: 0, seconds: 0 });
+      } catch (error) {
+        fail(lane, error);
+      }
+    }
+    for (let turn = 0; turn < THROUGHPUT_TURNS; turn++) {
+      const order = turn % 2 === 0 ? [...open.keys()] : [...open.keys()].reverse();
+      for (const lane of order) {
+        const state = open.get(lane);
+        if (!state || lane.run.error) continue;
+        try {
+          const window = await callWindow(state.sessions, seconds / THROUGHPUT_TURNS);
+          state.calls += window.calls;
+          state.seconds += window.seconds;
+        } catch (error) {
+          fail(lane, error);
+        }
+      }
+    }
+    for (const [lane, state] of open) if (!lane.run.error) record(lane, state.calls / state.seconds);
+  } finally {
+    await Promise.all([...open.values()].map((state) => closeSessions(state.sessions)));
   }
 }
 
