@@ -134,8 +134,17 @@ async function main(): Promise<void> {
       out: { type: "string" },
       interval: { type: "string", default: "100" },
       modes: { type: "string", default: "http,stdio" },
+      help: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    console.log(
+      "Usage: deno task bench:profile [--calls N] [--seconds S] [--out DIR] [--interval µs] [--modes http,stdio]\n\n" +
+        "Records CPU profiles of the broker (sequential calls, then concurrent sessions over HTTP) and prints\n" +
+        "where the time went, per origin and per function; the .cpuprofile files stay in --out (default: a temp dir).",
+    );
+    return;
+  }
   const calls = Number(values.calls);
   const seconds = Number(values.seconds);
   // A coarser interval (1000) checks how much of a figure is the sampler's own interference.
