@@ -61,8 +61,10 @@ export function requestContext(
     signal: ctx.mcpReq.signal,
     settled: () => sent.length > 0 ? Promise.allSettled(sent) : undefined,
     upstreamMeta,
+    // 2026-07-28 asks for logs per request: without a level in its `_meta` the server must not
+    // send any (a 2025-only upstream logs regardless). A 2025 client gets them all until it sets one.
     onLog: (log) => {
-      if (!logLevel || atLeast(log.level, logLevel)) notify("notifications/message", log);
+      if (logLevel ? atLeast(log.level, logLevel) : legacy) notify("notifications/message", log);
     },
   };
   if (ctx.http?.closeSSE) context.closeStream = ctx.http.closeSSE;
