@@ -77,12 +77,13 @@ export async function startEarlyUpstreams(
     const config = readIfThere(configPath);
     if (!config) return 0;
     const state = readIfThere(stateFilePath(configPath));
-    const keys = await answerKeys(config, state, PRODUCT.version);
-    atLaunch = { configPath, keys };
     const { launches, vault } = launchesFromConfig(decode(config), state && decode(state));
     const [direct, vaulted] = partition(launches, (launch) => launchReferences(launch).vault.length === 0);
     let started = startLaunches(direct, env, new Map());
-    // After the spawns: the client's first frame takes a few milliseconds to arrive anyway.
+    // After the spawns (the digests wait for an async op): the keys only serve the early answers,
+    // and the client's first frame takes a few milliseconds to arrive anyway.
+    const keys = await answerKeys(config, state, PRODUCT.version);
+    atLaunch = { configPath, keys };
     answerHandshakeEarly(configPath, keys);
     if (vaulted.length > 0 && vaultInForce(vault, env) === "keychain") {
       started += startLaunches(vaulted, env, await readKeychain(vaulted));
