@@ -7,8 +7,8 @@
  *
  * The JSONC is only parsed, not validated: the rules are the broker's own — the selector
  * precedence (selection.ts), `earlyLaunch` below — applied to the fields as written, with the
- * defaults the schema fills; tests/early_launches_test.ts holds the result equal to what the same
- * rule gives on the validated config. A field of an unexpected shape makes its account (or the
+ * defaults the schema fills; tests/early_launches_match_test.ts holds the result equal to what
+ * the same rule gives on the validated config. A field of an unexpected shape makes its account (or the
  * whole file) start nothing early; an invalid config that still yields a launch only costs a
  * process, stopped when `serve` fails on it, and a launch that differs from the pool's is never
  * adopted, so a difference costs a process start, never a wrong upstream.
@@ -278,7 +278,7 @@ function readProfiles(value: unknown): Record<string, string[]> | undefined {
 /**
  * A name map's entries as the validated config has them: a `"__proto__"` key (JSON.parse keeps
  * it as a key) does not survive the schema's records, so the pool's launch has no such variable
- * and the selector no such profile (tests/early_launches_test.ts).
+ * and the selector no such profile (tests/early_launches_match_test.ts).
  */
 function schemaEntries(map: Record<string, unknown>): [string, unknown][] {
   return Object.entries(map).filter(([name]) => name !== "__proto__");
