@@ -3,7 +3,7 @@
  * user config directory. Pure (environment and file checks are injected) so every OS is tested
  * on any OS; `locateConfigFromEnvironment` supplies the real ones. Also where the files the
  * broker keeps beside it are. A shared module (not in lib/config) because the CLI's entry needs
- * it before the config code is loaded (the launch plan, lib/launch_plan.ts).
+ * it before the config code is loaded (the head start, lib/cli/early_start.ts).
  */
 import { dirname, join, posix, win32 } from "node:path";
 import { JanusError } from "./errors.ts";
@@ -107,11 +107,6 @@ export function locateConfigFromEnvironment(): LocatedConfig {
 /** The state file (the persisted global selector) that belongs to a config file. */
 export function stateFilePath(configPath: string): string {
   return join(dirname(configPath), "state.json");
-}
-
-/** The launch plan (lib/launch_plan.ts) that belongs to a config file. */
-export function launchPlanPath(configPath: string): string {
-  return join(dirname(configPath), "launch-plan.json");
 }
 
 /** The early-answer record (lib/early_answers.ts) that belongs to a config file. */

@@ -1,24 +1,49 @@
 /**
  * The early-answer record (issue 13, cold start): what a stdio `serve` answered to a client's
- * `initialize` and first complete `tools/list`, kept beside the launch plan so that the next
- * `serve` of the same config, selection and version can answer the same client's handshake from
- * it while the broker is still loading (lib/early_stdio.ts), and correct itself with
+ * `initialize` and first complete `tools/list`, kept beside state.json so that the next `serve`
+ * of the same config, selection and version can answer the same client's handshake from it while
+ * the broker is still loading (lib/early_stdio.ts), and correct itself with
  * `notifications/tools/list_changed` if the real list turns out different.
  *
- * An answer is keyed by the launch plan's keys (lib/launch_plan.ts) and by a digest of the
- * client's `initialize` params: the client's name, version, capabilities and protocol version all
- * shape the broker's answers (tool search exposure depends on the client's name, the protocol
- * version on what it asked for). What is stored is what the client was sent, after redaction.
+ * An answer is keyed by the files the start read (digests of the config file's and state.json's
+ * bytes, and the broker's version: `AnswerKeys`) and by a digest of the client's `initialize`
+ * params: the client's name, version, capabilities and protocol version all shape the broker's
+ * answers (tool search exposure depends on the client's name, the protocol version on what it
+ * asked for). What is stored is what the client was sent, after redaction.
  *
  * Plain Deno APIs only: the CLI's entry reads this before anything heavy is loaded.
  */
-import { type PlanKeys, readPlanKeys, sameKeys } from "./launch_plan.ts";
 import { sha256Hex } from "./sha256_sync.ts";
 import { canonicalJson, isRecord } from "./values.ts";
 
 const FORMAT = 1;
 /** Clients remembered per config (say, a desktop app and an editor sharing one config). */
 const MAX_CLIENTS = 4;
+
+/** What a record is valid for: the broker's version and digests of the config and state files. */
+export interface AnswerKeys {
+  broker: string;
+  config: string;
+  state: string;
+}
+
+/** The keys for these file contents (`state` undefined: there is no state file). */
+export async function answerKeys(
+  config: Uint8Array<ArrayBuffer>,
+  state: Uint8Array<ArrayBuffer> | undefined,
+  broker: string,
+): Promise<AnswerKeys> {
+  return {
+    broker,
+    config: await sha256(config),
+    state: state === undefined ? "none" : await sha256(state),
+  };
+}
+
+/** Whether keys were made for exactly these files and this broker. */
+export function sameKeys(a: AnswerKeys, b: AnswerKeys): boolean {
+  return a.broker === b.broker && a.config === b.config && a.state === b.state;
+}
 
 /** What one client was answered. */
 export interface EarlyAnswer {
@@ -33,7 +58,7 @@ export interface EarlyAnswer {
 /** The record as written to disk. */
 export interface EarlyAnswers {
   format: typeof FORMAT;
-  keys: PlanKeys;
+  keys: AnswerKeys;
   answers: EarlyAnswer[];
 }
 
@@ -48,7 +73,7 @@ export function clientDigest(params: unknown): string {
 /** The answer recorded for this client under these keys, if any. */
 export function answerFor(
   record: EarlyAnswers | undefined,
-  keys: PlanKeys,
+  keys: AnswerKeys,
   client: string,
 ): EarlyAnswer | undefined {
   if (!record || !sameKeys(record.keys, keys)) return undefined;
@@ -61,7 +86,7 @@ export function answerFor(
  */
 export function withAnswer(
   record: EarlyAnswers | undefined,
-  keys: PlanKeys,
+  keys: AnswerKeys,
   answer: EarlyAnswer,
 ): EarlyAnswers {
   const kept = record && sameKeys(record.keys, keys)
@@ -84,7 +109,7 @@ export function parseEarlyAnswers(text: string): EarlyAnswers | undefined {
     return undefined;
   }
   if (!isRecord(raw) || raw.format !== FORMAT || !Array.isArray(raw.answers)) return undefined;
-  const keys = readPlanKeys(raw.keys);
+  const keys = readAnswerKeys(raw.keys);
   if (!keys) return undefined;
   const answers: EarlyAnswer[] = [];
   for (const answer of raw.answers) {
@@ -94,4 +119,17 @@ export function parseEarlyAnswers(text: string): EarlyAnswers | undefined {
     answers.push({ client: answer.client, initialize, tools });
   }
   return { format: FORMAT, keys, answers };
+}
+
+/** Keys read back from a record, or undefined when they are not keys. */
+function readAnswerKeys(value: unknown): AnswerKeys | undefined {
+  if (!isRecord(value)) return undefined;
+  const { broker, config, state } = value;
+  if (typeof broker !== "string" || typeof config !== "string" || typeof state !== "string") return undefined;
+  return { broker, config, state };
+}
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return digest.toHex();
 }

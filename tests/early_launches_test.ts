@@ -1,12 +1,20 @@
 /**
- * The launches a first start works out from the config file alone (lib/early_launches.ts) are
- * the ones the plan writer would plan from the validated config: same selector, same launches.
+ * The launch rule of `serve`'s head start (lib/early_launches.ts): a launch resolved at spawn is
+ * the one the pool resolves for the account, a missing reference starts nothing, the vault
+ * backend and text that does not parse, and the environment every upstream inherits.
+ * (tests/early_launches_match_test.ts holds the launches equal to the validated config's.)
  */
 import assert from "node:assert/strict";
+import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
 import { parseConfigText } from "../lib/config/mod.ts";
-import { launchesFromConfig } from "../lib/early_launches.ts";
-import { plannedLaunch } from "../lib/cli/launch_plan_writer.ts";
-import { readSelector, resolveSelector } from "../lib/selection.ts";
+import {
+  earlyLaunch,
+  inheritedEnvironment,
+  launchesFromConfig,
+  launchReferences,
+  resolveEarlyLaunch,
+} from "../lib/early_launches.ts";
+import { resolveLaunch } from "../lib/upstream/mod.ts";
 
 const stdio = (id: string, fields: Record<string, unknown> = {}) => ({
   id,
@@ -15,63 +23,64 @@ const stdio = (id: string, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
-/** What the plan writer plans for this config and state, the config validated as serve validates it. */
-async function planned(text: string, state?: string) {
-  const config = await parseConfigText(text, "config.jsonc");
-  let global;
-  try {
-    global = state === undefined ? undefined : readSelector(JSON.parse(state).globalSelector);
-  } catch {
-    global = undefined; // as StateStore reads a damaged file: no selection
+/** The one account of this config, validated as serve validates it. */
+async function account(fields: Record<string, unknown>) {
+  const config = await parseConfigText(
+    JSON.stringify({ accounts: [{ id: "a", service: "s", command: "srv", ...fields }] }),
+    "config.json",
+  );
+  return config.accounts[0];
+}
+
+Deno.test("a launch keeps the config's text: references as references, never their values", async () => {
+  const fields = {
+    args: ["--x", "$${literal}", "--dir=${HOME}"],
+    env: { MODE: "dev", GITHUB_TOKEN: "vault:gh", API_KEY: "${MY_KEY}" },
+    cwd: "/srv",
+  };
+  assert.deepEqual(earlyLaunch(await account(fields)), { account: "a", command: "srv", ...fields });
+  assert.deepEqual(earlyLaunch(await account({})), { account: "a", command: "srv", args: [], env: {} });
+});
+
+Deno.test("a launch, resolved at spawn, is the one the pool resolves for the account", async () => {
+  const env: Record<string, string> = { HOME: "/home/u", MY_KEY: "k-123456789", EMPTY_ONE: "" };
+  const vault: Record<string, string> = { gh: "ghp_secret_value", other: "o-1" };
+  for (
+    const fields of [
+      { args: ["--x", "$${literal}", "a$$b"], env: { MODE: "dev", EMPTY: "" }, cwd: "/srv" },
+      { command: "/opt/a $${b}/srv", args: [] },
+      {
+        args: ["--dir=${HOME}/x", "${vault:other}"],
+        env: { GITHUB_TOKEN: "vault:gh", API_KEY: "${MY_KEY}" },
+      },
+      { env: { TOKEN: "${vault:gh}${vault:other}", E: "${EMPTY_ONE}" } },
+      { env: { API_TOKEN: "a-literal-token-value" } },
+      {},
+    ]
+  ) {
+    const config = await account(fields);
+    const { spec } = await resolveLaunch(config, {
+      env: (name) => env[name],
+      vault: { get: (name) => Promise.resolve(vault[name]) },
+    });
+    assert.ok(spec.transport === "stdio");
+    const { command, args, env: childEnv, cwd } = spec;
+    const pool = { command, args, env: childEnv, ...(cwd === undefined ? {} : { cwd }) };
+    const launch = earlyLaunch(config);
+    assert.ok(launch, JSON.stringify(fields));
+    const early = resolveEarlyLaunch(launch, { env: (name) => env[name], vault: (name) => vault[name] });
+    assert.deepEqual(early, pool, JSON.stringify(fields));
   }
-  return resolveSelector(config, { global }).accounts.map(plannedLaunch).filter((l) => l !== undefined);
-}
-
-/** Both ways agree, and give these accounts. */
-async function agree(text: string, state: string | undefined, accounts: string[]) {
-  const early = launchesFromConfig(text, state).launches;
-  assert.deepEqual(early, await planned(text, state), text);
-  assert.deepEqual(early.map((launch) => launch.account), accounts, text);
-}
-
-Deno.test("the first account, the default account, a saved account or profile: as the broker selects", async () => {
-  const accounts = [stdio("a"), stdio("b", { args: ["--x", "$${lit}"], env: { MODE: "dev" } }), stdio("c")];
-  await agree(JSON.stringify({ accounts }), undefined, ["a"]);
-  await agree(JSON.stringify({ accounts, defaultAccount: "b" }), undefined, ["b"]);
-  const profiles = { two: ["c", "a"], form: { accounts: ["b", "c"], exposure: "search" } };
-  const saved = (selector: unknown) => JSON.stringify({ globalSelector: selector });
-  await agree(JSON.stringify({ accounts, profiles }), saved({ kind: "profile", name: "two" }), ["c", "a"]);
-  await agree(JSON.stringify({ accounts, profiles }), saved({ kind: "profile", name: "form" }), ["b", "c"]);
-  await agree(JSON.stringify({ accounts }), saved({ kind: "account", id: "c" }), ["c"]);
-  // A saved selection the config no longer has, a locked config, a damaged state file: the default.
-  await agree(JSON.stringify({ accounts }), saved({ kind: "account", id: "gone" }), ["a"]);
-  await agree(JSON.stringify({ accounts, bindingMode: "locked" }), saved({ kind: "account", id: "c" }), [
-    "a",
-  ]);
-  await agree(JSON.stringify({ accounts }), "{not json", ["a"]);
-  await agree(JSON.stringify({ accounts: [] }), undefined, []);
 });
 
-Deno.test("comments, trailing commas and a byte-order mark read as the loader reads them", async () => {
-  const text = `\uFEFF{
-    // the one we use
-    "accounts": [
-      {"id": "a", "service": "s", "command": "srv", "args": ["/* not a comment */", "// nor this",],},
-    ],
-    /* "defaultAccount": "x", */
-  }`;
-  await agree(text, undefined, ["a"]);
-  assert.deepEqual(launchesFromConfig(text, undefined).launches[0].args, [
-    "/* not a comment */",
-    "// nor this",
-  ]);
-});
-
-Deno.test("${ENV} and vault: references start early, kept as references, as the writer plans them", async () => {
-  const fields = { env: { HELPER: "vault:helper", DIR: "${HOME}" }, args: ["--token=${vault:tok}"] };
-  const text = JSON.stringify({ accounts: [stdio("a", fields)] });
-  await agree(text, undefined, ["a"]);
-  assert.deepEqual(launchesFromConfig(text, undefined).launches[0].env, fields.env);
+Deno.test("a missing variable or secret resolves to nothing: nothing starts early", async () => {
+  const launch = earlyLaunch(await account({ env: { A: "${SET}", B: "vault:gone" } }));
+  assert.ok(launch);
+  assert.deepEqual(launchReferences(launch), { env: ["SET"], vault: ["gone"] });
+  const none = () => undefined;
+  assert.equal(resolveEarlyLaunch(launch, { env: () => "x", vault: none }), undefined);
+  assert.equal(resolveEarlyLaunch(launch, { env: none, vault: () => "v" }), undefined);
+  assert.deepEqual(resolveEarlyLaunch(launch, { env: () => "x", vault: () => "v" })?.env, { A: "x", B: "v" });
 });
 
 Deno.test("the vault backend is the config's, the keychain by default; an odd one reads as the file (never early)", () => {
@@ -84,29 +93,6 @@ Deno.test("the vault backend is the config's, the keychain by default; an odd on
   assert.equal(vault({ vault: { backend: "file" } }), "file");
   assert.equal(vault({ vault: { backend: "cloud" } }), "file");
   assert.equal(vault({ vault: "x" }), "file");
-});
-
-Deno.test("an account with an oauth: reference, a credential-named literal or no process is not started early", async () => {
-  for (
-    const fields of [
-      { env: { HELPER: "oauth:helper" } },
-      { args: ["--token=${oauth:tok}"] },
-      { env: { API_TOKEN: "a-literal-token-value" } },
-      { env: { PLAIN: "x" }, secretEnv: ["PLAIN"] },
-      { command: "${HOME}/bin/srv" },
-      { cwd: "${HOME}" },
-    ]
-  ) {
-    const text = JSON.stringify({ accounts: [stdio("a", fields), stdio("b")], profiles: { p: ["a", "b"] } });
-    await agree(text, JSON.stringify({ globalSelector: { kind: "profile", name: "p" } }), ["b"]);
-  }
-  const remote = { id: "r", service: "s", transport: "http", url: "https://example.com/mcp" };
-  await agree(JSON.stringify({ accounts: [remote, stdio("b")] }), undefined, []);
-  await agree(
-    JSON.stringify({ accounts: [{ id: "r", service: "s", url: "https://example.com/mcp" }] }),
-    undefined,
-    [],
-  );
 });
 
 Deno.test("text that does not parse, or a shape the broker would refuse, starts nothing rather than a guess", () => {
@@ -125,4 +111,13 @@ Deno.test("text that does not parse, or a shape the broker would refuse, starts 
       '{"accounts": [{"id": "a", "service": "s", "command": "srv", "env": {"N": 1}}]}',
     ]
   ) assert.deepEqual(launchesFromConfig(text, undefined).launches, [], text);
+});
+
+Deno.test("an early process inherits exactly what the SDK's default environment gives an upstream", () => {
+  assert.deepEqual(inheritedEnvironment(), getDefaultEnvironment());
+  const env: Record<string, string> = { HOME: "/h", PATH: "/bin", SHELL: "() { evil; }", SECRET: "s" };
+  assert.deepEqual(inheritedEnvironment((name) => env[name], "linux"), { HOME: "/h", PATH: "/bin" });
+  assert.deepEqual(inheritedEnvironment((name) => ({ PATH: "C:\\", HOME: "/h" })[name], "windows"), {
+    PATH: "C:\\",
+  });
 });

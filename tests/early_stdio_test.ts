@@ -1,23 +1,26 @@
 /**
- * Early answers' pure parts (lib/early_answers.ts, lib/sha256_sync.ts) and the early stdin reader
- * (lib/early_stdio.ts) over in-memory byte ends: what is answered, what is not, and that the wire
- * it hands over to reads every byte, in order, whatever happened.
+ * Early answers' pure parts (lib/early_answers.ts, lib/sha256_sync.ts: keys, digests, the
+ * record) and the early stdin reader (lib/early_stdio.ts) over in-memory byte ends: what is
+ * answered, what is not, and that the wire it hands over to reads every byte, in order,
+ * whatever happened.
  */
 import assert from "node:assert/strict";
 import {
   answerFor,
+  type AnswerKeys,
+  answerKeys,
   clientDigest,
   type EarlyAnswers,
   formatEarlyAnswers,
   parseEarlyAnswers,
+  sameKeys,
   withAnswer,
 } from "../lib/early_answers.ts";
 import { EarlyStdio, type EarlyStreams } from "../lib/early_stdio.ts";
-import type { PlanKeys } from "../lib/launch_plan.ts";
 import { sha256Hex } from "../lib/sha256_sync.ts";
 import { canonicalJson } from "../lib/values.ts";
 
-const KEYS: PlanKeys = { broker: "1.0.0", config: "c", state: "none" };
+const KEYS: AnswerKeys = { broker: "1.0.0", config: "c", state: "none" };
 const INIT_PARAMS = {
   protocolVersion: "2025-11-25",
   capabilities: {},
@@ -32,6 +35,18 @@ Deno.test("the synchronous SHA-256 agrees with crypto.subtle at every padding bo
     const expected = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)).toHex();
     assert.equal(sha256Hex(bytes), expected, `${size} bytes`);
   }
+});
+
+Deno.test("the keys change with the config's bytes, the state file and the broker version", async () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const base = await answerKeys(bytes("{}"), undefined, "1.0.0");
+  assert.ok(sameKeys(base, await answerKeys(bytes("{}"), undefined, "1.0.0")));
+  assert.ok(!sameKeys(base, await answerKeys(bytes("{} "), undefined, "1.0.0")));
+  assert.ok(
+    !sameKeys(base, await answerKeys(bytes("{}"), bytes(""), "1.0.0")),
+    "an empty state file is a state",
+  );
+  assert.ok(!sameKeys(base, await answerKeys(bytes("{}"), undefined, "1.0.1")));
 });
 
 Deno.test("a client's digest ignores key order and changes with its name, version, capabilities or protocol version", () => {

@@ -1,10 +1,8 @@
 /**
  * `serve`'s head start (issue 13, cold start): before the command's module — the SDK, the broker,
- * the config code, 150-200 ms of loading — the upstreams named by the launch plan the last
- * `serve` of this config wrote are started (lib/launch_plan.ts), or when no plan matches (a first
- * start, an edited config or selection), those the config file itself names for its default
- * selector (lib/early_launches.ts), so that their own start overlaps the broker's; the pool adopts
- * them (lib/early_processes.ts). A launch's `${ENV}` references are resolved from this process's
+ * the config code, 150-200 ms of loading — the stdio upstreams the config file and state.json name
+ * for the default selector are started (lib/early_launches.ts), so that their own start overlaps
+ * the broker's; the pool adopts them (lib/early_processes.ts). A launch's `${ENV}` references are resolved from this process's
  * environment, its `vault:` ones from the OS keychain (the file vault needs a passphrase: never
  * early), only now that its process starts; a reference that cannot be resolved starts nothing
  * early for that account (the pool then reports it as usual). Only for a `serve` that starts its
@@ -14,32 +12,30 @@
  * Plain Deno APIs only, and nothing here may stop `serve`: any trouble just means no head start.
  */
 import { resolve } from "node:path";
+import { earlyAnswersPath, locateConfigFromEnvironment, stateFilePath } from "../config_location.ts";
 import {
-  earlyAnswersPath,
-  launchPlanPath,
-  locateConfigFromEnvironment,
-  stateFilePath,
-} from "../config_location.ts";
-import { answerFor, clientDigest, parseEarlyAnswers } from "../early_answers.ts";
-import { launchesFromConfig } from "../early_launches.ts";
+  answerFor,
+  type AnswerKeys,
+  answerKeys,
+  clientDigest,
+  parseEarlyAnswers,
+  sameKeys,
+} from "../early_answers.ts";
+import {
+  type EarlyLaunch,
+  inheritedEnvironment,
+  launchesFromConfig,
+  launchReferences,
+  resolveEarlyLaunch,
+  type VaultBackend,
+} from "../early_launches.ts";
 import { startEarly } from "../early_processes.ts";
 import { EarlyStdio } from "../early_stdio.ts";
-import {
-  inheritedEnvironment,
-  launchReferences,
-  parsePlan,
-  type PlanKeys,
-  planKeys,
-  type PlannedLaunch,
-  type PlanVault,
-  resolvePlanned,
-  sameKeys,
-} from "../launch_plan.ts";
 import { PRODUCT } from "../version.ts";
 import type { ParsedArgs } from "./args.ts";
 
 /** The keys computed at launch, for the config they were computed for (see `keysAtLaunch`). */
-let atLaunch: { configPath: string; keys: PlanKeys } | undefined;
+let atLaunch: { configPath: string; keys: AnswerKeys } | undefined;
 /** The handshake being answered early, for the config it was answered for (see `takeEarlyStdio`). */
 let earlyStdio: { configPath: string; stdio: EarlyStdio } | undefined;
 
@@ -65,11 +61,11 @@ export function startsUpstreamsAtOnce(line: EarlyLine, env: (name: string) => st
 }
 
 /**
- * For a `serve` that starts upstreams at once: computes the plan keys of its config as it is now
- * (kept for the plan `serve` writes) and starts what a matching plan names. Returns how many
- * processes were started.
+ * For a `serve` that starts upstreams at once: computes the keys of its config and state files as
+ * they are now (kept for the early-answer record `serve` writes) and starts the default
+ * selector's launches those files name. Returns how many processes were started.
  */
-export async function startPlannedUpstreams(
+export async function startEarlyUpstreams(
   line: EarlyLine,
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<number> {
@@ -81,21 +77,16 @@ export async function startPlannedUpstreams(
     const config = readIfThere(configPath);
     if (!config) return 0;
     const state = readIfThere(stateFilePath(configPath));
-    const keys = await planKeys(config, state, PRODUCT.version);
-    atLaunch = { configPath, keys };
-    const text = readIfThere(launchPlanPath(configPath));
-    const plan = text && parsePlan(decode(text));
-    // No plan for these files (a first start, or the config or selection changed since): the
-    // same launches, worked out from the files themselves.
-    const { launches, vault } = plan && sameKeys(plan.keys, keys)
-      ? plan
-      : launchesFromConfig(decode(config), state && decode(state));
+    const { launches, vault } = launchesFromConfig(decode(config), state && decode(state));
     const [direct, vaulted] = partition(launches, (launch) => launchReferences(launch).vault.length === 0);
-    let started = startPlan(direct, env, new Map());
-    // After the spawns: the client's first frame takes a few milliseconds to arrive anyway.
+    let started = startLaunches(direct, env, new Map());
+    // After the spawns (the digests wait for an async op): the keys only serve the early answers,
+    // and the client's first frame takes a few milliseconds to arrive anyway.
+    const keys = await answerKeys(config, state, PRODUCT.version);
+    atLaunch = { configPath, keys };
     answerHandshakeEarly(configPath, keys);
     if (vaulted.length > 0 && vaultInForce(vault, env) === "keychain") {
-      started += startPlan(vaulted, env, await readKeychain(vaulted));
+      started += startLaunches(vaulted, env, await readKeychain(vaulted));
     }
     return started;
   } catch {
@@ -125,7 +116,7 @@ export function takeEarlyStdio(configPath: string): EarlyStdio | undefined {
 }
 
 /** Starts reading stdin for a handshake the record can answer, when there is a record for these keys. */
-function answerHandshakeEarly(configPath: string, keys: PlanKeys): void {
+function answerHandshakeEarly(configPath: string, keys: AnswerKeys): void {
   if (Deno.stdin.isTerminal()) return;
   const text = readIfThere(earlyAnswersPath(configPath));
   const record = text && parseEarlyAnswers(decode(text));
@@ -138,15 +129,15 @@ function answerHandshakeEarly(configPath: string, keys: PlanKeys): void {
  * Starts the launches whose references resolve (environment variables from `env`, vault secrets
  * from `secrets`), each with the environment every stdio upstream inherits.
  */
-function startPlan(
-  launches: PlannedLaunch[],
+function startLaunches(
+  launches: EarlyLaunch[],
   env: (name: string) => string | undefined,
   secrets: ReadonlyMap<string, string>,
 ): number {
   const inherited = inheritedEnvironment(env);
   const values = { env, vault: (name: string) => secrets.get(name) };
   return startEarly(launches.flatMap((launch) => {
-    const resolved = resolvePlanned(launch, values);
+    const resolved = resolveEarlyLaunch(launch, values);
     if (!resolved) return [];
     const used = launchReferences(launch).vault.flatMap((name) => {
       const value = secrets.get(name);
@@ -161,7 +152,10 @@ function startPlan(
 }
 
 /** The vault `serve` will use, as lib/secrets/open_vault.ts chooses it (an invalid JANUS_VAULT: none). */
-function vaultInForce(config: PlanVault, env: (name: string) => string | undefined): PlanVault | undefined {
+function vaultInForce(
+  config: VaultBackend,
+  env: (name: string) => string | undefined,
+): VaultBackend | undefined {
   const override = env("JANUS_VAULT")?.trim();
   if (override === undefined || override === "") return config;
   return override === "keychain" || override === "file" ? override : undefined;
@@ -178,7 +172,7 @@ const KEYCHAIN_WAIT_MS = 250;
  * when the keychain cannot be used (no binding, no Secret Service, locked) or does not answer in
  * time: then nothing that needs it starts early, and the pool's own read reports why.
  */
-async function readKeychain(launches: PlannedLaunch[]): Promise<Map<string, string>> {
+async function readKeychain(launches: EarlyLaunch[]): Promise<Map<string, string>> {
   const names = new Set(launches.flatMap((launch) => launchReferences(launch).vault));
   // Loaded only here: a start with no vault reference never loads the keychain code.
   const { earlyReadPending, KEYCHAIN_ENTRY_OPTIONS, KEYCHAIN_SERVICE, loadKeyring } = await import(
@@ -214,8 +208,8 @@ function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))];
 }
 
-/** The plan keys computed at launch for this config file, when it was this process's `serve` config. */
-export function keysAtLaunch(configPath: string): PlanKeys | undefined {
+/** The keys computed at launch for this config file, when it was this process's `serve` config. */
+export function keysAtLaunch(configPath: string): AnswerKeys | undefined {
   return atLaunch && atLaunch.configPath === resolve(configPath) ? atLaunch.keys : undefined;
 }
 

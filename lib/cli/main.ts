@@ -5,7 +5,7 @@ import { processContext } from "./context.ts";
 import { GLOBAL_OPTIONS, parseCommandLine } from "./args.ts";
 import { FACES } from "./faces.ts";
 import { helpCommand, overview } from "./help.ts";
-import { earlyHandshake, startPlannedUpstreams } from "./early_start.ts";
+import { earlyHandshake, startEarlyUpstreams } from "./early_start.ts";
 import { dismissEarly } from "../early_processes.ts";
 
 // Each command's module is imported only when it runs or shows its usage: `version` and `help`
@@ -51,7 +51,7 @@ export async function main(args: readonly string[], makeContext = processContext
     }
     // `serve` gets a head start: its usual upstreams start before its module loads (early_start.ts).
     // And its client's handshake may be answered from the record of the last start meanwhile.
-    await startPlannedUpstreams(line);
+    await startEarlyUpstreams(line);
     await earlyHandshake();
     const command = await listed.load();
     if (line.help) {

@@ -18,7 +18,6 @@ import type { JanusConfig } from "../config/mod.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../wire/mod.ts";
 import { earlyHandover } from "../early_processes.ts";
 import { keysAtLaunch, takeEarlyStdio } from "./early_start.ts";
-import { planAfterStart } from "./launch_plan_writer.ts";
 import { answersRecorder } from "./early_answers_writer.ts";
 
 /** Serves with a broker of this process's own (`wire`: a stdio wire the daemon relay already read from). */
@@ -46,13 +45,11 @@ export async function serveLocally(
 
   const stopped = waitForStopSignal();
   // Stop signals are ours now. The upstreams warm() is starting adopt the processes started at
-  // launch (early_start.ts); any not adopted is stopped in a moment. Then the plan for the next
-  // start is written (keys: the config and state files as they were at launch).
+  // launch (early_start.ts); any not adopted is stopped in a moment.
   earlyHandover(log);
   const keys = configPath && options.transport !== "http" ? keysAtLaunch(configPath) : undefined;
-  const plan = configPath && keys ? planAfterStart(broker, configPath, keys, log) : undefined;
   // The client's handshake may have been answered already (early_stdio.ts); its first answers are
-  // recorded for the next start.
+  // recorded for the next start (keys: the config and state files as they were at launch).
   const early = configPath && options.transport !== "http" ? takeEarlyStdio(configPath) : undefined;
   const recorder = configPath && keys ? answersRecorder(configPath, keys, log) : undefined;
   let http: HttpServerHandle | undefined;
@@ -85,8 +82,6 @@ export async function serveLocally(
     }
     end = await Promise.race(ends);
   } finally {
-    // A start that failed (say, the HTTP port is taken) is no plan for the next one.
-    if (end === undefined) plan?.cancel();
     watch?.stop();
     // From here a signal means "hurry": clients often send SIGTERM a second after closing
     // stdin, then SIGKILL. Every upstream group is killed at once, so none is orphaned.
@@ -95,7 +90,7 @@ export async function serveLocally(
     if (end === "signal") await broker.drain(DRAIN_MS);
     stopped.dispose();
     await http?.shutdown();
-    await Promise.all([broker.close(), plan?.flush(), recorder?.flush()]);
+    await Promise.all([broker.close(), recorder?.flush()]);
   }
   return 0;
 }

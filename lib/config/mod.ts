@@ -16,7 +16,6 @@ export { formatPath, formatProblem, validateConfig } from "./validate.ts";
 export type { ConfigSource, LocatedConfig, LocateOptions, UserConfigDirOptions } from "../config_location.ts";
 export {
   earlyAnswersPath,
-  launchPlanPath,
   locateConfig,
   locateConfigFromEnvironment,
   userConfigDir,

@@ -5,10 +5,10 @@ import {
   type Transport,
 } from "@modelcontextprotocol/client";
 import { messageOf } from "../errors.ts";
-// The SDK's `getDefaultEnvironment` (tests/launch_plan_test.ts holds the two equal), without its
+// The SDK's `getDefaultEnvironment` (tests/early_launches_test.ts holds the two equal), without its
 // module: @modelcontextprotocol/client/stdio brings cross-spawn (CommonJS) and node:stream, 13-25 ms
 // of loading on a first start's path to its first tools/list, for a list of six variable names.
-import { inheritedEnvironment } from "../launch_plan.ts";
+import { inheritedEnvironment } from "../early_launches.ts";
 import type { LaunchSpec } from "./launch.ts";
 import type { StderrLines } from "./stderr_lines.ts";
 import type { UpstreamSettings } from "./settings.ts";

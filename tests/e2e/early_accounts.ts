@@ -1,9 +1,8 @@
 /**
- * Accounts and probes for the tests of `serve`'s head start (launch_plan_test.ts,
- * first_start_test.ts): a fixture account that marks each start of its process, and what the
+ * Accounts and probes for the tests of `serve`'s head start (head_start_test.ts,
+ * first_start_test.ts, early_refs_test.ts): a fixture account that marks each start of its process, and what the
  * broker says it adopted.
  */
-import { dirname } from "node:path";
 import { fixtureArgs } from "./harness.ts";
 import { RawStdioBroker } from "./raw_stdio.ts";
 
@@ -32,10 +31,6 @@ export async function starts(marks: string, id: string): Promise<string[]> {
   }
 }
 
-export function planPath(configPath: string): string {
-  return `${dirname(configPath)}/launch-plan.json`;
-}
-
 export function exists(path: string): boolean {
   try {
     Deno.statSync(path);
@@ -57,7 +52,7 @@ export function adopted(broker: RawStdioBroker): string[] {
   return broker.stderr.flatMap((line) => /\(pid (\d+)\) was started at launch/.exec(line)?.[1] ?? []);
 }
 
-/** One ordinary serve: initialize, list tools, end (the plan is written on the way out). */
+/** One ordinary serve: initialize, list tools, end (the early answers are written on the way). */
 export async function serveOnce(configPath: string, env: Record<string, string> = {}): Promise<void> {
   const broker = RawStdioBroker.start(configPath, env);
   try {

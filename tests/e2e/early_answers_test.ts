@@ -1,6 +1,6 @@
 /**
  * Early answers (issue 13, cold start): a stdio `serve` records what it answered to a client's
- * `initialize` and first complete `tools/list` beside the launch plan, and the next `serve` of
+ * `initialize` and first complete `tools/list` beside the config, and the next `serve` of
  * the same config answers the same client's handshake from that record before the broker has
  * loaded, then corrects itself with list_changed if the real list differs. Anything unexpected
  * on stdin reaches the broker untouched.

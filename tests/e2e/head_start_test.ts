@@ -1,44 +1,22 @@
 /**
- * The launch plan (issue 13, cold start): `serve` writes the plain stdio launches of its default
- * selector beside state.json, and the next `serve` of the same config and selection starts them
- * at its own start, before loading the SDK; the pool adopts them. A plan that no longer matches
- * starts nothing, or what it starts is stopped, never adopted; nothing is left behind on any way
- * out; the plan holds no secret.
+ * `serve`'s head start on every start (issue 13, cold start): each `serve` over stdio starts the
+ * stdio upstreams its config file and state.json name for the default selector at its own start,
+ * before loading the SDK, and the pool adopts them — the same on a second start, after an edit or
+ * a change of the saved selection. Accounts whose launches make references start early too;
+ * nothing is left behind on any way out. (first_start_test.ts has a config's first start.)
  */
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { eventually, writeConfig } from "./harness.ts";
 import { RawStdioBroker } from "./raw_stdio.ts";
-import { groupMembers, pidsWithEnv, waitUntil } from "./processes.ts";
-import { formatPlan, planKeys, type PlannedLaunch } from "../../lib/launch_plan.ts";
-import { PRODUCT } from "../../lib/version.ts";
-import {
-  adopted,
-  exists,
-  FIXTURE,
-  markedAccount,
-  planPath,
-  serveOnce,
-  servingPid,
-  starts,
-} from "./early_accounts.ts";
+import { pidsWithEnv, waitUntil } from "./processes.ts";
+import { adopted, exists, FIXTURE, markedAccount, serveOnce, servingPid, starts } from "./early_accounts.ts";
 
-/** A plan as the broker writes it, for these config bytes and no state file. */
-async function handWrittenPlan(configPath: string, launches: PlannedLaunch[]): Promise<void> {
-  const keys = await planKeys(await Deno.readFile(configPath), undefined, PRODUCT.version);
-  await Deno.writeTextFile(planPath(configPath), formatPlan(keys, "keychain", launches));
-}
-
-Deno.test("the next serve starts the planned upstream at launch, and that process serves the first call", async () => {
-  const marks = await Deno.makeTempDir({ prefix: "janus-plan-" });
+Deno.test("the next serve starts the upstream at launch too, and that process serves the first call", async () => {
+  const marks = await Deno.makeTempDir({ prefix: "janus-head-" });
   const configPath = await writeConfig({ accounts: [markedAccount("alpha", marks)] });
   try {
     await serveOnce(configPath);
-    assert.ok(exists(planPath(configPath)), "a plan is written by the first serve");
-    const info = Deno.statSync(planPath(configPath));
-    assert.equal((info.mode ?? 0) & 0o777, 0o600);
-    const leftovers = [...Deno.readDirSync(dirname(configPath))].filter((e) => e.name.endsWith(".tmp"));
-    assert.deepEqual(leftovers, [], "written atomically: no temp file left");
     const before = await starts(marks, "alpha");
 
     const broker = RawStdioBroker.start(configPath);
@@ -58,14 +36,13 @@ Deno.test("the next serve starts the planned upstream at launch, and that proces
 });
 
 Deno.test("a changed config or selection starts what the files now say, and stops nothing it should not", async () => {
-  const marks = await Deno.makeTempDir({ prefix: "janus-plan-" });
+  const marks = await Deno.makeTempDir({ prefix: "janus-head-" });
   const configPath = await writeConfig({
     accounts: [markedAccount("alpha", marks), markedAccount("beta", marks)],
   });
   try {
     await serveOnce(configPath);
-    assert.ok(exists(planPath(configPath)));
-    // Different bytes, same meaning: the plan's key no longer matches; the config itself is read.
+    // Different bytes, same meaning (the early-answer record's keys no longer match).
     await Deno.writeTextFile(configPath, `${await Deno.readTextFile(configPath)}\n// edited\n`);
     const alphaBefore = await starts(marks, "alpha");
     let broker = RawStdioBroker.start(configPath);
@@ -81,7 +58,6 @@ Deno.test("a changed config or selection starts what the files now say, and stop
     } finally {
       await broker.end();
     }
-    assert.ok(exists(planPath(configPath)));
 
     // The saved selection changes (as janus_use_account would): beta is the default now.
     await Deno.writeTextFile(
@@ -104,24 +80,27 @@ Deno.test("a changed config or selection starts what the files now say, and stop
   }
 });
 
-Deno.test("references are planned as references; a credential-named literal is never planned; the plan holds no secret", async () => {
-  const marks = await Deno.makeTempDir({ prefix: "janus-plan-" });
-  const secret = `plan-secret-${crypto.randomUUID()}`;
-  const literal = `literal-token-${crypto.randomUUID()}`;
-  const plain = markedAccount("plain", marks);
+Deno.test("accounts whose launches make references, or hold a literal token, start early and are adopted", async () => {
+  const marks = await Deno.makeTempDir({ prefix: "janus-head-" });
   const configPath = await writeConfig({
     accounts: [
-      plain,
+      markedAccount("plain", marks),
       {
         ...markedAccount("envref", marks),
-        env: { FIXTURE_ACCOUNT: "envref", EXTRA: "${JANUS_PLAN_SECRET}" },
+        env: { FIXTURE_ACCOUNT: "envref", EXTRA: "${JANUS_HEAD_SECRET}" },
       },
-      { ...markedAccount("argref", marks), args: ["-c", `exec ${FIXTURE} --x=\${JANUS_PLAN_SECRET}`] },
+      {
+        ...markedAccount("argref", marks),
+        args: [...markedAccount("argref", marks).args as string[], "${JANUS_HEAD_SECRET}"],
+      },
       {
         ...markedAccount("vaulted", marks),
-        env: { FIXTURE_ACCOUNT: "vaulted", HELPER: "vault:plan_missing" },
+        env: { FIXTURE_ACCOUNT: "vaulted", HELPER: "vault:head_missing" },
       },
-      { ...markedAccount("literal", marks), env: { FIXTURE_ACCOUNT: "literal", API_TOKEN: literal } },
+      {
+        ...markedAccount("literal", marks),
+        env: { FIXTURE_ACCOUNT: "literal", API_TOKEN: "literal-token-value" },
+      },
     ],
     profiles: { all: ["plain", "envref", "argref", "vaulted", "literal"] },
   });
@@ -129,50 +108,17 @@ Deno.test("references are planned as references; a credential-named literal is n
     `${dirname(configPath)}/state.json`,
     JSON.stringify({ globalSelector: { kind: "profile", name: "all" } }),
   );
+  const broker = RawStdioBroker.start(configPath, {
+    JANUS_HEAD_SECRET: `head-secret-${crypto.randomUUID()}`,
+  });
   try {
-    await serveOnce(configPath, { JANUS_PLAN_SECRET: secret });
-    const text = await Deno.readTextFile(planPath(configPath));
-    const plan = JSON.parse(text) as { launches: { account: string }[] };
-    assert.deepEqual(plan.launches.map((l) => l.account), ["plain", "envref", "argref", "vaulted"]);
-    for (const banned of [secret, literal, "API_TOKEN", "HOME", "PATH"]) {
-      assert.ok(!text.includes(banned), `the plan mentions ${banned}`);
-    }
-  } finally {
-    await Deno.remove(marks, { recursive: true });
-  }
-});
-
-Deno.test("a planned launch that no longer matches the account is started, then stopped, never adopted", async () => {
-  const marks = await Deno.makeTempDir({ prefix: "janus-plan-" });
-  const account = markedAccount("alpha", marks);
-  const configPath = await writeConfig({ accounts: [account] });
-  // What a plan would say if the account's command had been different: another mark file.
-  const stale = markedAccount("alpha", marks, "stale");
-  await handWrittenPlan(configPath, [{
-    account: "alpha",
-    command: "sh",
-    args: stale.args as string[],
-    env: { FIXTURE_ACCOUNT: "alpha" },
-  }]);
-  const broker = RawStdioBroker.start(configPath);
-  try {
-    assert.ok(await eventually(() => exists(`${marks}/started-stale`), 20_000), "the stale launch starts");
-    const [stalePid] = await starts(marks, "stale");
     await broker.initialize();
-    const pid = await servingPid(broker, "call");
-    assert.notEqual(pid, stalePid);
-    assert.deepEqual(adopted(broker), []);
-    assert.deepEqual(await starts(marks, "alpha"), [pid]);
-    assert.ok(
-      await waitUntil(() => groupMembers(Number(stalePid)).length === 0, 15_000),
-      "the stale one stops",
-    );
-    assert.ok(broker.stderr.some((line) => line.includes("not adopted (alpha)")), broker.stderr.join("\n"));
-    assert.equal(
-      await servingPid(broker, "again"),
-      pid,
-      "the adopted-by-nobody stop left the real one alone",
-    );
+    assert.ok(await waitUntil(() => adopted(broker).length === 4, 20_000), broker.stderr.join("\n"));
+    for (const id of ["plain", "envref", "argref", "literal"]) {
+      const [pid, ...more] = await starts(marks, id);
+      assert.ok(adopted(broker).includes(pid) && more.length === 0, `${id}: started once, early`);
+    }
+    assert.deepEqual(await starts(marks, "vaulted"), [], "its secret is missing: never started");
   } finally {
     await broker.end();
     await Deno.remove(marks, { recursive: true });
@@ -196,12 +142,6 @@ for (const how of ["eof", "SIGTERM", "SIGINT"] as const) {
     const mark = `${await Deno.makeTempDir()}/started`;
     const account = stubbornAccount(tag, mark);
     const configPath = await writeConfig({ accounts: [account] });
-    await handWrittenPlan(configPath, [{
-      account: "stubborn",
-      command: "sh",
-      args: account.args as string[],
-      env: account.env as Record<string, string>,
-    }]);
     const broker = RawStdioBroker.start(configPath);
     try {
       assert.ok(await eventually(() => exists(mark), 20_000), "started at launch");

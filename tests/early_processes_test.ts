@@ -1,69 +1,12 @@
 /**
- * The launch plan's pure parts and the early-process registry (lib/launch_plan.ts,
- * lib/early_processes.ts): keys, the file format, the inherited environment, launch identity,
- * and adoption of real processes only when the launch is identical.
+ * The early-process registry (lib/early_processes.ts): launch identity, adoption of real
+ * processes only when the launch is identical, the vault values handed to the pool, and the
+ * keychain read the entry stopped waiting for.
  */
 import assert from "node:assert/strict";
-import { getDefaultEnvironment } from "@modelcontextprotocol/client/stdio";
-import {
-  formatPlan,
-  inheritedEnvironment,
-  type LaunchPlan,
-  parsePlan,
-  planKeys,
-  sameKeys,
-} from "../lib/launch_plan.ts";
 import { claimEarly, dismissEarly, earlySecret, sameChildSpec, startEarly } from "../lib/early_processes.ts";
 import type { ChildSpec } from "../lib/process_group.ts";
 import { earlyReadEnded, earlyReadPending } from "../lib/keychain_store.ts";
-
-const bytes = (text: string) => new TextEncoder().encode(text);
-
-Deno.test("plan keys change with the config's bytes, the state file and the broker version", async () => {
-  const base = await planKeys(bytes("{}"), undefined, "1.0.0");
-  assert.ok(sameKeys(base, await planKeys(bytes("{}"), undefined, "1.0.0")));
-  assert.ok(!sameKeys(base, await planKeys(bytes("{} "), undefined, "1.0.0")));
-  assert.ok(
-    !sameKeys(base, await planKeys(bytes("{}"), bytes(""), "1.0.0")),
-    "an empty state file is a state",
-  );
-  assert.ok(!sameKeys(base, await planKeys(bytes("{}"), undefined, "1.0.1")));
-});
-
-Deno.test("a plan survives its own text; anything else is no plan", async () => {
-  const plan: LaunchPlan = {
-    format: 2,
-    vault: "keychain",
-    keys: await planKeys(bytes("{}"), bytes('{"globalSelector":{}}'), "1.0.0"),
-    launches: [
-      { account: "a", command: "sh", args: ["-c", "exit 0"], env: { X: "1" }, cwd: "/tmp" },
-      { account: "b", command: "node", args: ["${HOME}"], env: { T: "vault:t" } },
-    ],
-  };
-  assert.deepEqual(parsePlan(formatPlan(plan.keys, plan.vault, plan.launches)), plan);
-  for (
-    const text of [
-      "",
-      "[]",
-      JSON.stringify({ ...plan, format: 1 }),
-      JSON.stringify({ ...plan, vault: undefined }),
-      JSON.stringify({ ...plan, vault: "cloud" }),
-      JSON.stringify({ ...plan, launches: [{ account: "a", command: "", args: [], env: {} }] }),
-      JSON.stringify({ ...plan, launches: [{ account: "a", command: "sh", args: [1], env: {} }] }),
-      JSON.stringify({ ...plan, launches: [{ account: "a", command: "sh", args: [], env: { X: 1 } }] }),
-      JSON.stringify({ ...plan, keys: { broker: "1.0.0", config: "x" } }),
-    ]
-  ) assert.equal(parsePlan(text), undefined, text);
-});
-
-Deno.test("an early process inherits exactly what the SDK's default environment gives an upstream", () => {
-  assert.deepEqual(inheritedEnvironment(), getDefaultEnvironment());
-  const env: Record<string, string> = { HOME: "/h", PATH: "/bin", SHELL: "() { evil; }", SECRET: "s" };
-  assert.deepEqual(inheritedEnvironment((name) => env[name], "linux"), { HOME: "/h", PATH: "/bin" });
-  assert.deepEqual(inheritedEnvironment((name) => ({ PATH: "C:\\", HOME: "/h" })[name], "windows"), {
-    PATH: "C:\\",
-  });
-});
 
 Deno.test("two launches are the same only with the same command, arguments, directory and whole environment", () => {
   const spec: ChildSpec = { command: "sh", args: ["-c", "x"], env: { A: "1", B: "2" }, cwd: "/tmp" };
