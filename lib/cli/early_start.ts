@@ -2,10 +2,10 @@
  * `serve`'s head start (issue 13, cold start): before the command's module — the SDK, the broker,
  * the config code, 150-200 ms of loading — the stdio upstreams the config file and state.json name
  * for the default selector are started (lib/early_launches.ts), so that their own start overlaps
- * the broker's; the pool adopts them (lib/early_processes.ts). A launch's `${ENV}` references are resolved from this process's
- * environment, its `vault:` ones from the OS keychain (the file vault needs a passphrase: never
- * early), only now that its process starts; a reference that cannot be resolved starts nothing
- * early for that account (the pool then reports it as usual). Only for a `serve` that starts its
+ * the broker's; the pool adopts them (lib/early_processes.ts). A launch's `${ENV}` references are
+ * resolved from this process's environment, its `vault:` ones from the OS keychain (the file vault
+ * needs a passphrase: never early), only now that its process starts; a reference that cannot be
+ * resolved starts nothing early for that account (the pool then reports it as usual). Only for a `serve` that starts its
  * default selector's upstreams at once: over stdio or both, not the demo, not relaying to a daemon.
  * Over stdio it also starts reading the client's handshake, to answer it from the early-answer
  * record when that client was served before (lib/early_stdio.ts).
