@@ -35,10 +35,26 @@ export async function coldStartMs(line: CommandLine): Promise<number> {
 }
 
 /**
+ * The floor under a first start: a bare Deno relay (scripts/bench/floor/stdio_relay.ts) in front
+ * of server-everything. It pays Deno's own boot before it spawns the upstream, then only copies
+ * bytes: what no broker code can go below on this machine.
+ */
+const RELAYED_EVERYTHING: CommandLine = {
+  command: "deno",
+  args: [
+    "run",
+    "-A",
+    new URL("./floor/stdio_relay.ts", import.meta.url).pathname,
+    EVERYTHING.command,
+    ...EVERYTHING.args,
+  ],
+};
+
+/**
  * The cold starts, in the order they are reported; each config is written before timing.
  * `janusEverything` is the first start of a fresh config; `janusEverythingAgain` the next start of
  * that same config, as an LLM client starts the broker every session (the launch plan the first
- * start wrote lets it start its upstream at once).
+ * start wrote lets it start its upstream at once); `floorRelayEverything` the bare relay's.
  */
 export async function coldStarts(): Promise<Record<string, number>> {
   const empty = await writeConfig({ accounts: [] });
@@ -46,6 +62,7 @@ export async function coldStarts(): Promise<Record<string, number>> {
   return {
     minimalSdkServer: await coldStartMs(PAYLOAD),
     everythingDirect: await coldStartMs(EVERYTHING),
+    floorRelayEverything: await coldStartMs(RELAYED_EVERYTHING),
     janusNoAccount: await coldStartMs(brokerLine(["serve", "--config", empty])),
     janusEverything: await coldStartMs(brokerLine(["serve", "--config", one])),
     janusEverythingAgain: await coldStartMs(brokerLine(["serve", "--config", one])),

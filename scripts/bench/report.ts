@@ -33,6 +33,13 @@ export function summariseJanus(runs: JanusRun[]): Record<string, Spread> {
         run.coldStartMs.janusEverything / run.coldStartMs.everythingDirect,
         i,
       );
+      if (run.coldStartMs.floorRelayEverything !== undefined) {
+        add(
+          "coldStartRatio.floorVsUpstream",
+          run.coldStartMs.floorRelayEverything / run.coldStartMs.everythingDirect,
+          i,
+        );
+      }
       if (run.coldStartMs.janusEverythingAgain !== undefined) {
         add(
           "coldStartRatio.janusAgainVsUpstream",
@@ -134,6 +141,8 @@ export function judgeTargets(cases: CaseSummary[], janus: Record<string, Spread>
       "cold start to first tools/list ≤ 1.1× the upstream's own",
       at("coldStartRatio.janusVsUpstream"),
       1.1,
+      true,
+      at("coldStartRatio.floorVsUpstream"),
     ),
   );
   // The next start of the same config answers the handshake from its early-answer record.
@@ -142,6 +151,8 @@ export function judgeTargets(cases: CaseSummary[], janus: Record<string, Spread>
       "cold start to first tools/list ≤ 1.1× the upstream's own, config served before",
       at("coldStartRatio.janusAgainVsUpstream"),
       1.1,
+      true,
+      at("coldStartRatio.floorVsUpstream"),
     ),
   );
   targets.push(
@@ -215,6 +226,8 @@ const NAMES: Record<string, string> = {
   janusNoAccount: "JanusMCP, no account",
   janusEverything: "JanusMCP with one server-everything account",
   janusEverythingAgain: "JanusMCP with one server-everything account, config served before",
+  floorRelayEverything: "floor: bare Deno relay in front of server-everything",
+  floorVsUpstream: "floor: bare Deno relay in front of server-everything ÷ server-everything itself",
   janusVsUpstream: "JanusMCP with one account ÷ server-everything itself",
   janusAgainVsUpstream: "JanusMCP with one account, config served before ÷ server-everything itself",
   emptyJanusVsMinimal: "JanusMCP without accounts ÷ minimal SDK server",

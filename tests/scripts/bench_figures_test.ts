@@ -106,6 +106,33 @@ Deno.test("latency and per-session targets carry their floor when the floor was 
   );
 });
 
+Deno.test("the cold-start targets carry the bare relay's ratio to the upstream as their floor, within each run", () => {
+  const cold = (direct: number, floor: number, janus: number) => ({
+    coldStartMs: {
+      everythingDirect: direct,
+      floorRelayEverything: floor,
+      janusEverything: janus,
+      janusEverythingAgain: janus / 4,
+      janusNoAccount: 1,
+      minimalSdkServer: 1,
+    },
+  });
+  const janus = summariseJanus([cold(100, 120, 200), cold(200, 220, 300), cold(100, 130, 180)]);
+  assert.deepEqual(janus["coldStartRatio.floorVsUpstream"].runs, [1.2, 1.1, 1.3]);
+  const targets = judgeTargets([], janus);
+  const find = (text: string) => targets.find((t) => t.text === text);
+  assert.equal(find("cold start to first tools/list ≤ 1.1× the upstream's own")?.floor, 1.2);
+  assert.equal(
+    find("cold start to first tools/list ≤ 1.1× the upstream's own, config served before")?.floor,
+    1.2,
+  );
+  assert.ok(
+    targetLines(targets).includes(
+      "FAIL  cold start to first tools/list ≤ 1.1× the upstream's own: 1.80 (limit 1.1; floor, a bare Deno relay or server: 1.20)",
+    ),
+  );
+});
+
 Deno.test("large results are compared with direct in the same run", () => {
   const janus = summariseJanus([{ largeResultMs: { direct: { "8": 10 }, janusHttp: { "8": 25 } } }]);
   assert.equal(janus["largeResultRatio.janusHttp.8"].median, 2.5);

@@ -136,6 +136,26 @@ Deno.test("the memory figure reports the held-stream floor of a bare Deno.serve 
   assert.match(run.stdout, /\| floor: bare Deno\.serve RSS per held GET stream .*\| -?\d/);
 });
 
+Deno.test("the cold-start figure times a bare Deno relay in front of the upstream and prints it as the cold-start floor", async () => {
+  const { run, report } = await benchReport(["--quick", "--cases", "none", "--figures", "cold"]);
+  const summary = report.janus.summary;
+  for (const key of ["coldStartMs.floorRelayEverything", "coldStartRatio.floorVsUpstream"]) {
+    assert.ok(Number.isFinite(summary[key]?.median) && summary[key].median > 0, key);
+  }
+  const first = report.targets.find((t: { text: string }) =>
+    t.text === "cold start to first tools/list ≤ 1.1× the upstream's own"
+  );
+  assert.equal(first.floor, summary["coldStartRatio.floorVsUpstream"].median);
+  assert.match(
+    run.stdout,
+    /\| cold start to first tools\/list, floor: bare Deno relay in front of server-everything \(ms\) \| \d/,
+  );
+  assert.match(
+    run.stdout,
+    /cold start to first tools\/list ≤ 1\.1× the upstream's own: [\d.]+ \(limit 1\.1; floor, a bare Deno relay or server: [\d.]+\)/,
+  );
+});
+
 Deno.test("bench refuses an unknown case by name, listing the known ones, before starting anything", async () => {
   const run = await bench(["--quick", "--cases", "direct,nope"]);
   assert.equal(run.code, 2);
