@@ -1,9 +1,9 @@
 /**
- * Upstream processes started at launch from the launch plan (lib/launch_plan.ts), before the
- * pool exists, waiting for it to adopt them: the stdio upstream transport takes one whose launch
- * is identical to the one it would spawn (`claimEarly`), and spawns as usual otherwise. What is
- * not adopted soon after `serve` has started its upstreams is stopped as a group (stdin closed,
- * SIGTERM, then SIGKILL), as is everything left on any way out: the CLI's end (`dismissEarly`),
+ * Upstream processes started at launch from the config and state files (lib/early_launches.ts),
+ * before the pool exists, waiting for it to adopt them: the stdio upstream transport takes one
+ * whose launch is identical to the one it would spawn (`claimEarly`), and spawns as usual
+ * otherwise. What is not adopted soon after `serve` has started its upstreams is stopped as a group
+ * (stdin closed, SIGTERM, then SIGKILL), as is everything left on any way out: the CLI's end (`dismissEarly`),
  * a stop signal before `serve` listens for signals itself (the guard below), or a deadline.
  * The vault secrets read at launch for these processes are handed to the pool's vault in-process
  * (`earlySecret`) while any of them waits, so the keychain is read once: a second read may prompt
@@ -115,7 +115,7 @@ async function stopWaiting(): Promise<void> {
   const left = waiting.splice(0);
   if (left.length === 0) return;
   note?.(
-    `launch plan: stopping ${left.length} process(es) started at launch and not adopted (${
+    `head start: stopping ${left.length} process(es) started at launch and not adopted (${
       left.map((entry) => entry.account).join(", ")
     })`,
   );

@@ -8,8 +8,7 @@
  * It keeps the SDK transport's constructor shape (`_serverParams`, `_dispose`, `pid`, `stderr`)
  * because the SDK's version negotiation recognises a stdio transport by it and runs its probe on
  * a throwaway sibling built the same way — which, being this class, also dies as a group.
- * A process started at launch from the launch plan (lib/early_processes.ts) is adopted when its
- * launch is identical.
+ * A process started at launch (lib/early_processes.ts) is adopted when its launch is identical.
  */
 import { JSON_RPC } from "../errors.ts";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";

@@ -53,8 +53,8 @@ const RELAYED_EVERYTHING: CommandLine = {
 /**
  * The cold starts, in the order they are reported; each config is written before timing.
  * `janusEverything` is the first start of a fresh config; `janusEverythingAgain` the next start of
- * that same config, as an LLM client starts the broker every session (the launch plan the first
- * start wrote lets it start its upstream at once); `floorRelayEverything` the bare relay's.
+ * that same config, as an LLM client starts the broker every session (its handshake is answered from the
+ * early answers the first start recorded); `floorRelayEverything` the bare relay's.
  */
 export async function coldStarts(): Promise<Record<string, number>> {
   const empty = await writeConfig({ accounts: [] });
@@ -90,7 +90,7 @@ export async function coldCallMs(line: CommandLine): Promise<number> {
 /** The first call after a cold start, server-everything itself and JanusMCP with a config served before. */
 export async function coldCalls(): Promise<Record<string, number>> {
   const one = await writeConfig({ accounts: [account("everything", EVERYTHING)] });
-  await coldCallMs(brokerLine(["serve", "--config", one])); // writes the launch plan and early answers
+  await coldCallMs(brokerLine(["serve", "--config", one])); // records the early answers
   return {
     everythingDirect: await coldCallMs(EVERYTHING),
     janusEverythingAgain: await coldCallMs(brokerLine(["serve", "--config", one])),
