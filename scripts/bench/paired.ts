@@ -1,26 +1,29 @@
 // deno-lint-ignore-file no-console -- a command-line program: what it prints is its output
 /**
- * A/B of this checkout's HTTP broker against another checkout's, both running at once: batches
- * of sequential `echo` calls alternate between the two, and each batch's CPU is read from the
- * serving process's threads (/proc/PID/task/*\/schedstat, nanoseconds). Alternating small
- * batches puts the other load of a shared machine on both sides alike: an A/A run (`--base` this
- * checkout) spread ±4 µs/call in December 2026 at load 5–8, where `deno task bench` rounds spread
- * ±60.
+ * A/B of this checkout's broker against another checkout's, both running at once (`serve --http`,
+ * or with `--transport stdio` each a `serve` child of this process): batches of sequential `echo`
+ * calls alternate between the two, and each batch's CPU is read from the serving process's
+ * threads (/proc/PID/task/*\/schedstat, nanoseconds). Alternating small batches puts the other
+ * load of a shared machine on both sides alike: an A/A run (`--base` this checkout) spread
+ * ±4 µs/call over HTTP in December 2026 at load 5–8, where `deno task bench` rounds spread ±60.
  *
- *   deno run -A scripts/bench/paired.ts --base /work/wt-base [--revision 2026-07-28] [--batch 200] [--pairs 60]
+ *   deno run -A scripts/bench/paired.ts --base /work/wt-base [--transport http|stdio]
+ *     [--revision 2026-07-28] [--batch 200] [--pairs 60]
  */
 import { parseArgs } from "node:util";
+import type { Client } from "@modelcontextprotocol/client";
 import { echo, warmUp } from "./measure.ts";
 import {
   account,
   brokerLine,
+  type CommandLine,
   EVERYTHING,
   httpClient,
   removeTempDirs,
   REPO,
   type Revision,
-  type ServerProcess,
   spawnServer,
+  stdioClient,
   waitFor,
   writeConfig,
 } from "./processes.ts";
@@ -39,18 +42,42 @@ function threadSeconds(pid: number): number {
   return ns / 1e9;
 }
 
-/** `serve --http` of the checkout at `root`, listening. */
-async function startBroker(root: string, config: string): Promise<{ server: ServerProcess; url: string }> {
-  const line = brokerLine(["serve", "--http", "--port", "0", "--config", config]);
-  const server = spawnServer({
-    command: line.command,
-    args: line.args.map((arg) => arg.replaceAll(REPO, root)),
-  });
+/** One side of the A/B: a client session and the pid of the broker process serving it. */
+interface Side {
+  client: Client;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** The broker command line `args` of the checkout at `root` (a directory with a trailing slash). */
+function checkoutLine(root: string, args: string[]): CommandLine {
+  const line = brokerLine(args);
+  return { command: line.command, args: line.args.map((arg) => arg.replaceAll(REPO, root)) };
+}
+
+/** `serve --http` of the checkout at `root`, listening, and one client session of it. */
+async function httpSide(root: string, config: string, revision: Revision): Promise<Side> {
+  const server = spawnServer(checkoutLine(root, ["serve", "--http", "--port", "0", "--config", config]));
   const url = await waitFor(
     "the broker to listen",
     () => /listening on (http:\/\/\S+\/mcp)/.exec(server.stderr())?.[1],
   );
-  return { server, url };
+  const session = await httpClient(url, revision);
+  return {
+    client: session.client,
+    pid: server.pid,
+    async stop() {
+      await session.close();
+      await server.stop();
+    },
+  };
+}
+
+/** `serve` (stdio) of the checkout at `root` as a child of this process, connected. */
+async function stdioSide(root: string, config: string, revision: Revision): Promise<Side> {
+  const started = await stdioClient(checkoutLine(root, ["serve", "--config", config]), revision);
+  if (started.pid === undefined) throw new Error("the stdio broker has no pid");
+  return { client: started.client, pid: started.pid, stop: () => started.client.close() };
 }
 
 /** Median (q1, q3) of `samples`. */
@@ -64,6 +91,7 @@ async function main(): Promise<void> {
     args: Deno.args,
     options: {
       base: { type: "string" },
+      transport: { type: "string", default: "http" },
       revision: { type: "string", default: "2026-07-28" },
       batch: { type: "string", default: "200" },
       pairs: { type: "string", default: "60" },
@@ -74,43 +102,51 @@ async function main(): Promise<void> {
   }
   const base = values.base.endsWith("/") ? values.base : `${values.base}/`;
   const revision = values.revision as Revision;
+  if (values.transport !== "http" && values.transport !== "stdio") {
+    throw new Error(`--transport http|stdio, not ${values.transport}`);
+  }
+  const startSide = values.transport === "stdio" ? stdioSide : httpSide;
   const [batch, pairs] = [Number(values.batch), Number(values.pairs)];
   const config = await writeConfig({ accounts: [account("everything", EVERYTHING)] });
-  const sides = { base: await startBroker(base, config), this: await startBroker(REPO, config) };
-  const clients = {
-    base: await httpClient(sides.base.url, revision),
-    this: await httpClient(sides.this.url, revision),
+  const sides = {
+    base: await startSide(base, config, revision),
+    this: await startSide(REPO, config, revision),
   };
   try {
-    for (const side of ["base", "this"] as const) await warmUp(clients[side].client, 1000);
+    for (const side of ["base", "this"] as const) await warmUp(sides[side].client, 1000);
     const cpu = { base: [] as number[], this: [] as number[] };
     const latency = { base: [] as number[], this: [] as number[] };
     const differences: number[] = [];
+    const latencyDifferences: number[] = [];
     for (let pair = 0; pair < pairs; pair++) {
       const order = pair % 2 === 0 ? ["base", "this"] as const : ["this", "base"] as const;
       for (const side of order) {
-        const pid = sides[side].server.pid;
+        const pid = sides[side].pid;
         const before = threadSeconds(pid);
         for (let i = 0; i < batch; i++) {
           const start = performance.now();
-          await echo(clients[side].client, `call ${i}`);
+          await echo(sides[side].client, `call ${i}`);
           latency[side].push(performance.now() - start);
         }
         cpu[side].push((threadSeconds(pid) - before) * 1e6 / batch);
       }
       differences.push(cpu.this[pair] - cpu.base[pair]);
+      const batchMedian = (side: "base" | "this") =>
+        percentile(latency[side].slice(pair * batch), 0.5) * 1000;
+      latencyDifferences.push(batchMedian("this") - batchMedian("base"));
     }
-    console.log(`HTTP ${revision} → stdio, ${pairs} alternating pairs of ${batch} sequential echo calls`);
+    const transport = values.transport === "stdio" ? "stdio" : "HTTP";
+    console.log(
+      `${transport} ${revision} → stdio, ${pairs} alternating pairs of ${batch} sequential echo calls`,
+    );
     console.log(`CPU µs/call, base: ${quartiles(cpu.base, 0)}`);
     console.log(`CPU µs/call, this: ${quartiles(cpu.this, 0)}`);
     console.log(`CPU µs/call, this − base per pair: ${quartiles(differences, 0)}`);
     console.log(`latency ms, base: ${quartiles(latency.base, 3)}`);
     console.log(`latency ms, this: ${quartiles(latency.this, 3)}`);
+    console.log(`latency µs, this − base per pair (batch medians): ${quartiles(latencyDifferences, 0)}`);
   } finally {
-    for (const side of ["base", "this"] as const) {
-      await clients[side].close();
-      await sides[side].server.stop();
-    }
+    for (const side of ["base", "this"] as const) await sides[side].stop();
     await removeTempDirs();
   }
 }
