@@ -8,7 +8,10 @@
  * ±4 µs/call over HTTP in December 2026 at load 5–8, where `deno task bench` rounds spread ±60.
  *
  *   deno run -A scripts/bench/paired.ts --base /work/wt-base [--transport http|stdio]
- *     [--revision 2026-07-28] [--batch 200] [--pairs 60]
+ *     [--revision 2026-07-28] [--base-revision REV] [--batch 200] [--pairs 60]
+ *
+ * `--base-revision` gives the base side's client another revision than `--revision` (e.g. both
+ * sides this checkout, 2025 against 2026: what the 2026 path costs the broker).
  */
 import { parseArgs } from "node:util";
 import type { Client } from "@modelcontextprotocol/client";
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
       base: { type: "string" },
       transport: { type: "string", default: "http" },
       revision: { type: "string", default: "2026-07-28" },
+      "base-revision": { type: "string" },
       batch: { type: "string", default: "200" },
       pairs: { type: "string", default: "60" },
     },
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
   }
   const base = values.base.endsWith("/") ? values.base : `${values.base}/`;
   const revision = values.revision as Revision;
+  const baseRevision = (values["base-revision"] ?? revision) as Revision;
   if (values.transport !== "http" && values.transport !== "stdio") {
     throw new Error(`--transport http|stdio, not ${values.transport}`);
   }
@@ -109,12 +114,14 @@ async function main(): Promise<void> {
   const [batch, pairs] = [Number(values.batch), Number(values.pairs)];
   const config = await writeConfig({ accounts: [account("everything", EVERYTHING)] });
   const sides = {
-    base: await startSide(base, config, revision),
+    base: await startSide(base, config, baseRevision),
     this: await startSide(REPO, config, revision),
   };
   try {
     for (const side of ["base", "this"] as const) await warmUp(sides[side].client, 1000);
     const cpu = { base: [] as number[], this: [] as number[] };
+    // This process is both sides' client: its CPU per batch is what each client's revision costs.
+    const clientCpu = { base: [] as number[], this: [] as number[] };
     const latency = { base: [] as number[], this: [] as number[] };
     const differences: number[] = [];
     const latencyDifferences: number[] = [];
@@ -123,12 +130,14 @@ async function main(): Promise<void> {
       for (const side of order) {
         const pid = sides[side].pid;
         const before = threadSeconds(pid);
+        const clientBefore = threadSeconds(Deno.pid);
         for (let i = 0; i < batch; i++) {
           const start = performance.now();
           await echo(sides[side].client, `call ${i}`);
           latency[side].push(performance.now() - start);
         }
         cpu[side].push((threadSeconds(pid) - before) * 1e6 / batch);
+        clientCpu[side].push((threadSeconds(Deno.pid) - clientBefore) * 1e6 / batch);
       }
       differences.push(cpu.this[pair] - cpu.base[pair]);
       const batchMedian = (side: "base" | "this") =>
@@ -137,11 +146,16 @@ async function main(): Promise<void> {
     }
     const transport = values.transport === "stdio" ? "stdio" : "HTTP";
     console.log(
-      `${transport} ${revision} → stdio, ${pairs} alternating pairs of ${batch} sequential echo calls`,
+      `${transport} ${
+        baseRevision === revision ? revision : `${baseRevision} (base), ${revision} (this)`
+      } → stdio, ${pairs} alternating pairs of ${batch} sequential echo calls`,
     );
     console.log(`CPU µs/call, base: ${quartiles(cpu.base, 0)}`);
     console.log(`CPU µs/call, this: ${quartiles(cpu.this, 0)}`);
     console.log(`CPU µs/call, this − base per pair: ${quartiles(differences, 0)}`);
+    console.log(
+      `client CPU µs/call, base: ${quartiles(clientCpu.base, 0)}, this: ${quartiles(clientCpu.this, 0)}`,
+    );
     console.log(`latency ms, base: ${quartiles(latency.base, 3)}`);
     console.log(`latency ms, this: ${quartiles(latency.this, 3)}`);
     console.log(`latency µs, this − base per pair (batch medians): ${quartiles(latencyDifferences, 0)}`);
