@@ -276,9 +276,9 @@ function readProfiles(value: unknown): Record<string, string[]> | undefined {
 }
 
 /**
- * A name map's entries as the validated config has them: a `"__proto__"` key (JSON.parse keeps
- * it as a key) does not survive the schema's records, so the pool's launch has no such variable
- * and the selector no such profile (tests/early_launches_match_test.ts).
+ * A name map's entries without a `"__proto__"` key (JSON.parse keeps it as a key): the config's
+ * validation refuses one (lib/config/validate.ts), so whatever starts early for such a config is
+ * stopped when `serve` fails on it; left out here, it never names a variable or a profile.
  */
 function schemaEntries(map: Record<string, unknown>): [string, unknown][] {
   return Object.entries(map).filter(([name]) => name !== "__proto__");

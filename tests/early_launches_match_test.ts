@@ -227,13 +227,6 @@ const ROWS: Row[] = [
     }`,
     starts: ["a"],
   },
-  {
-    name: 'a "__proto__" variable or profile (the validated config has neither)',
-    config: `{"accounts": [{"id": "a", "service": "s", "command": "srv", "env": {"__proto__": "x", "B": "1"}},
-      {"id": "b", "service": "s", "command": "srv"}], "profiles": {"__proto__": ["b"]}}`,
-    state: saved({ kind: "profile", name: "__proto__" }),
-    starts: ["a"],
-  },
 ];
 
 for (const row of ROWS) {

@@ -28,10 +28,28 @@ export function formatProblem(problem: ConfigProblem): string {
 /** Checks a raw (parsed JSON) config document and fills its defaults, reporting every problem. */
 export function validateConfig(raw: unknown): ValidationResult {
   const parsed = RawConfigSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  const located = parsed.error.issues.flatMap((issue) => locate(issue, RawConfigSchema));
-  const problems = inReadingOrder(withoutReplaced(located), raw, RawConfigSchema);
+  const located = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((issue) => locate(issue, RawConfigSchema));
+  const dropped = protoKeys(raw, []);
+  if (parsed.success && dropped.length === 0) return { ok: true, config: parsed.data };
+  const problems = inReadingOrder([...dropped, ...withoutReplaced(located)], raw, RawConfigSchema);
   return { ok: false, problems: problems.map(({ path, message }) => ({ path: formatPath(path), message })) };
+}
+
+/**
+ * Keys named `__proto__` anywhere in the document. JSON.parse keeps one as a plain key, but the
+ * schema's maps drop it without a word (a guard against prototype pollution): an env variable or
+ * profile of that name would silently vanish, so it is refused where it is written instead.
+ */
+function protoKeys(value: unknown, path: PathSegment[]): Located[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => protoKeys(item, [...path, index]));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key === "__proto__"
+      ? [{ path: [...path, key], message: 'a key named "__proto__" is not allowed', replaces: false }]
+      : protoKeys(item, [...path, key])
+  );
 }
 
 type Schema = z.core.$ZodType;

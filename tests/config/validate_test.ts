@@ -694,3 +694,20 @@ Deno.test("the zod schema accepts the reliability fields the walk accepts", () =
   assert.ok(RawConfigSchema.safeParse(raw).success);
   assert.ok(validateConfig(raw).ok);
 });
+
+Deno.test('a key named "__proto__" is refused where it is written, not dropped without a word', () => {
+  // As the config loader reads a file: JSON.parse keeps "__proto__" as a plain key.
+  const raw = JSON.parse(`{
+    "accounts": [{"id": "a", "service": "github", "command": "gh-mcp", "env": {"__proto__": "x", "B": "1"}},
+                 {"id": "b", "service": "github", "command": "gh-mcp"}],
+    "profiles": {"__proto__": ["b"]}
+  }`);
+  assert.deepEqual(problemsOf(raw), [
+    'accounts[0].env.__proto__: a key named "__proto__" is not allowed',
+    'profiles.__proto__: a key named "__proto__" is not allowed',
+  ]);
+  // The same document without those keys is valid: the refusal is theirs alone.
+  delete raw.accounts[0].env.__proto__;
+  delete raw.profiles.__proto__;
+  assert.deepEqual(configOf(raw).accounts[0].env, { B: "1" });
+});
