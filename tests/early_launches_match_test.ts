@@ -8,10 +8,9 @@
  * too many), so a new config field that changes a launch belongs here.
  */
 import assert from "node:assert/strict";
-import { parseConfigText } from "../lib/config/mod.ts";
+import { parseConfigText, StateStore } from "../lib/config/mod.ts";
 import { earlyLaunch, launchesFromConfig } from "../lib/early_launches.ts";
-import { readSelector, resolveSelector } from "../lib/selection.ts";
-import { isRecord } from "../lib/values.ts";
+import { resolveSelector } from "../lib/selection.ts";
 
 interface Row {
   name: string;
@@ -26,21 +25,25 @@ interface Row {
 /** The launches and vault of the validated config, as `serve` has them once it has loaded. */
 async function fromValidated(text: string, state: string | undefined) {
   const config = await parseConfigText(text, "config.jsonc");
-  const launches = resolveSelector(config, { global: savedSelector(state) }).accounts.flatMap((account) => {
-    const launch = account.transport === "stdio" ? earlyLaunch(account) : undefined;
-    return launch ? [launch] : [];
-  });
+  const launches = resolveSelector(config, { global: await savedSelector(state) }).accounts.flatMap(
+    (account) => {
+      const launch = account.transport === "stdio" ? earlyLaunch(account) : undefined;
+      return launch ? [launch] : [];
+    },
+  );
   return { launches, vault: config.vault.backend };
 }
 
-/** The saved selector as StateStore.load reads it (a damaged file: none). */
-function savedSelector(text: string | undefined) {
+/** The saved selector as `serve` loads it: state.json written beside a config and read by StateStore. */
+async function savedSelector(text: string | undefined) {
   if (text === undefined) return undefined;
+  const dir = await Deno.makeTempDir({ prefix: "janus-early-match-" });
   try {
-    const raw: unknown = JSON.parse(text);
-    return isRecord(raw) ? readSelector(raw.globalSelector) : undefined;
-  } catch {
-    return undefined;
+    await Deno.writeTextFile(`${dir}/state.json`, text);
+    const store = new StateStore(`${dir}/config.json`, { warn: () => {} });
+    return (await store.load()).globalSelector;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 }
 
