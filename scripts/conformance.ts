@@ -31,6 +31,9 @@ const USAGE =
   --url URL           test this MCP endpoint instead of starting the broker
   --spec-version V    only this revision (repeatable; default: ${REVISIONS.join(" and ")})
   --scenario NAME     run one scenario instead of the whole suite (for debugging)
+  --upstream KIND     the fixture upstream speaks: dual (default, both revisions), legacy
+                      (2025-11-25 only) or modern (2026-07-28 only); legacy and modern put the
+                      broker's bridging between the revisions under the suite
   --verbose           show the suite's own output as it runs`;
 
 interface Check {
@@ -75,6 +78,7 @@ async function main(): Promise<number> {
       url: { type: "string" },
       "spec-version": { type: "string", multiple: true },
       scenario: { type: "string" },
+      upstream: { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -84,6 +88,11 @@ async function main(): Promise<number> {
     return 0;
   }
   const revisions = values["spec-version"] ?? REVISIONS;
+  const upstream = values.upstream ?? "dual";
+  if (!UPSTREAM_KINDS.includes(upstream)) {
+    console.error(`conformance: --upstream must be one of ${UPSTREAM_KINDS.join(", ")}`);
+    return 2;
+  }
   const started = performance.now();
   const workDir = await Deno.makeTempDir({ prefix: "janus-conformance-" });
   const baseline = await exists(BASELINE) ? BASELINE : undefined;
@@ -106,7 +115,7 @@ async function main(): Promise<number> {
   try {
     let url = values.url;
     if (url === undefined) {
-      broker = await startBroker(workDir);
+      broker = await startBroker(workDir, stdioFixtureAccount(upstream));
       url = broker.url;
     }
     console.log(
@@ -141,6 +150,15 @@ async function main(): Promise<number> {
   );
   if (ok) await Deno.remove(workDir, { recursive: true }).catch(() => {});
   return ok ? 0 : 1;
+}
+
+const UPSTREAM_KINDS = ["dual", "legacy", "modern"];
+
+/** The conformance fixture over stdio, speaking both revisions (dual) or only one. */
+function stdioFixtureAccount(kind: string): Record<string, unknown> {
+  const account = { ...STDIO_FIXTURE_ACCOUNT, args: [...STDIO_FIXTURE_ACCOUNT.args] };
+  if (kind !== "dual") account.args.push(kind);
+  return account;
 }
 
 /** The account the broker fronts by default: the conformance fixture over stdio. */

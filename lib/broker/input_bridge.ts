@@ -83,11 +83,17 @@ export class InputBridge {
   /**
    * Starts a call. `run` makes the upstream request with the `ask` it is given (the upstream's
    * questions arrive there), the returned signal (aborted if the client never comes back) and
-   * the sink's progress and log delivery, which follow the client's latest retry.
+   * the sink's progress and log delivery, which follow the client's latest retry; `waiting` says
+   * whether the call's question is with the client (see `Caller.waiting`).
    */
   async start(
     sink: RoundSink,
-    run: (ask: AskClient, signal: AbortSignal, sink: RoundSink) => Promise<UpstreamResult>,
+    run: (
+      ask: AskClient,
+      signal: AbortSignal,
+      sink: RoundSink,
+      waiting: () => boolean,
+    ) => Promise<UpstreamResult>,
   ): Promise<BridgeOutcome> {
     const parked = new Parked(sink);
     const ask: AskClient = (request) =>
@@ -100,7 +106,7 @@ export class InputBridge {
       ...(sink.onProgress ? { onProgress: (progress: Progress) => parked.sink.onProgress?.(progress) } : {}),
       onLog: (params) => parked.sink.onLog?.(params),
     };
-    run(ask, parked.abort.signal, follow).then(
+    run(ask, parked.abort.signal, follow, () => parked.current !== undefined).then(
       (result) => parked.push({ kind: "done", result }),
       (error) => parked.push({ kind: "failed", error }),
     );

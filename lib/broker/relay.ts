@@ -73,7 +73,7 @@ export class Relay {
       return await this.#bridgedRound(
         call,
         () =>
-          this.#bridge.start(context, (ask, signal, sink) =>
+          this.#bridge.start(context, (ask, signal, sink, waiting) =>
             connection.request(method, params, {
               signal,
               timeout: this.options.callTimeoutMs(call.accountId),
@@ -84,6 +84,7 @@ export class Relay {
                 session: session.stateless ? `${session.id}/${crypto.randomUUID()}` : session.id,
                 ask: askingOnly(context.upstreamMeta, ask),
                 log: sink.onLog,
+                waiting,
               },
             })),
       );
