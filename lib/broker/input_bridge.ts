@@ -13,6 +13,7 @@ import {
   ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { JanusError } from "../errors.ts";
+import { isRecord } from "../values.ts";
 import type { AskClient, Progress, UpstreamResult } from "../upstream/mod.ts";
 
 /** How long a question may wait for the client's retry. */
@@ -187,11 +188,23 @@ function questionKey(id: string): string {
   return `janus-${id.slice(0, id.indexOf("-"))}`;
 }
 
-/** A 2025 request as a 2026 input request (URL elicitation has no `elicitationId` there). */
+/**
+ * A 2025 request as a 2026 input request: without the upstream's own progress token (the SDK puts
+ * one on its server-to-client requests; it names a request on the broker's connection, which the
+ * client never sent and cannot report progress on) and, for URL elicitation, without
+ * `elicitationId` (2026 has none).
+ */
 function bridged(request: { method: string; params?: Record<string, unknown> }): BridgedQuestion {
-  if (request.method !== "elicitation/create" || !request.params || request.params.mode !== "url") {
-    return request.params ? { method: request.method, params: request.params } : { method: request.method };
+  if (!request.params) return { method: request.method };
+  let params = request.params;
+  if (isRecord(params._meta) && Object.hasOwn(params._meta, "progressToken")) {
+    const { progressToken: _token, ...meta } = params._meta;
+    const { _meta: _old, ...rest } = params;
+    params = Object.keys(meta).length > 0 ? { ...rest, _meta: meta } : rest;
   }
-  const { elicitationId: _dropped, ...params } = request.params;
+  if (request.method === "elicitation/create" && params.mode === "url") {
+    const { elicitationId: _dropped, ...rest } = params;
+    params = rest;
+  }
   return { method: request.method, params };
 }

@@ -72,6 +72,10 @@ Deno.test("[2026-07-28] a round its client never answers does not stop other cal
     };
     assert.equal(second.resultType, "input_required", JSON.stringify(second));
     const [key] = Object.keys(second.inputRequests ?? {});
+    // The question is the upstream's, minus the progress token its SDK put on its own request.
+    const question = second.inputRequests?.[key] as { method?: string; params?: Record<string, unknown> };
+    assert.equal(question.method, "elicitation/create");
+    assert.equal(question.params?._meta, undefined, JSON.stringify(question));
     const done = (await rawCall(broker.origin, {
       ...ask,
       inputResponses: { [key]: { action: "accept", content: { name: "Ada" } } },
