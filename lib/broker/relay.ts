@@ -124,8 +124,8 @@ export class Relay {
     if (outcome.kind === "result") {
       return this.#marked(withoutUpstreamServerInfo(this.#scrub(call.accountId, outcome.result)));
     }
-    const question = this.#scrub(call.accountId, { question: outcome.question }).question;
-    return this.#marked(this.#rounds.openBridged(call, outcome.id, outcome.key, question));
+    const questions = this.#scrub(call.accountId, outcome.questions);
+    return this.#marked(this.#rounds.openBridged(call, outcome.id, questions));
   }
 }
 

@@ -40,7 +40,7 @@ Deno.test("[2026-07-28] concurrent calls without a log level hear no logs from a
 const ENVELOPE = {
   "io.modelcontextprotocol/protocolVersion": "2026-07-28",
   "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
-  "io.modelcontextprotocol/clientCapabilities": { elicitation: {} },
+  "io.modelcontextprotocol/clientCapabilities": { elicitation: {}, sampling: {}, roots: {} },
 };
 
 /** The JSON-RPC answer to one raw 2026-07-28 `tools/call` over HTTP (JSON or one SSE event). */
@@ -83,6 +83,39 @@ Deno.test("[2026-07-28] a round its client never answers does not stop other cal
     })).result as { content?: { text?: string }[]; isError?: boolean };
     assert.equal(done.isError, undefined, JSON.stringify(done));
     assert.match(done.content?.[0]?.text ?? "", /Ada/);
+  } finally {
+    await broker.stop();
+  }
+});
+
+Deno.test("[2026-07-28] the questions a 2025-only upstream asks together come in one round", async () => {
+  const broker = await startHttpBroker(await writeConfig({ accounts: [legacyConformance] }));
+  try {
+    const call = { name: "test_input_required_result_multiple_inputs", arguments: {} };
+    const first = (await rawCall(broker.origin, call)).result as {
+      resultType?: string;
+      inputRequests?: Record<string, { method: string }>;
+      requestState?: string;
+    };
+    assert.equal(first.resultType, "input_required", JSON.stringify(first));
+    const asked = Object.entries(first.inputRequests ?? {});
+    assert.deepEqual(asked.map(([, q]) => q.method).sort(), [
+      "elicitation/create",
+      "roots/list",
+      "sampling/createMessage",
+    ]);
+    const answerTo: Record<string, unknown> = {
+      "elicitation/create": { action: "accept", content: { name: "Ada" } },
+      "sampling/createMessage": { role: "assistant", content: { type: "text", text: "Hi" }, model: "m" },
+      "roots/list": { roots: [{ uri: "file:///tmp", name: "tmp" }] },
+    };
+    const done = (await rawCall(broker.origin, {
+      ...call,
+      inputResponses: Object.fromEntries(asked.map(([key, q]) => [key, answerTo[q.method]])),
+      requestState: first.requestState,
+    })).result as { content?: { text?: string }[]; isError?: boolean };
+    assert.equal(done.isError, undefined, JSON.stringify(done));
+    assert.equal(done.content?.[0]?.text, 'name="Ada", greeting="Hi", roots=1');
   } finally {
     await broker.stop();
   }
