@@ -219,6 +219,9 @@ export class InputBridge {
     Deno.unrefTimer(Number(timer));
     parked.timer = timer;
     this.#parked.set(id, parked);
+    // This round's request ends with its questions: until the retry, what the upstream sends while
+    // it waits (logs, progress) has no request to go with, and a 2026 server sends neither outside one.
+    parked.sink = {};
     return { kind: "ask", id, questions };
   }
 }

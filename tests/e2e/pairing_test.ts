@@ -4,6 +4,8 @@
  * (`conformance_upstream.ts legacy`), whose logs and mid-call questions name no call.
  */
 import assert from "node:assert/strict";
+import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
+import { z } from "zod";
 import { connectBroker, post, REPO, startHttpBroker, writeConfig } from "./harness.ts";
 
 const legacyConformance = {
@@ -118,5 +120,53 @@ Deno.test("[2026-07-28] the questions a 2025-only upstream asks together come in
     assert.equal(done.content?.[0]?.text, 'name="Ada", greeting="Hi", roots=1');
   } finally {
     await broker.stop();
+  }
+});
+
+/** The matrix fixture as a 2025-only upstream (its `elicit_form {chatter: true}` talks while it waits). */
+const legacyMatrix = {
+  id: "matrix",
+  service: "matrix",
+  command: "deno",
+  args: [
+    "run",
+    "--quiet",
+    `--config=${REPO}deno.json`,
+    "-A",
+    `${REPO}tests/fixtures/matrix_stdio.ts`,
+    "legacy",
+  ],
+};
+
+Deno.test("[2026-07-28] what a 2025-only upstream sends while its question waits reaches no ended request", async () => {
+  const session = await connectBroker(await writeConfig({ accounts: [legacyMatrix] }), "2026-07-28", {
+    client: { capabilities: { elicitation: { form: {} } }, inputRequired: { autoFulfill: false } },
+  });
+  const errors: string[] = [];
+  session.client.onerror = (error) => errors.push(error.message);
+  let progress = 0;
+  try {
+    const first = await session.client.request(
+      {
+        method: "tools/call",
+        params: {
+          name: "elicit_form",
+          arguments: { chatter: true },
+          _meta: { [LOG_LEVEL_META_KEY]: "debug" },
+        },
+      },
+      z.looseObject({}),
+      { allowInputRequired: true, onprogress: () => progress++ },
+    );
+    assert.equal(first.resultType, "input_required");
+    // The upstream logs and reports progress 50 ms into its wait: the round that asked has ended,
+    // so neither may be sent (its progress token is no longer in progress; the log has no request).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await session.client.listTools();
+    assert.deepEqual(session.notifications.filter((n) => n === "notifications/message"), []);
+    assert.deepEqual(errors.filter((message) => /progress/i.test(message)), []);
+    assert.equal(progress, 0);
+  } finally {
+    await session.close();
   }
 });
