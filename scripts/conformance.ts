@@ -10,8 +10,7 @@
  * Writes a temp config whose one account runs tests/fixtures/conformance_upstream.ts, starts
  * `main.ts serve --http --port <free port>`, waits for GET /healthz, then runs
  * `conformance server --url …/mcp --spec-version V --suite all` for each revision (with
- * `--expected-failures scripts/conformance-expected-failures[-legacy|-modern].yml` when that file
- * exists for the upstream kind). Prints a
+ * `--expected-failures scripts/conformance-expected-failures-<upstream kind>.yml` if it exists). Prints a
  * summary per revision and the total time; exits 1 when any check failed (or, with a baseline,
  * when the suite's baseline check failed). The broker is always stopped.
  */
@@ -23,13 +22,9 @@ import { BROKER_RUN_FLAGS } from "../lib/run_flags.ts";
 const SUITE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 const REVISIONS = ["2025-11-25", "2026-07-28"];
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-/**
- * The expected failures (with their reasons) for the fixture served as `kind`: dual is the broker
- * in front of an upstream speaking the client's own revision, where nothing may fail (no file);
- * legacy and modern make the broker bridge revisions, where some scenarios cannot pass by design.
- */
-const baselineFor = (kind: string) =>
-  `${REPO}scripts/conformance-expected-failures${kind === "dual" ? "" : `-${kind}`}.yml`;
+/** Expected failures, with reasons, per upstream kind (only across revisions may some be expected). */
+const baselineFor = (kind: string) => `${REPO}scripts/conformance-expected-failures-${kind}.yml`;
+const UPSTREAM_KINDS = ["dual", "legacy", "modern"];
 const HEALTH_TIMEOUT_MS = 30_000;
 
 const USAGE =
@@ -38,9 +33,8 @@ const USAGE =
   --url URL           test this MCP endpoint instead of starting the broker
   --spec-version V    only this revision (repeatable; default: ${REVISIONS.join(" and ")})
   --scenario NAME     run one scenario instead of the whole suite (for debugging)
-  --upstream KIND     the fixture upstream speaks: dual (default, both revisions), legacy
-                      (2025-11-25 only) or modern (2026-07-28 only); legacy and modern put the
-                      broker's bridging between the revisions under the suite
+  --upstream KIND     the fixture speaks dual (default: both revisions), legacy (2025-11-25 only)
+                      or modern (2026-07-28 only): the last two test the broker's bridging
   --verbose           show the suite's own output as it runs`;
 
 interface Check {
@@ -122,13 +116,14 @@ async function main(): Promise<number> {
   try {
     let url = values.url;
     if (url === undefined) {
-      broker = await startBroker(workDir, stdioFixtureAccount(upstream));
+      const args = [...STDIO_FIXTURE_ACCOUNT.args, ...(upstream === "dual" ? [] : [upstream])];
+      broker = await startBroker(workDir, { ...STDIO_FIXTURE_ACCOUNT, args });
       url = broker.url;
     }
     console.log(
-      `Conformance suite ${SUITE.slice(4)} against ${url}${
-        values.url ? "" : ` (fixture upstream: ${upstream})`
-      }${baseline ? ` (baseline ${baseline})` : ""}`,
+      `Conformance suite ${SUITE.slice(4)} against ${url} (${upstream})${
+        baseline ? ` (baseline ${baseline})` : ""
+      }`,
     );
     for (const revision of revisions) {
       const result = await runSuite(url, revision, workDir, {
@@ -159,15 +154,6 @@ async function main(): Promise<number> {
   );
   if (ok) await Deno.remove(workDir, { recursive: true }).catch(() => {});
   return ok ? 0 : 1;
-}
-
-const UPSTREAM_KINDS = ["dual", "legacy", "modern"];
-
-/** The conformance fixture over stdio, speaking both revisions (dual) or only one. */
-function stdioFixtureAccount(kind: string): Record<string, unknown> {
-  const account = { ...STDIO_FIXTURE_ACCOUNT, args: [...STDIO_FIXTURE_ACCOUNT.args] };
-  if (kind !== "dual") account.args.push(kind);
-  return account;
 }
 
 /** The account the broker fronts by default: the conformance fixture over stdio. */
