@@ -10,7 +10,7 @@
  * Writes a temp config whose one account runs tests/fixtures/conformance_upstream.ts, starts
  * `main.ts serve --http --port <free port>`, waits for GET /healthz, then runs
  * `conformance server --url …/mcp --spec-version V --suite all` for each revision (with
- * `--expected-failures scripts/conformance-expected-failures.yml` when that file exists). Prints a
+ * `--expected-failures scripts/conformance-expected-failures-<upstream kind>.yml` if it exists). Prints a
  * summary per revision and the total time; exits 1 when any check failed (or, with a baseline,
  * when the suite's baseline check failed). The broker is always stopped.
  */
@@ -22,7 +22,9 @@ import { BROKER_RUN_FLAGS } from "../lib/run_flags.ts";
 const SUITE = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
 const REVISIONS = ["2025-11-25", "2026-07-28"];
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const BASELINE = `${REPO}scripts/conformance-expected-failures.yml`;
+/** Expected failures, with reasons, per upstream kind (only across revisions may some be expected). */
+const baselineFor = (kind: string) => `${REPO}scripts/conformance-expected-failures-${kind}.yml`;
+const UPSTREAM_KINDS = ["dual", "legacy", "modern"];
 const HEALTH_TIMEOUT_MS = 30_000;
 
 const USAGE =
@@ -31,6 +33,8 @@ const USAGE =
   --url URL           test this MCP endpoint instead of starting the broker
   --spec-version V    only this revision (repeatable; default: ${REVISIONS.join(" and ")})
   --scenario NAME     run one scenario instead of the whole suite (for debugging)
+  --upstream KIND     the fixture speaks dual (default: both revisions), legacy (2025-11-25 only)
+                      or modern (2026-07-28 only): the last two test the broker's bridging
   --verbose           show the suite's own output as it runs`;
 
 interface Check {
@@ -75,6 +79,7 @@ async function main(): Promise<number> {
       url: { type: "string" },
       "spec-version": { type: "string", multiple: true },
       scenario: { type: "string" },
+      upstream: { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -84,9 +89,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const revisions = values["spec-version"] ?? REVISIONS;
+  const upstream = values.upstream ?? "dual";
+  if (!UPSTREAM_KINDS.includes(upstream)) {
+    console.error(`conformance: --upstream must be one of ${UPSTREAM_KINDS.join(", ")}`);
+    return 2;
+  }
   const started = performance.now();
   const workDir = await Deno.makeTempDir({ prefix: "janus-conformance-" });
-  const baseline = await exists(BASELINE) ? BASELINE : undefined;
+  const baseline = await exists(baselineFor(upstream)) ? baselineFor(upstream) : undefined;
 
   let broker: Broker | undefined;
   const stopOnSignal = () => {
@@ -106,11 +116,14 @@ async function main(): Promise<number> {
   try {
     let url = values.url;
     if (url === undefined) {
-      broker = await startBroker(workDir);
+      const args = [...STDIO_FIXTURE_ACCOUNT.args, ...(upstream === "dual" ? [] : [upstream])];
+      broker = await startBroker(workDir, { ...STDIO_FIXTURE_ACCOUNT, args });
       url = broker.url;
     }
     console.log(
-      `Conformance suite ${SUITE.slice(4)} against ${url}${baseline ? ` (baseline ${baseline})` : ""}`,
+      `Conformance suite ${SUITE.slice(4)} against ${url} (${upstream})${
+        baseline ? ` (baseline ${baseline})` : ""
+      }`,
     );
     for (const revision of revisions) {
       const result = await runSuite(url, revision, workDir, {

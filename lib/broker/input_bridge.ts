@@ -4,8 +4,10 @@
  * waits; a 2026 client can only be asked by a result (`input_required`) and answers by calling
  * again. So the upstream's call is parked: the client gets its question as `input_required`, the
  * upstream's request stays open, and the retry's answer goes to the upstream, whose next event
- * (another question, or the result) is what the retry returns. A parked call the client never
- * comes back to is failed after a while, so the upstream is not left waiting forever.
+ * (another question, or the result) is what the retry returns. Questions the upstream asks together
+ * (a 2025 SDK server asks every input of a multi-input request at once) go to the client in one
+ * round, each under its own key. A parked call the client never comes back to is failed after a
+ * while, so the upstream is not left waiting forever.
  */
 import {
   type LoggingMessageNotification,
@@ -13,6 +15,7 @@ import {
   ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { JanusError } from "../errors.ts";
+import { isRecord } from "../values.ts";
 import type { AskClient, Progress, UpstreamResult } from "../upstream/mod.ts";
 
 /** How long a question may wait for the client's retry. */
@@ -27,8 +30,8 @@ export interface BridgedQuestion {
 /** What a round of a bridged call ends with. */
 export type BridgeOutcome =
   | { kind: "result"; result: UpstreamResult }
-  /** The upstream asked: hand `question` to the client under `key`; its retry names `id`. */
-  | { kind: "ask"; id: string; key: string; question: BridgedQuestion };
+  /** The upstream asked: hand `questions` (by key) to the client; its retry names `id`. */
+  | { kind: "ask"; id: string; questions: Record<string, BridgedQuestion> };
 
 /** The current round's request: its cancellation, and where its progress and log messages go. */
 export interface RoundSink {
@@ -38,13 +41,15 @@ export interface RoundSink {
   onLog?: (params: LoggingMessageNotification["params"]) => void;
 }
 
+interface Question {
+  kind: "question";
+  request: BridgedQuestion;
+  answer(result: UpstreamResult): void;
+  fail(error: Error): void;
+}
+
 type Event =
-  | {
-    kind: "question";
-    request: BridgedQuestion;
-    answer(result: UpstreamResult): void;
-    fail(error: Error): void;
-  }
+  | Question
   | { kind: "done"; result: UpstreamResult }
   | { kind: "failed"; error: unknown };
 
@@ -52,8 +57,8 @@ type Event =
 class Parked {
   readonly #events: Event[] = [];
   #waiter?: (event: Event) => void;
-  /** The question the client was last given. */
-  current?: Extract<Event, { kind: "question" }>;
+  /** The questions the client was last given, by key, until answered. */
+  readonly open = new Map<string, Question>();
   timer?: ReturnType<typeof setTimeout>;
   /** Aborts the upstream call when the client never comes back. */
   readonly abort = new AbortController();
@@ -71,23 +76,50 @@ class Parked {
     const event = this.#events.shift();
     return event ? Promise.resolve(event) : new Promise((resolve) => this.#waiter = resolve);
   }
+
+  /**
+   * Waits while more events keep arriving: questions asked together (read from one chunk of the
+   * upstream's output) reach the bridge one by one, a turn of the event loop or so apart. Two quiet
+   * turns end it; a question always costs a human's answer, so the wait is never what is slow.
+   */
+  async settle(): Promise<void> {
+    for (let seen = this.#events.length, quiet = 0; quiet < 2;) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.#events.length > seen) [seen, quiet] = [this.#events.length, 0];
+      else quiet++;
+    }
+  }
+
+  /** The questions already queued, taken in order up to the first other event. */
+  queuedQuestions(): Question[] {
+    const taken: Question[] = [];
+    while (this.#events[0]?.kind === "question") taken.push(this.#events.shift() as Question);
+    return taken;
+  }
 }
 
 /** Parked calls by the id their client's retry names. */
 export class InputBridge {
   readonly #parked = new Map<string, Parked>();
   #questions = 0;
+  #rounds = 0;
 
   constructor(private readonly parkMs = DEFAULT_PARK_MS) {}
 
   /**
    * Starts a call. `run` makes the upstream request with the `ask` it is given (the upstream's
    * questions arrive there), the returned signal (aborted if the client never comes back) and
-   * the sink's progress and log delivery, which follow the client's latest retry.
+   * the sink's progress and log delivery, which follow the client's latest retry; `waiting` says
+   * whether the call's question is with the client (see `Caller.waiting`).
    */
   async start(
     sink: RoundSink,
-    run: (ask: AskClient, signal: AbortSignal, sink: RoundSink) => Promise<UpstreamResult>,
+    run: (
+      ask: AskClient,
+      signal: AbortSignal,
+      sink: RoundSink,
+      waiting: () => boolean,
+    ) => Promise<UpstreamResult>,
   ): Promise<BridgeOutcome> {
     const parked = new Parked(sink);
     const ask: AskClient = (request) =>
@@ -100,14 +132,17 @@ export class InputBridge {
       ...(sink.onProgress ? { onProgress: (progress: Progress) => parked.sink.onProgress?.(progress) } : {}),
       onLog: (params) => parked.sink.onLog?.(params),
     };
-    run(ask, parked.abort.signal, follow).then(
+    run(ask, parked.abort.signal, follow, () => parked.open.size > 0).then(
       (result) => parked.push({ kind: "done", result }),
       (error) => parked.push({ kind: "failed", error }),
     );
     return await this.#nextOutcome(parked);
   }
 
-  /** Answers a parked call's question with the retry's `inputResponses` and goes on with it. */
+  /**
+   * Answers a parked call's questions with the retry's `inputResponses` and goes on with it; the
+   * questions it left unanswered stand, under a new id.
+   */
   async resume(
     id: string,
     inputResponses: Record<string, unknown> | undefined,
@@ -115,7 +150,7 @@ export class InputBridge {
     again: string,
   ): Promise<BridgeOutcome> {
     const parked = this.#parked.get(id);
-    if (!parked?.current) {
+    if (!parked || parked.open.size === 0) {
       throw new JanusError(
         "input_required",
         `this question is no longer open (answered already, or it expired); ${again}`,
@@ -124,16 +159,14 @@ export class InputBridge {
     this.#parked.delete(id);
     clearTimeout(parked.timer);
     parked.sink = sink;
-    const question = parked.current;
-    const key = questionKey(id);
-    if (!inputResponses || !Object.hasOwn(inputResponses, key)) {
-      // No answer to it: the same question stands, under a new id.
-      parked.push(question);
-      return await this.#nextOutcome(parked);
+    const unanswered: Question[] = [];
+    for (const [key, question] of parked.open) {
+      if (inputResponses && Object.hasOwn(inputResponses, key)) {
+        question.answer(inputResponses[key] as UpstreamResult);
+      } else unanswered.push(question);
     }
-    parked.current = undefined;
-    question.answer(inputResponses[key] as UpstreamResult);
-    return await this.#nextOutcome(parked);
+    parked.open.clear();
+    return await this.#nextOutcome(parked, unanswered);
   }
 
   /** How many calls wait for their client (for tests). */
@@ -141,51 +174,75 @@ export class InputBridge {
     return this.#parked.size;
   }
 
-  async #nextOutcome(parked: Parked): Promise<BridgeOutcome> {
-    // Only while a round waits does its cancellation reach the upstream: a parked call belongs
-    // to no request until the client's retry.
-    const signal = parked.sink.signal;
-    const cancel = () => parked.abort.abort(signal?.reason);
-    if (signal?.aborted) cancel();
-    signal?.addEventListener("abort", cancel);
-    let event: Event;
-    try {
-      event = await parked.next();
-    } finally {
-      signal?.removeEventListener("abort", cancel);
+  /** The next round: `pending` questions (unanswered ones) or the upstream's next event. */
+  async #nextOutcome(parked: Parked, pending: Question[] = []): Promise<BridgeOutcome> {
+    if (pending.length === 0) {
+      // Only while a round waits does its cancellation reach the upstream: a parked call belongs
+      // to no request until the client's retry.
+      const signal = parked.sink.signal;
+      const cancel = () => parked.abort.abort(signal?.reason);
+      if (signal?.aborted) cancel();
+      signal?.addEventListener("abort", cancel);
+      let event: Event;
+      try {
+        event = await parked.next();
+        if (event.kind === "question") await parked.settle();
+      } finally {
+        signal?.removeEventListener("abort", cancel);
+      }
+      if (event.kind === "done") return { kind: "result", result: event.result };
+      if (event.kind === "failed") throw event.error;
+      pending = [event];
     }
-    if (event.kind === "done") return { kind: "result", result: event.result };
-    if (event.kind === "failed") throw event.error;
-    const id = `q${++this.#questions}-${crypto.randomUUID()}`;
-    parked.current = event;
+    pending.push(...parked.queuedQuestions());
+    const id = `r${++this.#rounds}-${crypto.randomUUID()}`;
+    const questions: Record<string, BridgedQuestion> = {};
+    for (const question of pending) {
+      const key = `janus-q${++this.#questions}`;
+      parked.open.set(key, question);
+      questions[key] = question.request;
+    }
     const timer = setTimeout(() => {
       if (this.#parked.get(id) !== parked) return;
       this.#parked.delete(id);
-      event.fail(
-        new ProtocolError(
-          ProtocolErrorCode.InvalidRequest,
-          `${event.request.method}: the client did not answer within ${Math.round(this.parkMs / 1000)}s`,
-        ),
-      );
+      for (const question of parked.open.values()) {
+        question.fail(
+          new ProtocolError(
+            ProtocolErrorCode.InvalidRequest,
+            `${question.request.method}: the client did not answer within ${Math.round(this.parkMs / 1000)}s`,
+          ),
+        );
+      }
+      parked.open.clear();
       parked.abort.abort();
     }, this.parkMs);
     Deno.unrefTimer(Number(timer));
     parked.timer = timer;
     this.#parked.set(id, parked);
-    return { kind: "ask", id, key: questionKey(id), question: event.request };
+    // This round's request ends with its questions: until the retry, what the upstream sends while
+    // it waits (logs, progress) has no request to go with, and a 2026 server sends neither outside one.
+    parked.sink = {};
+    return { kind: "ask", id, questions };
   }
 }
 
-/** The key a question travels under in `inputRequests` (derived from its id: one per round). */
-function questionKey(id: string): string {
-  return `janus-${id.slice(0, id.indexOf("-"))}`;
-}
-
-/** A 2025 request as a 2026 input request (URL elicitation has no `elicitationId` there). */
+/**
+ * A 2025 request as a 2026 input request: without the upstream's own progress token (the SDK puts
+ * one on its server-to-client requests; it names a request on the broker's connection, which the
+ * client never sent and cannot report progress on) and, for URL elicitation, without
+ * `elicitationId` (2026 has none).
+ */
 function bridged(request: { method: string; params?: Record<string, unknown> }): BridgedQuestion {
-  if (request.method !== "elicitation/create" || !request.params || request.params.mode !== "url") {
-    return request.params ? { method: request.method, params: request.params } : { method: request.method };
+  if (!request.params) return { method: request.method };
+  let params = request.params;
+  if (isRecord(params._meta) && Object.hasOwn(params._meta, "progressToken")) {
+    const { progressToken: _token, ...meta } = params._meta;
+    const { _meta: _old, ...rest } = params;
+    params = Object.keys(meta).length > 0 ? { ...rest, _meta: meta } : rest;
   }
-  const { elicitationId: _dropped, ...params } = request.params;
+  if (request.method === "elicitation/create" && params.mode === "url") {
+    const { elicitationId: _dropped, ...rest } = params;
+    params = rest;
+  }
   return { method: request.method, params };
 }

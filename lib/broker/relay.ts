@@ -73,7 +73,7 @@ export class Relay {
       return await this.#bridgedRound(
         call,
         () =>
-          this.#bridge.start(context, (ask, signal, sink) =>
+          this.#bridge.start(context, (ask, signal, sink, waiting) =>
             connection.request(method, params, {
               signal,
               timeout: this.options.callTimeoutMs(call.accountId),
@@ -84,6 +84,7 @@ export class Relay {
                 session: session.stateless ? `${session.id}/${crypto.randomUUID()}` : session.id,
                 ask: askingOnly(context.upstreamMeta, ask),
                 log: sink.onLog,
+                waiting,
               },
             })),
       );
@@ -123,8 +124,8 @@ export class Relay {
     if (outcome.kind === "result") {
       return this.#marked(withoutUpstreamServerInfo(this.#scrub(call.accountId, outcome.result)));
     }
-    const question = this.#scrub(call.accountId, { question: outcome.question }).question;
-    return this.#marked(this.#rounds.openBridged(call, outcome.id, outcome.key, question));
+    const questions = this.#scrub(call.accountId, outcome.questions);
+    return this.#marked(this.#rounds.openBridged(call, outcome.id, questions));
   }
 }
 

@@ -75,8 +75,8 @@ export class Rounds {
     return { ...result, requestState };
   }
 
-  /** A bridged call's question as `input_required`, with a state naming the parked call. */
-  openBridged(call: RelayedCall, parkedId: string, key: string, question: unknown): UpstreamResult {
+  /** A bridged call's questions (by key) as `input_required`, with a state naming the parked call. */
+  openBridged(call: RelayedCall, parkedId: string, questions: Record<string, unknown>): UpstreamResult {
     const requestState = this.#signer.wrap({
       account: call.accountId,
       session: call.session.id,
@@ -84,6 +84,6 @@ export class Rounds {
       target: call.target,
       bridged: parkedId,
     });
-    return { resultType: "input_required", inputRequests: { [key]: question }, requestState };
+    return { resultType: "input_required", inputRequests: questions, requestState };
   }
 }

@@ -56,7 +56,8 @@ export function requestContext(
 
   const upstreamMeta: Record<string, unknown> = {};
   if (capabilities) upstreamMeta[CLIENT_CAPABILITIES_META_KEY] = capabilities;
-  if (logLevel) upstreamMeta[LOG_LEVEL_META_KEY] = logLevel;
+  // A 2025 client that set no level hears every log (below); a 2026 upstream logs only when asked.
+  if (logLevel || legacy) upstreamMeta[LOG_LEVEL_META_KEY] = logLevel ?? "debug";
   const context: DownstreamContext = {
     signal: ctx.mcpReq.signal,
     settled: () => sent.length > 0 ? Promise.allSettled(sent) : undefined,

@@ -23,4 +23,10 @@ export interface Caller {
   ask?: AskClient;
   /** Delivers a log message the upstream sent during the call. */
   log?: (params: LoggingMessageNotification["params"]) => void;
+  /**
+   * True while the call's question is with its client and the upstream waits for the answer (a
+   * bridged 2026 round the client has not come back to yet, and may never): such a call is
+   * blocked on that answer, so a new question is not taken to be its.
+   */
+  waiting?: () => boolean;
 }

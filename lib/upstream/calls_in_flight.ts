@@ -2,6 +2,9 @@
  * Who made the calls in flight on one connection. An upstream that asks for input mid-call, or
  * logs, does not say which call it is for, so it goes to the one conversation with calls in
  * flight; with several, nobody is asked — guessing could show one conversation's prompt to another.
+ * A call waiting for its client's answer to a question it already asked is not counted for a new
+ * question: otherwise one 2026 client that never answers its round (which it may) kept every other
+ * conversation on the account from being asked anything until the round expired (10 minutes).
  */
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/client";
 import type { Caller, UpstreamResult } from "./call_types.ts";
@@ -36,7 +39,10 @@ export class CallsInFlight {
 
   /** Relays an upstream's mid-call request to the one conversation that can be asked, or says why none can. */
   async ask(method: string, params: Record<string, unknown> | undefined): Promise<UpstreamResult> {
-    const callers = [...this.#callers.values()];
+    const all = [...this.#callers.values()];
+    const running = all.filter((caller) => caller.waiting?.() !== true);
+    // Only waiting calls: one of them asks again (several questions at once arrive one by one).
+    const callers = running.length > 0 ? running : all;
     // Servers ask for roots at start (server-filesystem, server-everything): outside any call the
     // account has none to give. A refusal there made them log a failure on every start.
     if (callers.length === 0 && method === "roots/list") return { roots: [] };

@@ -2,6 +2,13 @@ import assert from "node:assert/strict";
 import { InputBridge } from "../../lib/broker/input_bridge.ts";
 import type { AskClient } from "../../lib/upstream/mod.ts";
 
+/** The one question of a round, and its key. */
+function only(outcome: { questions: Record<string, unknown> }): [string, unknown] {
+  const entries = Object.entries(outcome.questions);
+  assert.equal(entries.length, 1);
+  return entries[0];
+}
+
 /** An upstream call stand-in: asks `questions` in turn, then returns what it was told. */
 function asking(...questions: string[]) {
   return async (ask: AskClient) => {
@@ -18,17 +25,18 @@ Deno.test("each question becomes a round; the retry's answer goes on to the upst
   const first = await bridge.start({}, asking("name?", "colour?"));
   assert.equal(first.kind, "ask");
   if (first.kind !== "ask") return;
-  assert.deepEqual(first.question, { method: "elicitation/create", params: { message: "name?" } });
+  const [key, question] = only(first);
+  assert.deepEqual(question, { method: "elicitation/create", params: { message: "name?" } });
   const second = await bridge.resume(
     first.id,
-    { [first.key]: { action: "accept", content: { n: "Ann" } } },
+    { [key]: { action: "accept", content: { n: "Ann" } } },
     {},
     "x",
   );
   assert.equal(second.kind, "ask");
   if (second.kind !== "ask") return;
   assert.notEqual(second.id, first.id);
-  const done = await bridge.resume(second.id, { [second.key]: { action: "decline" } }, {}, "x");
+  const done = await bridge.resume(second.id, { [only(second)[0]]: { action: "decline" } }, {}, "x");
   assert.deepEqual(done, {
     kind: "result",
     result: {
@@ -42,9 +50,10 @@ Deno.test("a question is answered once: replaying its id is refused", async () =
   const bridge = new InputBridge();
   const first = await bridge.start({}, asking("name?"));
   if (first.kind !== "ask") throw new Error("expected a question");
-  await bridge.resume(first.id, { [first.key]: { action: "cancel" } }, {}, "call again");
+  const [key] = only(first);
+  await bridge.resume(first.id, { [key]: { action: "cancel" } }, {}, "call again");
   await assert.rejects(
-    bridge.resume(first.id, { [first.key]: { action: "cancel" } }, {}, "call again"),
+    bridge.resume(first.id, { [key]: { action: "cancel" } }, {}, "call again"),
     /no longer open .*; call again/,
   );
 });
@@ -55,7 +64,36 @@ Deno.test("a retry without the answer gets the same question again", async () =>
   if (first.kind !== "ask") throw new Error("expected a question");
   const again = await bridge.resume(first.id, {}, {}, "x");
   assert.equal(again.kind, "ask");
-  if (again.kind === "ask") assert.deepEqual(again.question, first.question);
+  if (again.kind === "ask") assert.deepEqual(only(again)[1], only(first)[1]);
+});
+
+Deno.test("questions asked together go to the client in one round; a partial answer leaves the rest standing", async () => {
+  const bridge = new InputBridge();
+  const asked = ["name?", "colour?", "size?"];
+  const first = await bridge.start({}, async (ask) => {
+    // Like a 2025 SDK server asking every input of a multi-input request at once.
+    const answers = await Promise.all(
+      asked.map((message) => ask({ method: "elicitation/create", params: { message } })),
+    );
+    return { content: [{ type: "text", text: JSON.stringify(answers) }] };
+  });
+  if (first.kind !== "ask") throw new Error("expected questions");
+  const keys = Object.keys(first.questions);
+  assert.deepEqual(
+    Object.values(first.questions).map((q) => q.params?.message),
+    asked,
+  );
+  // Two answered: the third stands alone in the next round, under a new key.
+  const rest = await bridge.resume(first.id, { [keys[0]]: { n: 0 }, [keys[1]]: { n: 1 } }, {}, "x");
+  if (rest.kind !== "ask") throw new Error("expected the third question");
+  const [key, question] = only(rest);
+  assert.deepEqual(question, first.questions[keys[2]]);
+  assert.equal(keys.includes(key), false);
+  const done = await bridge.resume(rest.id, { [key]: { n: 2 } }, {}, "x");
+  assert.deepEqual(done, {
+    kind: "result",
+    result: { content: [{ type: "text", text: '[{"n":0},{"n":1},{"n":2}]' }] },
+  });
 });
 
 Deno.test("a call whose client never comes back is failed, and its upstream request cancelled", async () => {

@@ -90,4 +90,6 @@ Deno.test("[2026-07-28] a call without a log level hears no logs, from a 2025-on
 
 Deno.test("[2025-11-25] a client that set no level hears every log of its call", async () => {
   assert.equal(await matrixLogs("2025-11-25", "legacy"), 1);
+  // A 2026-only upstream logs only when asked with a level: the broker asks on the client's behalf.
+  assert.equal(await matrixLogs("2025-11-25", "modern"), 1);
 });
