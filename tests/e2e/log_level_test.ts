@@ -7,19 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
-import { connectBroker, eventually, REPO, writeConfig } from "./harness.ts";
+import { connectBroker, eventually, fixtureArgs, writeConfig } from "./harness.ts";
 
 const conformanceAccount = {
   id: "conf",
   service: "conformance",
   command: "deno",
-  args: [
-    "run",
-    "--quiet",
-    `--config=${REPO}deno.json`,
-    "--allow-env",
-    `${REPO}tests/fixtures/conformance_upstream.ts`,
-  ],
+  args: fixtureArgs("tests/fixtures/conformance_upstream.ts"),
 };
 
 async function logsDuringCall(level: string): Promise<number> {
@@ -55,7 +49,7 @@ const matrixAccount = (kind: "legacy" | "modern") => ({
   id: "matrix",
   service: "matrix",
   command: "deno",
-  args: ["run", "--quiet", `--config=${REPO}deno.json`, "-A", `${REPO}tests/fixtures/matrix_stdio.ts`, kind],
+  args: fixtureArgs("tests/fixtures/matrix_stdio.ts", ["-A"], [kind]),
 });
 
 /** Logs a client at `revision` hears during one `log` call with `level` (none: no level sent). */

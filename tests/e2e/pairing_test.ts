@@ -6,20 +6,13 @@
 import assert from "node:assert/strict";
 import { LOG_LEVEL_META_KEY } from "@modelcontextprotocol/client";
 import { z } from "zod";
-import { connectBroker, post, REPO, startHttpBroker, writeConfig } from "./harness.ts";
+import { connectBroker, fixtureArgs, post, startHttpBroker, writeConfig } from "./harness.ts";
 
 const legacyConformance = {
   id: "conf",
   service: "conformance",
   command: "deno",
-  args: [
-    "run",
-    "--quiet",
-    `--config=${REPO}deno.json`,
-    "--allow-env",
-    `${REPO}tests/fixtures/conformance_upstream.ts`,
-    "legacy",
-  ],
+  args: fixtureArgs("tests/fixtures/conformance_upstream.ts", ["--allow-env"], ["legacy"]),
 };
 
 Deno.test("[2026-07-28] concurrent calls without a log level hear no logs from a 2025-only upstream", async () => {
@@ -128,14 +121,7 @@ const legacyMatrix = {
   id: "matrix",
   service: "matrix",
   command: "deno",
-  args: [
-    "run",
-    "--quiet",
-    `--config=${REPO}deno.json`,
-    "-A",
-    `${REPO}tests/fixtures/matrix_stdio.ts`,
-    "legacy",
-  ],
+  args: fixtureArgs("tests/fixtures/matrix_stdio.ts", ["-A"], ["legacy"]),
 };
 
 Deno.test("[2026-07-28] what a 2025-only upstream sends while its question waits reaches no ended request", async () => {
