@@ -20,6 +20,10 @@ import type { AskClient, Progress, UpstreamResult } from "../upstream/mod.ts";
 
 /** How long a question may wait for the client's retry. */
 const DEFAULT_PARK_MS = 10 * 60 * 1000;
+/** How long a round waits without a new question before it goes to the client (see `Parked.settle`). */
+const SETTLE_QUIET_MS = 50;
+/** The longest a round waits for more questions. */
+const SETTLE_MAX_MS = 1_000;
 
 /** One question for the client, in the 2026 `inputRequests` shape. */
 export interface BridgedQuestion {
@@ -78,15 +82,18 @@ class Parked {
   }
 
   /**
-   * Waits while more events keep arriving: questions asked together (read from one chunk of the
-   * upstream's output) reach the bridge one by one, a turn of the event loop or so apart. Two quiet
-   * turns end it; a question always costs a human's answer, so the wait is never what is slow.
+   * Waits while more events keep arriving: questions asked together (a 2025 SDK server writes them
+   * back to back) reach the bridge one by one, and on a busy machine the upstream can be off the
+   * CPU for milliseconds between two of them — two quiet turns of the event loop were not enough
+   * under a full test run. So a round closes after `SETTLE_QUIET_MS` without a new event (at most
+   * `SETTLE_MAX_MS` in all): a question waits for a person's answer, so the wait is never what is slow.
    */
   async settle(): Promise<void> {
-    for (let seen = this.#events.length, quiet = 0; quiet < 2;) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (this.#events.length > seen) [seen, quiet] = [this.#events.length, 0];
-      else quiet++;
+    const deadline = Date.now() + SETTLE_MAX_MS;
+    for (let seen = this.#events.length; Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_QUIET_MS));
+      if (this.#events.length === seen) return;
+      seen = this.#events.length;
     }
   }
 

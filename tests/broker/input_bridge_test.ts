@@ -96,6 +96,28 @@ Deno.test("questions asked together go to the client in one round; a partial ans
   });
 });
 
+Deno.test("questions asked together still form one round when they arrive milliseconds apart", async () => {
+  // An upstream's back-to-back writes reach the broker in separate reads when the upstream is off
+  // the CPU between them (a busy machine): two event-loop turns of waiting split them into rounds.
+  const bridge = new InputBridge();
+  const first = await bridge.start({}, async (ask) => {
+    const answers = await Promise.all(["name?", "colour?", "size?"].map(async (message, i) => {
+      await new Promise((resolve) => setTimeout(resolve, i * 15));
+      return await ask({ method: "elicitation/create", params: { message } });
+    }));
+    return { content: [{ type: "text", text: JSON.stringify(answers) }] };
+  });
+  if (first.kind !== "ask") throw new Error("expected questions");
+  assert.deepEqual(Object.values(first.questions).map((q) => q.params?.message), [
+    "name?",
+    "colour?",
+    "size?",
+  ]);
+  const answers = Object.fromEntries(Object.keys(first.questions).map((key, n) => [key, { n }]));
+  const done = await bridge.resume(first.id, answers, {}, "x");
+  assert.equal(done.kind, "result");
+});
+
 Deno.test("a call whose client never comes back is failed, and its upstream request cancelled", async () => {
   const bridge = new InputBridge(20);
   let cancelled = false;

@@ -145,9 +145,9 @@ Deno.test("[2026-07-28] what a 2025-only upstream sends while its question waits
       { allowInputRequired: true, onprogress: () => progress++ },
     );
     assert.equal(first.resultType, "input_required");
-    // The upstream logs and reports progress 50 ms into its wait: the round that asked has ended,
+    // The upstream logs and reports progress 200 ms into its wait: the round that asked has ended,
     // so neither may be sent (its progress token is no longer in progress; the log has no request).
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     await session.client.listTools();
     assert.deepEqual(session.notifications.filter((n) => n === "notifications/message"), []);
     assert.deepEqual(errors.filter((message) => /progress/i.test(message)), []);
