@@ -3,7 +3,8 @@
  * first_start_test.ts, early_refs_test.ts): a fixture account that marks each start of its process, and what the
  * broker says it adopted.
  */
-import { fixtureArgs } from "./harness.ts";
+import { dirname } from "node:path";
+import { fixtureArgs, writeConfig } from "./harness.ts";
 import { RawStdioBroker } from "./raw_stdio.ts";
 
 export const FIXTURE = ["deno", ...fixtureArgs("tests/fixtures/account_upstream.ts")].join(" ");
@@ -62,4 +63,27 @@ export async function serveOnce(configPath: string, env: Record<string, string> 
   } finally {
     await broker.end();
   }
+}
+
+/** A config written by `freshConfig`, and its marks directory. */
+export interface FreshConfig extends AsyncDisposable {
+  marks: string;
+  configPath: string;
+}
+
+/**
+ * A fresh config in a fresh directory (no state, no early answers) and a directory for the marks,
+ * both removed on dispose.
+ */
+export async function freshConfig(config: (marks: string) => Record<string, unknown>): Promise<FreshConfig> {
+  const marks = await Deno.makeTempDir({ prefix: "janus-marks-" });
+  const configPath = await writeConfig(config(marks));
+  return {
+    marks,
+    configPath,
+    [Symbol.asyncDispose]: async () => {
+      await Deno.remove(marks, { recursive: true });
+      await Deno.remove(dirname(configPath), { recursive: true });
+    },
+  };
 }

@@ -6,11 +6,18 @@
  * early and gives the usual error; an `oauth:` account is never started early.
  */
 import assert from "node:assert/strict";
-import { dirname } from "node:path";
 import { keychainTest } from "../secrets/secret_service.ts";
-import { runCli, writeConfig } from "./harness.ts";
+import { dirname } from "node:path";
+import { runCli } from "./harness.ts";
 import { RawStdioBroker } from "./raw_stdio.ts";
-import { adopted, markedAccount, servingPid, starts } from "./early_accounts.ts";
+import {
+  adopted,
+  type FreshConfig,
+  freshConfig,
+  markedAccount,
+  servingPid,
+  starts,
+} from "./early_accounts.ts";
 
 /** Every form of a canary that must never appear in a file. */
 function forms(secret: string): string[] {
@@ -33,18 +40,9 @@ async function filesUnder(dir: string): Promise<string[]> {
   return texts;
 }
 
-/** A fresh config in a fresh directory, and a directory for the marks. */
-async function fresh(accounts: (marks: string) => Record<string, unknown>[]) {
-  const marks = await Deno.makeTempDir({ prefix: "janus-refs-" });
-  const configPath = await writeConfig({ accounts: accounts(marks) });
-  return {
-    marks,
-    configPath,
-    [Symbol.asyncDispose]: async () => {
-      await Deno.remove(marks, { recursive: true });
-      await Deno.remove(dirname(configPath), { recursive: true });
-    },
-  };
+/** A fresh config of these accounts (see `freshConfig`). */
+function fresh(accounts: (marks: string) => Record<string, unknown>[]): Promise<FreshConfig> {
+  return freshConfig((marks) => ({ accounts: accounts(marks) }));
 }
 
 /** One serve: its early process adopted and serving, `check` run on it, then ended. */

@@ -7,27 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
-import { runCli, startHttpBroker, writeConfig } from "./harness.ts";
+import { runCli, startHttpBroker } from "./harness.ts";
 import { RawStdioBroker } from "./raw_stdio.ts";
 import { pidsWithEnv, waitUntil } from "./processes.ts";
-import { adopted, markedAccount, servingPid, starts } from "./early_accounts.ts";
-
-/** A fresh config in a fresh directory (no state, no early answers), and a directory for the marks. */
-async function fresh(config: (marks: string) => Record<string, unknown>) {
-  const marks = await Deno.makeTempDir({ prefix: "janus-first-" });
-  const configPath = await writeConfig(config(marks));
-  return {
-    marks,
-    configPath,
-    [Symbol.asyncDispose]: async () => {
-      await Deno.remove(marks, { recursive: true });
-      await Deno.remove(dirname(configPath), { recursive: true });
-    },
-  };
-}
+import { adopted, freshConfig, markedAccount, servingPid, starts } from "./early_accounts.ts";
 
 Deno.test("a first start starts the default selector's upstream at launch and adopts it: one process", async () => {
-  await using setup = await fresh((marks) => ({
+  await using setup = await freshConfig((marks) => ({
     accounts: [markedAccount("alpha", marks), markedAccount("beta", marks)],
     profiles: { both: { accounts: ["beta", "alpha"], exposure: "all" } },
     defaultAccount: "beta",
@@ -45,7 +31,7 @@ Deno.test("a first start starts the default selector's upstream at launch and ad
 });
 
 Deno.test("an ${ENV} account starts early; one whose vault secret is missing is never started", async () => {
-  await using setup = await fresh((marks) => ({
+  await using setup = await freshConfig((marks) => ({
     accounts: [
       { ...markedAccount("envref", marks), env: { FIXTURE_ACCOUNT: "${JANUS_FIRST_NAME}" } },
       {
@@ -76,7 +62,7 @@ Deno.test("an ${ENV} account starts early; one whose vault secret is missing is 
 
 Deno.test("an invalid config fails as before, and the process started early for it is stopped", async () => {
   const tag = crypto.randomUUID();
-  await using setup = await fresh((marks) => ({
+  await using setup = await freshConfig((marks) => ({
     accounts: [{ ...markedAccount("alpha", marks), env: { FIXTURE_ACCOUNT: "alpha", JANUS_TEST_TAG: tag } }],
     // Unknown to the schema: the file parses, so the account is started early, then refused.
     bindingMod: "session",
@@ -93,7 +79,7 @@ Deno.test("an invalid config fails as before, and the process started early for 
 });
 
 Deno.test("serve --http starts no upstream early: it starts none until a client asks", async () => {
-  await using setup = await fresh((marks) => ({ accounts: [markedAccount("alpha", marks)] }));
+  await using setup = await freshConfig((marks) => ({ accounts: [markedAccount("alpha", marks)] }));
   const broker = await startHttpBroker(setup.configPath);
   try {
     await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -16,26 +16,12 @@ import {
   writeConfig,
 } from "./harness.ts";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
-import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
-import { inspectorUrl, loadedScripts } from "./inspector.ts";
+import { inspectableServeArgs, inspectorUrl, loadedScripts } from "./inspector.ts";
 
 /** `serve --http` with the inspector on: its /mcp origin, its inspector URL, and how to stop it. */
 async function startInspectable(configPath: string) {
   const child = new Deno.Command("deno", {
-    // No --quiet: it would hide the inspector's "Debugger listening on" line.
-    args: [
-      "run",
-      `--config=${REPO}deno.json`,
-      ...BROKER_RUN_FLAGS,
-      "--inspect=127.0.0.1:0",
-      `${REPO}main.ts`,
-      "serve",
-      "--http",
-      "--port",
-      "0",
-      "--config",
-      configPath,
-    ],
+    args: inspectableServeArgs(configPath, ["--http", "--port", "0"]),
     cwd: REPO,
     stdin: "null",
     stdout: "null",

@@ -1,4 +1,24 @@
 /** Reading a running broker's module list from its inspector (`deno run --inspect=127.0.0.1:0`). */
+import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
+import { REPO } from "./harness.ts";
+
+/**
+ * The command line of `janusmcp serve --config PATH …` with the inspector on, run as users run it.
+ * No --quiet: it would hide the inspector's "Debugger listening on" line.
+ */
+export function inspectableServeArgs(configPath: string, extra: string[] = []): string[] {
+  return [
+    "run",
+    `--config=${REPO}deno.json`,
+    ...BROKER_RUN_FLAGS,
+    "--inspect=127.0.0.1:0",
+    `${REPO}main.ts`,
+    "serve",
+    "--config",
+    configPath,
+    ...extra,
+  ];
+}
 
 /** The inspector's URL in a `deno run --inspect` stderr line, if this is that line. */
 export function inspectorUrl(line: string): string | undefined {

@@ -8,8 +8,7 @@
 import assert from "node:assert/strict";
 import { fixtureAccount, REPO, writeConfig } from "./harness.ts";
 import { StderrLines } from "../../lib/upstream/stderr_lines.ts";
-import { BROKER_RUN_FLAGS } from "../../lib/run_flags.ts";
-import { inspectorUrl, loadedScripts } from "./inspector.ts";
+import { inspectableServeArgs, inspectorUrl, loadedScripts } from "./inspector.ts";
 
 /** Modules a stdio serve must not have loaded by its first answers, and why each is not needed yet. */
 const NOT_AT_START: [RegExp, string][] = [
@@ -64,18 +63,7 @@ class LineClient {
 /** `serve` (stdio, or `--transport both`) with the inspector on. */
 async function startInspectable(configPath: string, extra: string[] = []) {
   const child = new Deno.Command("deno", {
-    // No --quiet: it would hide the inspector's "Debugger listening on" line.
-    args: [
-      "run",
-      `--config=${REPO}deno.json`,
-      ...BROKER_RUN_FLAGS,
-      "--inspect=127.0.0.1:0",
-      `${REPO}main.ts`,
-      "serve",
-      "--config",
-      configPath,
-      ...extra,
-    ],
+    args: inspectableServeArgs(configPath, extra),
     cwd: REPO,
     stdin: "piped",
     stdout: "piped",
