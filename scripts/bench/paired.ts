@@ -32,6 +32,16 @@ import {
 } from "./processes.ts";
 import { percentile } from "./stats.ts";
 
+const USAGE = `Usage: deno run -A scripts/bench/paired.ts --base DIR [--transport http|stdio]
+         [--revision 2026-07-28] [--base-revision REV] [--batch 200] [--pairs 60]
+
+  --base DIR          the other checkout (e.g. git worktree add --detach DIR main; deno install there)
+  --transport T       http (each side serve --http) or stdio (each side a serve child)
+  --revision R        the protocol revision of this side's client (and the base's, unless told)
+  --base-revision R   another revision for the base side's client
+  --batch N           sequential echo calls per batch; the sides alternate batches
+  --pairs N           batches per side`;
+
 /** CPU seconds every thread of `pid` has run so far (schedstat: nanoseconds, unlike /proc/PID/stat's ticks). */
 function threadSeconds(pid: number): number {
   let ns = 0;
@@ -99,8 +109,13 @@ async function main(): Promise<void> {
       "base-revision": { type: "string" },
       batch: { type: "string", default: "200" },
       pairs: { type: "string", default: "60" },
+      help: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   if (!values.base) {
     throw new Error("--base DIR: the other checkout (e.g. git worktree add --detach DIR main)");
   }
